@@ -1,0 +1,73 @@
+"""The command line: `python main.py COMMAND ...`. Every command works without a screen.
+
+Exit codes: 0 success, 1 a user error (one line naming the problem), 2 usage.
+Each command module exposes `register(subparsers, common)`; its commands set `run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import __version__
+from app.errors import SourcemarkError
+
+COMMAND_MODULES = (
+    "app.cli.sources",
+    "app.cli.annotating",
+    "app.cli.searching",
+    "app.cli.bundles",
+    "app.cli.maintenance",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--library",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="PATH",
+        help="library folder (default: $SOURCEMARK_LIBRARY or the user data folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="sourcemark",
+        description="Sourcemark, the annotation desk for journalists. "
+        "With no command, opens the desk window.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"Sourcemark {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        module.register(subparsers, common)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed command; expected problems become one line on stderr and exit code 1."""
+    try:
+        return int(args.run(args) or 0)
+    except SourcemarkError as error:
+        print(f"sourcemark: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("sourcemark: interrupted", file=sys.stderr)
+        return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    return run(args)

@@ -1,0 +1,126 @@
+"""Commands for annotations: annotate, annotations, edit, delete, link."""
+
+from __future__ import annotations
+
+import argparse
+
+from app.cli.output import one_line, open_library, print_json, short_id
+from app.errors import InvalidAnnotation
+from app.models import Annotation, Kind, Relation, Verdict
+
+KINDS = [k.value for k in Kind]
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    ann = subparsers.add_parser(
+        "annotate", parents=[common], help="tag a passage of a source as a claim, quote or rebuttal"
+    )
+    ann.add_argument("article", metavar="ARTICLE", help="article id (a unique prefix is enough)")
+    ann.add_argument("--kind", required=True, choices=KINDS)
+    where = ann.add_mutually_exclusive_group(required=True)
+    where.add_argument("--quote", help="the passage's exact text")
+    where.add_argument("--start", type=int, help="start offset (code points); needs --end")
+    ann.add_argument("--end", type=int, help="end offset (code points, exclusive)")
+    ann.add_argument("--occurrence", type=int, metavar="N", help="which match of --quote (1-based)")
+    _detail_options(ann)
+    ann.add_argument("--json", action="store_true", help="print the new annotation as JSON")
+    ann.set_defaults(run=run_annotate)
+
+    lst = subparsers.add_parser("annotations", parents=[common], help="list annotations")
+    lst.add_argument("article", nargs="?", metavar="ARTICLE", help="only this article's")
+    lst.add_argument("--kind", choices=KINDS, help="only this kind")
+    lst.add_argument("--json", action="store_true", help="print the list as JSON")
+    lst.set_defaults(run=run_annotations)
+
+    edit = subparsers.add_parser("edit", parents=[common], help="change an annotation's details")
+    edit.add_argument("annotation", metavar="ANNOTATION")
+    edit.add_argument("--kind", choices=KINDS)
+    _detail_options(edit)
+    edit.add_argument("--json", action="store_true", help="print the annotation as JSON")
+    edit.set_defaults(run=run_edit)
+
+    delete = subparsers.add_parser("delete", parents=[common], help="delete an annotation")
+    delete.add_argument("annotation", metavar="ANNOTATION")
+    delete.set_defaults(run=run_delete)
+
+    link = subparsers.add_parser(
+        "link", parents=[common], help="link a rebuttal to the claim it answers (or relate two annotations)"
+    )
+    link.add_argument("source", metavar="REBUTTAL")
+    link.add_argument("target", metavar="CLAIM")
+    link.add_argument("--relation", choices=[r.value for r in Relation], default="rebuts")
+    link.set_defaults(run=run_link)
+
+
+def _detail_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--note", help="a note for the annotation")
+    parser.add_argument("--speaker", help="who said it")
+    parser.add_argument(
+        "--verdict", help=f"for claims: {', '.join(v.value for v in Verdict)}"
+    )
+
+
+def _print_annotation(annotation: Annotation, as_json: bool) -> None:
+    if as_json:
+        print_json(annotation.to_dict())
+    else:
+        print(_line(annotation))
+
+
+def _line(a: Annotation) -> str:
+    details = " · ".join(x for x in (a.speaker, a.verdict.label if a.verdict else "") if x)
+    return f"{short_id(a.id)}  {a.kind.value:8}  {a.start}-{a.end}  {one_line(a.quote, 50)!r}" + (
+        f"  [{details}]" if details else ""
+    )
+
+
+def run_annotate(args: argparse.Namespace) -> int:
+    details = {"note": args.note or "", "speaker": args.speaker or "", "verdict": args.verdict}
+    with open_library(args) as library:
+        if args.quote is not None:
+            annotation = library.annotate_quote(
+                args.article, args.kind, args.quote, occurrence=args.occurrence, **details
+            )
+        else:
+            if args.end is None:
+                raise InvalidAnnotation("--start needs --end")
+            annotation = library.annotate(args.article, args.kind, args.start, args.end, **details)
+    _print_annotation(annotation, args.json)
+    return 0
+
+
+def run_annotations(args: argparse.Namespace) -> int:
+    with open_library(args) as library:
+        found = library.annotations(args.article, Kind(args.kind) if args.kind else None)
+    if args.json:
+        print_json([a.to_dict() for a in found])
+    else:
+        for a in found:
+            print(_line(a))
+    return 0
+
+
+def run_edit(args: argparse.Namespace) -> int:
+    changes = {
+        name: getattr(args, name)
+        for name in ("kind", "note", "speaker", "verdict")
+        if getattr(args, name) is not None
+    }
+    with open_library(args) as library:
+        annotation = library.edit_annotation(args.annotation, **changes)
+    _print_annotation(annotation, args.json)
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    with open_library(args) as library:
+        deleted = library.delete_annotation(args.annotation)
+    print(f"deleted {short_id(deleted.annotation.id)} (kept in its history)")
+    return 0
+
+
+def run_link(args: argparse.Namespace) -> int:
+    with open_library(args) as library:
+        link = library.link(args.source, args.target, args.relation)
+    print(f"linked {short_id(link.from_id)} {link.relation.value} {short_id(link.to_id)}")
+    return 0

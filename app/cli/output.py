@@ -1,0 +1,28 @@
+"""Helpers shared by commands: opening the library, printing records as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from app.library import Library
+
+
+def open_library(args: argparse.Namespace) -> Library:
+    return Library.open(getattr(args, "library", None))
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def short_id(full_id: str) -> str:
+    return full_id[:8]
+
+
+def one_line(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

@@ -1,0 +1,39 @@
+"""The app's own error types: expected problems that reach the user as one clear line."""
+
+from __future__ import annotations
+
+
+class SourcemarkError(Exception):
+    """An expected problem (bad input, missing record, busy library): shown to the user, changes nothing."""
+
+
+class NotFound(SourcemarkError):
+    """No article or annotation matches the given id."""
+
+
+class AmbiguousId(SourcemarkError):
+    """An id prefix matches more than one record."""
+
+
+class InvalidAnnotation(SourcemarkError):
+    """Offsets, kind, verdict or relation are not acceptable."""
+
+
+class ImportFailed(SourcemarkError):
+    """A source file cannot be imported (empty, binary, unsupported, too large, corrupt)."""
+
+
+class QueryError(SourcemarkError):
+    """A search query cannot be understood."""
+
+
+class LibraryBusy(SourcemarkError):
+    """Another process is writing to this library."""
+
+
+class LibraryDamaged(SourcemarkError):
+    """The library database failed its integrity check."""
+
+
+class BundleError(SourcemarkError):
+    """A bundle is malformed, inconsistent or hostile."""

@@ -1,0 +1,149 @@
+"""Domain records: articles, annotations and links, plus the fixed vocabularies they use."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    CLAIM = "claim"
+    QUOTE = "quote"
+    REBUTTAL = "rebuttal"
+
+
+class Relation(StrEnum):
+    REBUTS = "rebuts"
+    SUPPORTS = "supports"
+    SAME_CLAIM = "same_claim"
+
+
+class Verdict(StrEnum):
+    """The one verdict scale for claims. `rating` maps it onto schema.org ClaimReview."""
+
+    UNVERIFIED = "unverified"
+    TRUE = "true"
+    MOSTLY_TRUE = "mostly_true"
+    HALF_TRUE = "half_true"
+    UNSUPPORTED = "unsupported"
+    MISLEADING = "misleading"
+    MOSTLY_FALSE = "mostly_false"
+    FALSE = "false"
+
+    @property
+    def rating(self) -> int | None:
+        """ClaimReview ratingValue on a 1 (false) to 7 (true) scale; None while unverified."""
+        return _RATINGS[self]
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @classmethod
+    def parse(cls, text: str) -> Verdict:
+        """Accept 'mostly true', 'Mostly-True' or 'mostly_true'."""
+        key = text.strip().lower().replace("-", "_").replace(" ", "_")
+        try:
+            return cls(key)
+        except ValueError:
+            choices = ", ".join(v.value for v in cls)
+            raise ValueError(f"unknown verdict {text!r} (choose from {choices})") from None
+
+
+BEST_RATING, WORST_RATING = 7, 1
+_RATINGS: dict[Verdict, int | None] = {
+    Verdict.UNVERIFIED: None,
+    Verdict.TRUE: 7,
+    Verdict.MOSTLY_TRUE: 6,
+    Verdict.HALF_TRUE: 5,
+    Verdict.UNSUPPORTED: 4,
+    Verdict.MISLEADING: 3,
+    Verdict.MOSTLY_FALSE: 2,
+    Verdict.FALSE: 1,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    id: str
+    title: str
+    outlet: str
+    author: str
+    url: str
+    published: str
+    imported_at: str
+    source_format: str
+    original_sha256: str
+    text_sha256: str
+    text: str
+
+    def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
+        data = asdict(self)
+        if not with_text:
+            del data["text"]
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    id: str
+    article_id: str
+    kind: Kind
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+    note: str
+    speaker: str
+    verdict: Verdict | None
+    created_at: str
+    updated_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["kind"] = self.kind.value
+        data["verdict"] = self.verdict.value if self.verdict else None
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    from_id: str
+    to_id: str
+    relation: Relation
+    created_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "relation": self.relation.value}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """An article without its text, with its annotation counts: what lists show."""
+
+    id: str
+    title: str
+    outlet: str
+    author: str
+    published: str
+    imported_at: str
+    claims: int
+    quotes: int
+    rebuttals: int
+
+
+def article_from_row(row: dict[str, Any]) -> Article:
+    return Article(**row)
+
+
+def annotation_from_row(row: dict[str, Any]) -> Annotation:
+    values = dict(row)
+    values["kind"] = Kind(values["kind"])
+    values["verdict"] = Verdict(values["verdict"]) if values["verdict"] else None
+    return Annotation(**values)
+
+
+def link_from_row(row: dict[str, Any]) -> Link:
+    return Link(row["from_id"], row["to_id"], Relation(row["relation"]), row["created_at"])

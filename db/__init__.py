@@ -1,0 +1,1 @@
+"""Storage layer: SQLite connections, transactions and schema migrations. No Qt here."""

@@ -1,0 +1,48 @@
+"""The one place that opens SQLite connections to a library database."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def connect(path: Path, *, read_only: bool = False) -> sqlite_utils.Database:
+    """Open `path` with WAL, foreign keys, full sync and a busy timeout.
+
+    The connection is in autocommit mode; every write goes through `write_transaction`.
+    A connection belongs to the thread that opened it.
+    """
+    if read_only:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    else:
+        conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not read_only:
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    return sqlite_utils.Database(conn)
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Run a block of writes as one `BEGIN IMMEDIATE` transaction: all of it or none of it.
+
+    IMMEDIATE takes the write lock up front, so a second writer waits on the busy timeout
+    instead of failing half-way with "database is locked".
+    """
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")

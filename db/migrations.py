@@ -1,0 +1,148 @@
+"""Versioned schema migrations. A schema change is a new entry at the end, never an edit."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+
+from db.connection import write_transaction
+
+_INDEX_TRIGGERS = """
+CREATE TRIGGER {table}_outbox_insert AFTER INSERT ON {table} BEGIN
+    INSERT INTO index_outbox (doc_type, doc_id, op) VALUES ('{doc}', NEW.id, 'upsert');
+END;
+CREATE TRIGGER {table}_outbox_update AFTER UPDATE ON {table} BEGIN
+    INSERT INTO index_outbox (doc_type, doc_id, op) VALUES ('{doc}', NEW.id, 'upsert');
+END;
+CREATE TRIGGER {table}_outbox_delete AFTER DELETE ON {table} BEGIN
+    INSERT INTO index_outbox (doc_type, doc_id, op) VALUES ('{doc}', OLD.id, 'delete');
+END;
+"""
+
+# The anchoring invariant, enforced by the database itself: SQLite's substr() and length()
+# count code points, exactly like Python string offsets.
+_ANCHOR_GUARD = """
+CREATE TRIGGER annotations_anchor_{event} BEFORE {event} ON annotations
+WHEN NEW."end" > (SELECT length(text) FROM articles WHERE id = NEW.article_id)
+  OR (SELECT substr(text, NEW.start + 1, NEW."end" - NEW.start) FROM articles
+      WHERE id = NEW.article_id) IS NOT NEW.quote
+BEGIN
+    SELECT RAISE(ABORT, 'annotation quote does not match its article text');
+END;
+"""
+
+V1 = (
+    """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL DEFAULT '',
+    outlet TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    published TEXT NOT NULL DEFAULT '',
+    imported_at TEXT NOT NULL,
+    source_format TEXT NOT NULL,
+    original_sha256 TEXT NOT NULL,
+    text_sha256 TEXT NOT NULL UNIQUE,
+    text TEXT NOT NULL CHECK (length(text) > 0)
+);
+
+CREATE TABLE originals (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    filename TEXT NOT NULL,
+    content BLOB NOT NULL
+);
+
+CREATE TABLE annotations (
+    id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('claim', 'quote', 'rebuttal')),
+    start INTEGER NOT NULL CHECK (start >= 0),
+    "end" INTEGER NOT NULL CHECK ("end" > start),
+    quote TEXT NOT NULL,
+    prefix TEXT NOT NULL DEFAULT '',
+    suffix TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    speaker TEXT NOT NULL DEFAULT '',
+    verdict TEXT CHECK (verdict IS NULL OR kind = 'claim'),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX annotations_by_article ON annotations (article_id, start);
+
+CREATE TABLE links (
+    from_id TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+    to_id TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+    relation TEXT NOT NULL CHECK (relation IN ('rebuts', 'supports', 'same_claim')),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (from_id, to_id, relation),
+    CHECK (from_id <> to_id)
+);
+CREATE INDEX links_by_target ON links (to_id);
+
+CREATE TABLE index_outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_type TEXT NOT NULL CHECK (doc_type IN ('article', 'annotation')),
+    doc_id TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('upsert', 'delete'))
+);
+
+CREATE TRIGGER articles_text_is_immutable BEFORE UPDATE OF text ON articles
+WHEN NEW.text IS NOT OLD.text
+BEGIN
+    SELECT RAISE(ABORT, 'article text never changes once stored');
+END;
+"""
+    + _INDEX_TRIGGERS.format(table="articles", doc="article")
+    + _INDEX_TRIGGERS.format(table="annotations", doc="annotation")
+    + _ANCHOR_GUARD.format(event="INSERT")
+    + _ANCHOR_GUARD.format(event="UPDATE")
+)
+
+# Version 2: earlier versions of annotations (edits, merge conflicts), so nothing is lost.
+V2 = """
+CREATE TABLE annotation_history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    annotation_id TEXT NOT NULL,
+    record TEXT NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('edited', 'deleted', 'merge_conflict')),
+    saved_at TEXT NOT NULL
+);
+CREATE INDEX annotation_history_by_annotation ON annotation_history (annotation_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: sqlite_utils.Database, *, target: int = SCHEMA_VERSION) -> int:
+    """Apply the migrations the database lacks, each in its own transaction; return the version."""
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"library schema version {current} is newer than this Sourcemark ({SCHEMA_VERSION})"
+        )
+    for version in range(current + 1, target + 1):
+        with write_transaction(db):
+            for statement in _statements(MIGRATIONS[version - 1]):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {version}")
+    return schema_version(db)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements, keeping trigger bodies whole."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if buffer.strip() and sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    return statements

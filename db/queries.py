@@ -1,0 +1,124 @@
+"""Small read queries over a library database; each returns plain rows (dicts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+Row = dict[str, Any]
+
+_ANNOTATION_COLUMNS = (
+    'id, article_id, kind, start, "end", quote, prefix, suffix, note, speaker, verdict, '
+    "created_at, updated_at"
+)
+
+
+def _rows(db: sqlite_utils.Database, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def article(db: sqlite_utils.Database, article_id: str) -> Row | None:
+    found = _rows(db, "SELECT * FROM articles WHERE id = ?", (article_id,))
+    return found[0] if found else None
+
+
+def article_by_text_hash(db: sqlite_utils.Database, text_sha256: str) -> Row | None:
+    found = _rows(db, "SELECT * FROM articles WHERE text_sha256 = ?", (text_sha256,))
+    return found[0] if found else None
+
+
+def article_summaries(db: sqlite_utils.Database) -> list[Row]:
+    """Every article without its text, with counts per annotation kind, newest first."""
+    return _rows(
+        db,
+        """
+        SELECT a.id, a.title, a.outlet, a.author, a.published, a.imported_at,
+               count(n.id) FILTER (WHERE n.kind = 'claim') AS claims,
+               count(n.id) FILTER (WHERE n.kind = 'quote') AS quotes,
+               count(n.id) FILTER (WHERE n.kind = 'rebuttal') AS rebuttals
+        FROM articles a LEFT JOIN annotations n ON n.article_id = a.id
+        GROUP BY a.id
+        ORDER BY a.published DESC, a.imported_at DESC, a.id
+        """,
+    )
+
+
+def original(db: sqlite_utils.Database, article_id: str) -> Row | None:
+    found = _rows(db, "SELECT * FROM originals WHERE article_id = ?", (article_id,))
+    return found[0] if found else None
+
+
+def annotation(db: sqlite_utils.Database, annotation_id: str) -> Row | None:
+    found = _rows(
+        db, f"SELECT {_ANNOTATION_COLUMNS} FROM annotations WHERE id = ?", (annotation_id,)
+    )
+    return found[0] if found else None
+
+
+def annotations(
+    db: sqlite_utils.Database, article_id: str | None = None, kind: str | None = None
+) -> list[Row]:
+    """Annotations in text order, optionally of one article and one kind."""
+    where, params = [], []
+    if article_id is not None:
+        where.append("article_id = ?")
+        params.append(article_id)
+    if kind is not None:
+        where.append("kind = ?")
+        params.append(kind)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    return _rows(
+        db,
+        f'SELECT {_ANNOTATION_COLUMNS} FROM annotations {clause} ORDER BY article_id, start, "end", id',
+        tuple(params),
+    )
+
+
+def links_touching(db: sqlite_utils.Database, annotation_id: str) -> list[Row]:
+    return _rows(
+        db,
+        "SELECT * FROM links WHERE from_id = ? OR to_id = ? ORDER BY created_at",
+        (annotation_id, annotation_id),
+    )
+
+
+def all_links(db: sqlite_utils.Database) -> list[Row]:
+    return _rows(db, "SELECT * FROM links ORDER BY from_id, to_id, relation")
+
+
+def ids_with_prefix(db: sqlite_utils.Database, table: str, prefix: str, limit: int = 3) -> list[str]:
+    if table not in ("articles", "annotations"):
+        raise ValueError(table)
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    cursor = db.execute(
+        f"SELECT id FROM {table} WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
+        (escaped + "%", limit),
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def speakers(db: sqlite_utils.Database) -> list[str]:
+    cursor = db.execute(
+        "SELECT speaker FROM annotations WHERE speaker <> '' "
+        "GROUP BY speaker ORDER BY count(*) DESC, speaker"
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def counts(db: sqlite_utils.Database) -> Row:
+    return _rows(
+        db,
+        """
+        SELECT (SELECT count(*) FROM articles) AS articles,
+               (SELECT count(*) FROM annotations) AS annotations,
+               (SELECT count(*) FROM links) AS links
+        """,
+    )[0]
+
+
+def meta_value(db: sqlite_utils.Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,38 @@
+"""Shared fixtures. Tests run headless and never touch the network or the user's library."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from app.library import Library
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "resources" / "ice-subpoenas-nyc.txt"
+
+
+@pytest.fixture(autouse=True)
+def _private_library_location(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test ever opens the user's real default library."""
+    monkeypatch.setenv("SOURCEMARK_LIBRARY", str(tmp_path_factory.mktemp("default-library")))
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    """A fresh, empty library with its search index."""
+    lib = Library.open(tmp_path / "library")
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def bare_library(tmp_path: Path) -> Iterator[Library]:
+    """A fresh library without a search index, for storage-only tests."""
+    lib = Library.open(tmp_path / "library", with_index=False)
+    yield lib
+    lib.close()
