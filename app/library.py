@@ -12,7 +12,8 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,6 +92,7 @@ class Library:
         self.path = path
         self.db = db
         self.index: SearchIndex | None = None
+        self.is_new = False
 
     @classmethod
     def open(cls, path: Path | None = None, *, with_index: bool = True) -> Library:
@@ -98,13 +100,25 @@ class Library:
         path = (path or default_library_path()).expanduser()
         path.mkdir(parents=True, exist_ok=True)
         (path / BACKUPS_DIR).mkdir(exist_ok=True)
+        is_new = not (path / DATABASE_FILE).exists()
         library = cls(path, connect(path / DATABASE_FILE))
+        library.is_new = is_new
         migrate(library.db)
         library._ensure_identity()
         if with_index:
             from app.search.index import SearchIndex
 
             library.index = SearchIndex.open_for(library)
+        return library
+
+    @classmethod
+    def open_default(cls) -> Library:
+        """Open the default library; on its very first use it holds the demo sample."""
+        library = cls.open(default_library_path())
+        if library.is_new:
+            from app.demo import seed_demo
+
+            seed_demo(library)
         return library
 
     def close(self) -> None:
@@ -142,29 +156,51 @@ class Library:
 
     def import_source(self, source: ExtractedSource) -> ImportResult:
         """Store a source unless the same text is already in the library."""
-        text_sha256 = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
         with write_transaction(self.db):
-            existing = queries.article_by_text_hash(self.db, text_sha256)
-            if existing is not None:
-                return ImportResult(article_from_row(existing), created=False)
-            article = Article(
-                id=new_id(),
-                title=source.title.strip(),
-                outlet=source.outlet.strip(),
-                author=source.author.strip(),
-                url=source.url.strip(),
-                published=source.published.strip(),
-                imported_at=now(),
-                source_format=source.source_format,
-                original_sha256=hashlib.sha256(source.original).hexdigest(),
-                text_sha256=text_sha256,
-                text=source.text,
-            )
-            self.db["articles"].insert(article.to_dict())
-            self.db["originals"].insert(
-                {"article_id": article.id, "filename": source.filename, "content": source.original}
-            )
+            result = self._store_source(source)
         self._changed()
+        return result
+
+    def import_many(
+        self,
+        sources: Iterable[ExtractedSource],
+        *,
+        total: int = 0,
+        progress: Progress | None = None,
+        batch_size: int = 200,
+    ) -> list[ImportResult]:
+        """Import many sources: a transaction per batch and one index update at the end."""
+        results: list[ImportResult] = []
+        for batch in _batches(sources, batch_size):
+            with write_transaction(self.db):
+                results.extend(self._store_source(source) for source in batch)
+            if progress is not None:
+                progress(len(results), total)
+        self._changed()
+        return results
+
+    def _store_source(self, source: ExtractedSource) -> ImportResult:
+        text_sha256 = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+        existing = queries.article_by_text_hash(self.db, text_sha256)
+        if existing is not None:
+            return ImportResult(article_from_row(existing), created=False)
+        article = Article(
+            id=new_id(),
+            title=source.title.strip(),
+            outlet=source.outlet.strip(),
+            author=source.author.strip(),
+            url=source.url.strip(),
+            published=source.published.strip(),
+            imported_at=now(),
+            source_format=source.source_format,
+            original_sha256=hashlib.sha256(source.original).hexdigest(),
+            text_sha256=text_sha256,
+            text=source.text,
+        )
+        self.db["articles"].insert(article.to_dict())
+        self.db["originals"].insert(
+            {"article_id": article.id, "filename": source.filename, "content": source.original}
+        )
         return ImportResult(article, created=True)
 
     def article(self, article_id: str) -> Article:
@@ -407,3 +443,9 @@ def _verdict_for(kind: Kind, verdict: Verdict | str | None) -> Verdict | None:
 
 def _verdict_value(verdict: Verdict | None) -> str | None:
     return verdict.value if verdict else None
+
+
+def _batches(items: Iterable[ExtractedSource], size: int) -> Iterator[list[ExtractedSource]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch

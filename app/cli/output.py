@@ -11,7 +11,9 @@ from app.library import Library
 
 
 def open_library(args: argparse.Namespace) -> Library:
-    return Library.open(getattr(args, "library", None))
+    """The library named by --library, else the default one (seeded with the demo on first use)."""
+    path = getattr(args, "library", None)
+    return Library.open(path) if path is not None else Library.open_default()
 
 
 def print_json(data: Any) -> None:
