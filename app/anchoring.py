@@ -86,10 +86,12 @@ def locate(text: str, quote: str, occurrence: int | None = None) -> Anchor:
 def reanchor(
     text: str, quote: str, prefix: str = "", suffix: str = "", hint: int | None = None
 ) -> Anchor | None:
-    """Find a passage again in a (possibly changed) text: exact first, then fuzzy; None if orphaned."""
+    """Find a passage again in a changed text: exact first, then fuzzy; None if orphaned."""
     starts = occurrences(text, quote)
     if starts:
-        best = max(starts, key=lambda s: _context_score(text, s, s + len(quote), prefix, suffix, hint))
+        best = max(
+            starts, key=lambda s: _context_score(text, s, s + len(quote), prefix, suffix, hint)
+        )
         return anchor(text, best, best + len(quote))
     between = _between_context(text, quote, prefix, suffix)
     if between is not None:
@@ -143,7 +145,7 @@ def _fuzzy(text: str, quote: str) -> Anchor | None:
 
 def _common_prefix(a: str, b: str) -> int:
     n = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         n += 1

@@ -41,7 +41,8 @@ DEMO_ANNOTATIONS = (
     DemoAnnotation(
         "safest-quote",
         Kind.QUOTE,
-        "New York City will not change the policies that have made us the safest big city in America",
+        "New York City will not change the policies that have made us "
+        "the safest big city in America",
         "Freddi Goldstein",
     ),
     DemoAnnotation(

@@ -13,9 +13,9 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -197,8 +197,8 @@ class Library:
             text_sha256=text_sha256,
             text=source.text,
         )
-        self.db["articles"].insert(article.to_dict())
-        self.db["originals"].insert(
+        self.db.table("articles").insert(article.to_dict())
+        self.db.table("originals").insert(
             {"article_id": article.id, "filename": source.filename, "content": source.original}
         )
         return ImportResult(article, created=True)
@@ -210,6 +210,16 @@ class Library:
 
     def articles(self) -> list[ArticleSummary]:
         return [ArticleSummary(**row) for row in queries.article_summaries(self.db)]
+
+    def article_ids(self, contains: str = "", order: str = "published") -> list[str]:
+        """Ids of articles whose title, outlet or author contains `contains`, in `order`
+        ("published", newest first; "title"; or "outlet"): what a lazy list holds."""
+        return queries.article_ids(self.db, contains.strip(), order)
+
+    def article_summaries(self, ids: list[str]) -> dict[str, ArticleSummary]:
+        """Summaries of the given articles (a page of a lazy list), by id."""
+        rows = queries.article_summaries_for(self.db, ids) if ids else []
+        return {row["id"]: ArticleSummary(**row) for row in rows}
 
     def original(self, article_id: str) -> tuple[str, bytes]:
         """The file name and bytes of a source as it was imported."""
@@ -243,10 +253,12 @@ class Library:
         assert row is not None
         return annotation_from_row(row)
 
-    def annotations(self, article_id: str | None = None, kind: Kind | None = None) -> list[Annotation]:
+    def annotations(
+        self, article_id: str | None = None, kind: Kind | None = None
+    ) -> list[Annotation]:
         if article_id is not None:
             article_id = self.resolve_article_id(article_id)
-        rows = queries.annotations(self.db, article_id, kind.value if kind else None)
+        rows = queries.annotations_in(self.db, article_id, kind.value if kind else None)
         return [annotation_from_row(row) for row in rows]
 
     def annotate(
@@ -281,7 +293,7 @@ class Library:
             updated_at=stamp,
         )
         with write_transaction(self.db):
-            self.db["annotations"].insert(record.to_dict())
+            self.db.table("annotations").insert(record.to_dict())
         self._changed()
         return record
 
@@ -324,7 +336,7 @@ class Library:
         changes["updated_at"] = now()
         with write_transaction(self.db):
             self._keep_history(current, "edited")
-            self.db["annotations"].update(current.id, changes)
+            self.db.table("annotations").update(current.id, changes)
         self._changed()
         return self.annotation(current.id)
 
@@ -341,14 +353,14 @@ class Library:
     def restore_annotation(self, deleted: DeletedAnnotation) -> Annotation:
         """Put back a deleted annotation with its id, times and links (undo of a deletion)."""
         with write_transaction(self.db):
-            self.db["annotations"].insert(deleted.annotation.to_dict())
+            self.db.table("annotations").insert(deleted.annotation.to_dict())
             for link in deleted.links:
-                self.db["links"].insert(link.to_dict(), ignore=True)
+                self.db.table("links").insert(link.to_dict(), ignore=True)
         self._changed()
         return deleted.annotation
 
     def _keep_history(self, annotation: Annotation, reason: str) -> None:
-        self.db["annotation_history"].insert(
+        self.db.table("annotation_history").insert(
             {
                 "annotation_id": annotation.id,
                 "record": json.dumps(annotation.to_dict(), ensure_ascii=False),
@@ -368,25 +380,28 @@ class Library:
 
     # --- links ----------------------------------------------------------------------------
 
-    def link(
-        self, from_id: str, to_id: str, relation: Relation | str = Relation.REBUTS
-    ) -> Link:
+    def link(self, from_id: str, to_id: str, relation: Relation | str = Relation.REBUTS) -> Link:
         """Link two annotations, e.g. a rebuttal to the claim it answers (any article)."""
         source, target = self.annotation(from_id), self.annotation(to_id)
         try:
             relation = Relation(relation)
         except ValueError:
             choices = ", ".join(r.value for r in Relation)
-            raise InvalidAnnotation(f"unknown relation {relation!r} (choose from {choices})") from None
+            raise InvalidAnnotation(
+                f"unknown relation {relation!r} (choose from {choices})"
+            ) from None
         if source.id == target.id:
             raise InvalidAnnotation("an annotation cannot be linked to itself")
-        if relation is Relation.REBUTS and (source.kind, target.kind) != (Kind.REBUTTAL, Kind.CLAIM):
+        if relation is Relation.REBUTS and (source.kind, target.kind) != (
+            Kind.REBUTTAL,
+            Kind.CLAIM,
+        ):
             raise InvalidAnnotation(
                 f"'rebuts' links a rebuttal to a claim, not a {source.kind} to a {target.kind}"
             )
         link = Link(source.id, target.id, relation, now())
         with write_transaction(self.db):
-            self.db["links"].insert(link.to_dict(), ignore=True)
+            self.db.table("links").insert(link.to_dict(), ignore=True)
         return self._link(source.id, target.id, relation)
 
     def unlink(self, from_id: str, to_id: str, relation: Relation | str = Relation.REBUTS) -> None:
@@ -424,7 +439,9 @@ def _parse_kind(kind: Kind | str) -> Kind:
     try:
         return Kind(str(kind).strip().lower())
     except ValueError:
-        raise InvalidAnnotation(f"unknown kind {kind!r} (choose claim, quote or rebuttal)") from None
+        raise InvalidAnnotation(
+            f"unknown kind {kind!r} (choose claim, quote or rebuttal)"
+        ) from None
 
 
 def _verdict_for(kind: Kind, verdict: Verdict | str | None) -> Verdict | None:

@@ -17,7 +17,7 @@ _ANNOTATION_COLUMNS = (
 def _rows(db: sqlite_utils.Database, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
     cursor = db.execute(sql, params)
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def article(db: sqlite_utils.Database, article_id: str) -> Row | None:
@@ -30,20 +30,46 @@ def article_by_text_hash(db: sqlite_utils.Database, text_sha256: str) -> Row | N
     return found[0] if found else None
 
 
-def article_summaries(db: sqlite_utils.Database) -> list[Row]:
-    """Every article without its text, with counts per annotation kind, newest first."""
-    return _rows(
-        db,
-        """
+_SUMMARY_SELECT = """
         SELECT a.id, a.title, a.outlet, a.author, a.published, a.imported_at,
                count(n.id) FILTER (WHERE n.kind = 'claim') AS claims,
                count(n.id) FILTER (WHERE n.kind = 'quote') AS quotes,
                count(n.id) FILTER (WHERE n.kind = 'rebuttal') AS rebuttals
         FROM articles a LEFT JOIN annotations n ON n.article_id = a.id
-        GROUP BY a.id
-        ORDER BY a.published DESC, a.imported_at DESC, a.id
-        """,
+"""
+_ARTICLE_ORDERS = {
+    "published": "published DESC, imported_at DESC, id",
+    "title": "title COLLATE NOCASE, published DESC, id",
+    "outlet": "outlet COLLATE NOCASE, published DESC, id",
+}
+ARTICLE_ORDERS = tuple(_ARTICLE_ORDERS)
+
+
+def article_summaries(db: sqlite_utils.Database) -> list[Row]:
+    """Every article without its text, with counts per annotation kind, newest first."""
+    return _rows(
+        db, _SUMMARY_SELECT + "GROUP BY a.id ORDER BY a.published DESC, a.imported_at DESC, a.id"
     )
+
+
+def article_summaries_for(db: sqlite_utils.Database, ids: list[str]) -> list[Row]:
+    """The summaries of the given articles (at most a few hundred ids), in no particular order."""
+    marks = ", ".join("?" * len(ids))
+    return _rows(db, _SUMMARY_SELECT + f"WHERE a.id IN ({marks}) GROUP BY a.id", tuple(ids))
+
+
+def article_ids(
+    db: sqlite_utils.Database, contains: str = "", order: str = "published"
+) -> list[str]:
+    """Ids of the articles whose title, outlet or author contains `contains`, sorted by `order`."""
+    escaped = contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    cursor = db.execute(
+        "SELECT id FROM articles WHERE title LIKE :p ESCAPE '\\' OR outlet LIKE :p ESCAPE '\\' "
+        f"OR author LIKE :p ESCAPE '\\' ORDER BY {_ARTICLE_ORDERS[order]}",
+        {"p": pattern},
+    )
+    return [row[0] for row in cursor.fetchall()]
 
 
 def original(db: sqlite_utils.Database, article_id: str) -> Row | None:
@@ -58,7 +84,7 @@ def annotation(db: sqlite_utils.Database, annotation_id: str) -> Row | None:
     return found[0] if found else None
 
 
-def annotations(
+def annotations_in(
     db: sqlite_utils.Database, article_id: str | None = None, kind: str | None = None
 ) -> list[Row]:
     """Annotations in text order, optionally of one article and one kind."""
@@ -72,7 +98,8 @@ def annotations(
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     return _rows(
         db,
-        f'SELECT {_ANNOTATION_COLUMNS} FROM annotations {clause} ORDER BY article_id, start, "end", id',
+        f"SELECT {_ANNOTATION_COLUMNS} FROM annotations {clause} "
+        'ORDER BY article_id, start, "end", id',
         tuple(params),
     )
 
@@ -89,7 +116,9 @@ def all_links(db: sqlite_utils.Database) -> list[Row]:
     return _rows(db, "SELECT * FROM links ORDER BY from_id, to_id, relation")
 
 
-def ids_with_prefix(db: sqlite_utils.Database, table: str, prefix: str, limit: int = 3) -> list[str]:
+def ids_with_prefix(
+    db: sqlite_utils.Database, table: str, prefix: str, limit: int = 3
+) -> list[str]:
     if table not in ("articles", "annotations"):
         raise ValueError(table)
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

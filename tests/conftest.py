@@ -17,7 +17,9 @@ SAMPLE = REPO / "resources" / "ice-subpoenas-nyc.txt"
 
 
 @pytest.fixture(autouse=True)
-def _private_library_location(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_library_location(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test ever opens the user's real default library."""
     monkeypatch.setenv("SOURCEMARK_LIBRARY", str(tmp_path_factory.mktemp("default-library")))
 

@@ -7,14 +7,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, SAMPLE
 
 
-def sourcemark(*args: str, library: Path | None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def sourcemark(
+    *args: str, library: Path | None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "main.py", *args]
     if library is not None:
         command += ["--library", str(library)]
-    return subprocess.run(command, cwd=REPO, input=stdin, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        command, cwd=REPO, input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_help_lists_every_command() -> None:
@@ -27,7 +33,9 @@ def test_help_lists_every_command() -> None:
 
 def test_import_annotate_edit_link_delete(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
-    first = sourcemark("import", str(SAMPLE), "--outlet", "AP", "--published", "2020-01-18", library=lib)
+    first = sourcemark(
+        "import", str(SAMPLE), "--outlet", "AP", "--published", "2020-01-18", library=lib
+    )
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("imported ")
     again = sourcemark("import", str(SAMPLE), library=lib)
@@ -39,8 +47,18 @@ def test_import_annotate_edit_link_delete(tmp_path: Path) -> None:
 
     claim = json.loads(
         sourcemark(
-            "annotate", article[:6], "--kind", "claim", "--quote", "the safest big city in America",
-            "--speaker", "Freddi Goldstein", "--verdict", "unsupported", "--json", library=lib,
+            "annotate",
+            article[:6],
+            "--kind",
+            "claim",
+            "--quote",
+            "the safest big city in America",
+            "--speaker",
+            "Freddi Goldstein",
+            "--verdict",
+            "unsupported",
+            "--json",
+            library=lib,
         ).stdout
     )
     text = SAMPLE.read_text(encoding="utf-8")
@@ -49,17 +67,33 @@ def test_import_annotate_edit_link_delete(tmp_path: Path) -> None:
 
     start = text.index("New York City police say")
     rebuttal = json.loads(
-        sourcemark("annotate", article, "--kind", "rebuttal", "--start", str(start), "--end",
-                   str(start + 24), "--json", library=lib).stdout
+        sourcemark(
+            "annotate",
+            article,
+            "--kind",
+            "rebuttal",
+            "--start",
+            str(start),
+            "--end",
+            str(start + 24),
+            "--json",
+            library=lib,
+        ).stdout
     )
     assert rebuttal["quote"] == "New York City police say"
     linked = sourcemark("link", rebuttal["id"][:8], claim["id"][:8], library=lib)
     assert linked.returncode == 0 and "rebuts" in linked.stdout
 
-    edited = json.loads(sourcemark("edit", claim["id"][:8], "--note", "Check FBI data", "--json", library=lib).stdout)
+    edited = json.loads(
+        sourcemark(
+            "edit", claim["id"][:8], "--note", "Check FBI data", "--json", library=lib
+        ).stdout
+    )
     assert edited["note"] == "Check FBI data" and edited["updated_at"] > claim["updated_at"]
 
-    listed = json.loads(sourcemark("annotations", article[:8], "--kind", "claim", "--json", library=lib).stdout)
+    listed = json.loads(
+        sourcemark("annotations", article[:8], "--kind", "claim", "--json", library=lib).stdout
+    )
     assert [a["id"] for a in listed] == [claim["id"]]
     assert set(listed[0]) >= {"id", "kind", "start", "end", "quote", "note", "speaker", "verdict"}
 
@@ -69,8 +103,15 @@ def test_import_annotate_edit_link_delete(tmp_path: Path) -> None:
 
 
 def test_import_from_stdin(tmp_path: Path) -> None:
-    result = sourcemark("import", "-", "--title", "Pasted", "--json", library=tmp_path / "lib",
-                        stdin="A statement read from standard input.\r\n")
+    result = sourcemark(
+        "import",
+        "-",
+        "--title",
+        "Pasted",
+        "--json",
+        library=tmp_path / "lib",
+        stdin="A statement read from standard input.\r\n",
+    )
     assert result.returncode == 0, result.stderr
     imported = json.loads(result.stdout)["imported"]
     assert imported[0]["title"] == "Pasted" and imported[0]["created"]
@@ -93,7 +134,9 @@ def test_user_errors_exit_1_with_one_line(tmp_path: Path) -> None:
     assert usage.returncode == 2
 
 
-def test_default_library_holds_the_demo_on_first_use(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_default_library_holds_the_demo_on_first_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCEMARK_LIBRARY", str(tmp_path / "default"))
     articles = json.loads(sourcemark("articles", "--json", library=None).stdout)
     assert len(articles) == 1 and articles[0]["outlet"] == "The Associated Press"

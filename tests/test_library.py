@@ -38,7 +38,9 @@ def test_import_many_batches_and_reports_progress(bare_library: Library) -> None
     sources = [from_pasted_text(f"Article number {n}.") for n in range(5)] + [
         from_pasted_text("Article number 0.")
     ]
-    results = bare_library.import_many(sources, total=6, progress=lambda d, t: seen.append((d, t)), batch_size=4)
+    results = bare_library.import_many(
+        sources, total=6, progress=lambda d, t: seen.append((d, t)), batch_size=4
+    )
     assert [r.created for r in results] == [True] * 5 + [False]
     assert seen == [(4, 6), (6, 6)]
     assert bare_library.counts()["articles"] == 5
@@ -46,7 +48,9 @@ def test_import_many_batches_and_reports_progress(bare_library: Library) -> None
 
 def test_annotate_by_quote_after_emoji_keeps_exact_offsets(bare_library: Library) -> None:
     article_id = _article(bare_library)
-    note = bare_library.annotate_quote(article_id, "claim", "sharply", speaker="Ann", verdict="mostly-false")
+    note = bare_library.annotate_quote(
+        article_id, "claim", "sharply", speaker="Ann", verdict="mostly-false"
+    )
     text = bare_library.article(article_id).text
     assert text[note.start : note.end] == "sharply"
     assert note.verdict is Verdict.MOSTLY_FALSE and note.speaker == "Ann"
@@ -56,7 +60,9 @@ def test_ambiguous_quote_needs_an_occurrence(bare_library: Library) -> None:
     article_id = _article(bare_library)
     with pytest.raises(InvalidAnnotation, match="occurs 2 times"):
         bare_library.annotate_quote(article_id, "quote", "The mayor said crime fell")
-    second = bare_library.annotate_quote(article_id, "quote", "The mayor said crime fell", occurrence=2)
+    second = bare_library.annotate_quote(
+        article_id, "quote", "The mayor said crime fell", occurrence=2
+    )
     assert second.start == TEXT.rindex("The mayor said crime fell")
 
 
@@ -131,8 +137,8 @@ def test_database_refuses_a_quote_that_does_not_match(bare_library: Library) -> 
     article_id = _article(bare_library)
     with pytest.raises(sqlite3.IntegrityError, match="does not match"):
         bare_library.db.execute(
-            "INSERT INTO annotations (id, article_id, kind, start, \"end\", quote, created_at, updated_at)"
-            " VALUES ('x', ?, 'quote', 0, 3, 'Thx', '', '')",
+            'INSERT INTO annotations (id, article_id, kind, start, "end", quote, '
+            "created_at, updated_at) VALUES ('x', ?, 'quote', 0, 3, 'Thx', '', '')",
             (article_id,),
         )
     with pytest.raises(sqlite3.IntegrityError, match="never changes"):
@@ -147,13 +153,20 @@ def test_every_change_queues_an_index_update_in_the_same_transaction(bare_librar
     assert rows == [("article", "upsert"), ("annotation", "upsert"), ("annotation", "delete")]
 
 
-def test_failed_write_leaves_nothing_behind(bare_library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_leaves_nothing_behind(
+    bare_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = from_pasted_text("Half-written article.")
 
-    def disk_full(*args: object, **kwargs: object) -> None:
-        raise sqlite3.OperationalError("database or disk is full")
+    table_class = type(bare_library.db.table("originals"))
+    real_insert = table_class.insert
 
-    monkeypatch.setattr(type(bare_library.db["originals"]), "insert", disk_full)
+    def disk_full_on_second_table(table, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if table.name == "originals":  # the article row is already written by now
+            raise sqlite3.OperationalError("database or disk is full")
+        return real_insert(table, *args, **kwargs)
+
+    monkeypatch.setattr(table_class, "insert", disk_full_on_second_table)
     with pytest.raises(sqlite3.OperationalError):
         bare_library.import_source(source)
     assert bare_library.counts()["articles"] == 0

@@ -18,12 +18,14 @@ def test_version_one_library_upgrades_and_keeps_its_data(tmp_path: Path) -> None
     db = connect(tmp_path / DATABASE_FILE)
     assert migrate(db, target=1) == 1
     db.execute(
-        "INSERT INTO articles (id, title, imported_at, source_format, original_sha256, text_sha256, text)"
-        " VALUES ('a1', 'Old', '2024-01-01', 'text', 'x', 'y', 'An old article text.')"
+        "INSERT INTO articles (id, title, imported_at, source_format, original_sha256, "
+        "text_sha256, text) "
+        "VALUES ('a1', 'Old', '2024-01-01', 'text', 'x', 'y', 'An old article text.')"
     )
     db.execute(
-        "INSERT INTO annotations (id, article_id, kind, start, \"end\", quote, created_at, updated_at)"
-        " VALUES ('n1', 'a1', 'quote', 3, 6, 'old', '2024-01-01', '2024-01-01')"
+        'INSERT INTO annotations (id, article_id, kind, start, "end", quote, '
+        "created_at, updated_at) "
+        "VALUES ('n1', 'a1', 'quote', 3, 6, 'old', '2024-01-01', '2024-01-01')"
     )
     assert "annotation_history" not in db.table_names()
     db.close()

@@ -44,7 +44,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     delete.set_defaults(run=run_delete)
 
     link = subparsers.add_parser(
-        "link", parents=[common], help="link a rebuttal to the claim it answers (or relate two annotations)"
+        "link",
+        parents=[common],
+        help="link a rebuttal to the claim it answers (or relate two annotations)",
     )
     link.add_argument("source", metavar="REBUTTAL")
     link.add_argument("target", metavar="CLAIM")
@@ -55,9 +57,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def _detail_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--note", help="a note for the annotation")
     parser.add_argument("--speaker", help="who said it")
-    parser.add_argument(
-        "--verdict", help=f"for claims: {', '.join(v.value for v in Verdict)}"
-    )
+    parser.add_argument("--verdict", help=f"for claims: {', '.join(v.value for v in Verdict)}")
 
 
 def _print_annotation(annotation: Annotation, as_json: bool) -> None:

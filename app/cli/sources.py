@@ -13,13 +13,20 @@ from app.importers import DEFAULT_MAX_BYTES, ExtractedSource, from_pasted_text, 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     imp = subparsers.add_parser(
-        "import", parents=[common], help="import source files (.txt, .md, .html, .pdf, or - for stdin)"
+        "import",
+        parents=[common],
+        help="import source files (.txt, .md, .html, .pdf, or - for stdin)",
     )
-    imp.add_argument("files", nargs="+", metavar="FILE", help="files to import; - reads text from stdin")
+    imp.add_argument(
+        "files", nargs="+", metavar="FILE", help="files to import; - reads text from stdin"
+    )
     for name in ("title", "outlet", "author", "url", "published"):
         imp.add_argument(f"--{name}", help=f"set the source's {name} (overrides what is extracted)")
     imp.add_argument(
-        "--max-size", type=int, default=DEFAULT_MAX_BYTES, metavar="BYTES",
+        "--max-size",
+        type=int,
+        default=DEFAULT_MAX_BYTES,
+        metavar="BYTES",
         help=f"refuse files larger than this (default {DEFAULT_MAX_BYTES:,})",
     )
     imp.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -61,7 +68,10 @@ def run_import(args: argparse.Namespace) -> int:
             results.append((name, result))
             if not args.json:
                 verb = "imported" if result.created else "already in the library:"
-                print(f"{verb} {short_id(result.article.id)} {one_line(result.article.title)} ({name})")
+                print(
+                    f"{verb} {short_id(result.article.id)} "
+                    f"{one_line(result.article.title)} ({name})"
+                )
     if args.json:
         print_json(
             {
@@ -83,8 +93,10 @@ def run_articles(args: argparse.Namespace) -> int:
         return 0
     for s in summaries:
         counts = f"{s.claims}c {s.quotes}q {s.rebuttals}r"
-        print(f"{short_id(s.id)}  {s.published or '----------':10}  {counts:>11}  "
-              f"{one_line(s.title, 50)}  {s.outlet}")
+        print(
+            f"{short_id(s.id)}  {s.published or '----------':10}  {counts:>11}  "
+            f"{one_line(s.title, 50)}  {s.outlet}"
+        )
     return 0
 
 
