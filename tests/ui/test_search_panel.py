@@ -1,0 +1,177 @@
+"""The search panel on a real library and index: typing, filters, errors, opening, similar."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.importers import from_pasted_text
+from app.library import Library
+from app.models import Annotation, Kind, Verdict
+from ui.models.search_results import HIT_ROLE, SearchResultsModel
+from ui.search_panel import SearchPanel
+
+BUDGET = (
+    "Council passes the housing budget\n\n"
+    "The mayor said the housing budget would build 10,000 homes by 2030. "
+    "Critics said the budget covers fewer than 4,000 homes. "
+    "The council voted 7 to 2 for the budget on Monday."
+)
+TRANSIT = (
+    "Transit fares frozen\n\n"
+    "The transit authority said fares would stay frozen for two years. "
+    "A union leader said the freeze means 10,000 homes will lose bus service."
+)
+
+
+@pytest.fixture
+def annotated(library: Library) -> dict[str, Annotation]:
+    budget = library.import_source(
+        from_pasted_text(BUDGET).with_metadata(outlet="City Desk", published="2024-03-04")
+    ).article
+    transit = library.import_source(from_pasted_text(TRANSIT).with_metadata(outlet="Wire")).article
+    return {
+        "claim": library.annotate_quote(
+            budget.id,
+            Kind.CLAIM,
+            "the housing budget would build 10,000 homes by 2030",
+            speaker="Mayor",
+            verdict=Verdict.MISLEADING,
+        ),
+        "rebuttal": library.annotate_quote(
+            budget.id, Kind.REBUTTAL, "the budget covers fewer than 4,000 homes", speaker="Critics"
+        ),
+        "quote": library.annotate_quote(
+            transit.id,
+            Kind.QUOTE,
+            "the freeze means 10,000 homes will lose bus service",
+            speaker="Union leader",
+        ),
+        "true claim": library.annotate_quote(
+            transit.id, Kind.CLAIM, "fares would stay frozen for two years", verdict=Verdict.TRUE
+        ),
+    }
+
+
+@pytest.fixture
+def panel(qtbot, library: Library, annotated: dict[str, Annotation]) -> SearchPanel:
+    widget = SearchPanel(library)
+    qtbot.addWidget(widget)
+    widget.resize(420, 600)
+    widget.show()
+    return widget
+
+
+def hits(panel: SearchPanel) -> list:
+    return [panel.model.hit(row) for row in range(panel.model.rowCount())]
+
+
+def search_now(qtbot, panel: SearchPanel, text: str) -> None:
+    panel.query.setText(text)
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+
+
+def test_typing_shows_hits_with_snippets_count_and_time(qtbot, panel: SearchPanel) -> None:
+    qtbot.keyClicks(panel.query, "homes")
+    assert panel.model.rowCount() == 0  # debounced: nothing runs on each keystroke
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=3000)
+
+    found = hits(panel)
+    assert {hit.doc_type for hit in found} == {"article", "annotation"}
+    assert all("<b>homes</b>" in hit.snippet_html for hit in found)
+    assert re.fullmatch(rf"{len(found)} hits in \d+ ms", panel.summary.text())
+    assert not panel.problem.isVisible()
+
+
+def test_enter_searches_at_once(qtbot, panel: SearchPanel) -> None:
+    search_now(qtbot, panel, "freeze")
+    assert panel.model.rowCount() > 0
+    assert all(hit.article_id == hits(panel)[0].article_id for hit in hits(panel))
+
+
+def test_malformed_query_is_explained_under_the_box(qtbot, panel: SearchPanel) -> None:
+    search_now(qtbot, panel, "homes")
+    search_now(qtbot, panel, '"housing budget')
+    assert panel.problem.isVisible()
+    assert "closing quote" in panel.problem.text()
+    assert panel.model.rowCount() == 0 and panel.summary.text() == ""
+
+    search_now(qtbot, panel, "homes")
+    assert not panel.problem.isVisible()
+    assert panel.model.rowCount() > 0
+
+
+def test_kind_and_verdict_filters_narrow_the_hits(qtbot, panel: SearchPanel) -> None:
+    search_now(qtbot, panel, "homes OR fares")
+    everything = hits(panel)
+
+    panel.kind.setCurrentIndex(panel.kind.findData(Kind.CLAIM))
+    claims = hits(panel)
+    assert 0 < len(claims) < len(everything)
+    assert {hit.kind for hit in claims} == {"claim"}
+
+    panel.verdict.setCurrentIndex(panel.verdict.findData(Verdict.TRUE))
+    assert [hit.verdict for hit in hits(panel)] == ["true"]
+
+
+def test_enter_on_a_hit_opens_its_passage(qtbot, panel: SearchPanel, annotated) -> None:
+    search_now(qtbot, panel, "speaker:critics")
+    (hit,) = hits(panel)
+    qtbot.keyClick(panel.query, Qt.Key.Key_Down)
+    assert panel.results.hasFocus()
+    rebuttal = annotated["rebuttal"]
+    with qtbot.waitSignal(panel.openRequested) as opened:
+        qtbot.keyClick(panel.results, Qt.Key.Key_Return)
+    assert opened.args == [rebuttal.article_id, rebuttal.start, rebuttal.end]
+
+
+def test_double_click_on_a_hit_opens_its_passage(qtbot, panel: SearchPanel, annotated) -> None:
+    search_now(qtbot, panel, "union")
+    row = next(n for n, hit in enumerate(hits(panel)) if hit.kind == "quote")
+    where = panel.results.visualRect(panel.model.index(row)).center()
+    quote = annotated["quote"]
+    with qtbot.waitSignal(panel.openRequested) as opened:
+        # A real double click is press, release, then the double-click event.
+        qtbot.mouseClick(panel.results.viewport(), Qt.MouseButton.LeftButton, pos=where)
+        qtbot.mouseDClick(panel.results.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert opened.args == [quote.article_id, quote.start, quote.end]
+
+
+def test_find_similar_lists_passages_of_other_sources(qtbot, panel: SearchPanel, annotated) -> None:
+    panel.show_similar(annotated["claim"].id)
+    assert panel.heading.isVisible()
+    assert "10,000 homes" in panel.heading.text()
+    found = hits(panel)
+    assert found and annotated["claim"].id not in {hit.annotation_id for hit in found}
+    assert re.fullmatch(r"\d+ similar passages? in \d+ ms", panel.summary.text())
+
+    search_now(qtbot, panel, "fares")
+    assert not panel.heading.isVisible()
+
+
+def test_focus_query_selects_the_query(qtbot, panel: SearchPanel) -> None:
+    panel.query.setText("homes")
+    panel.results.setFocus()
+    panel.focus_query()
+    assert panel.query.hasFocus() and panel.query.selectedText() == "homes"
+
+
+def test_results_model_passes_the_model_tester(qtmodeltester, library, annotated) -> None:
+    model = SearchResultsModel()
+    model.set_hits(library.index.search("homes").hits)
+    assert model.rowCount() > 1
+    first = model.index(0)
+    assert model.data(first, HIT_ROLE) == model.hit(0)
+    assert "«homes»" in model.data(first)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_a_library_without_an_index_is_explained(qtbot, bare_library: Library) -> None:
+    panel = SearchPanel(bare_library)
+    qtbot.addWidget(panel)
+    panel.show()
+    search_now(qtbot, panel, "homes")
+    assert panel.problem.isVisible() and "no search index" in panel.problem.text()
+    assert panel.model.rowCount() == 0

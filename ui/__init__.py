@@ -1,0 +1,1 @@
+"""The Qt desk: windows, panels, item models and undo commands on top of `app/`."""

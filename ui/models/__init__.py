@@ -1,0 +1,17 @@
+"""Qt item models over the library; each holds ids and fetches rows lazily."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+
+def column_title(
+    columns: tuple[str, ...], section: int, orientation: Qt.Orientation, role: int
+) -> Any:
+    """What `headerData` returns for a table whose horizontal header names `columns`."""
+    horizontal = orientation == Qt.Orientation.Horizontal
+    if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(columns):
+        return columns[section]
+    return None

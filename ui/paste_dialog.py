@@ -1,0 +1,112 @@
+"""“Paste as new source”: text typed or pasted by the user, with its metadata."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.dates import parse_published
+from app.errors import SourcemarkError
+from app.importers import ExtractedSource, from_pasted_text
+
+PASTED_FILENAME = "pasted.txt"
+
+
+class PasteSourceDialog(QDialog):
+    """A text box (filled from the clipboard) and the source's title, outlet, author, URL, date.
+
+    OK builds the source; a problem (no text, a date that does not exist) is shown in the
+    dialog, which stays open.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Paste as new source")
+        self.source: ExtractedSource | None = None
+
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText("Paste or type the text of the source here.")
+        self.text.setPlainText(QGuiApplication.clipboard().text())
+        self.text.setTabChangesFocus(True)
+        self.title = QLineEdit()
+        self.title.setPlaceholderText("Taken from the first line if left empty")
+        self.outlet = QLineEdit()
+        self.author = QLineEdit()
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("https://…")
+        self.published = QLineEdit()
+        self.published.setPlaceholderText("YYYY-MM-DD, YYYY-MM or YYYY")
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.hide()
+
+        fields = QFormLayout()
+        fields.addRow("&Title:", self.title)
+        fields.addRow("&Outlet:", self.outlet)
+        fields.addRow("&Author:", self.author)
+        fields.addRow("&URL:", self.url)
+        fields.addRow("&Date:", self.published)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add to library")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        text_label = QLabel("Te&xt:")
+        text_label.setBuddy(self.text)
+        layout.addWidget(text_label)
+        layout.addWidget(self.text, stretch=1)
+        layout.addLayout(fields)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(640, 560)
+        # With text from the clipboard, what is left to type is its title.
+        (self.title if self.text.toPlainText().strip() else self.text).setFocus()
+
+    def accept(self) -> None:
+        try:
+            self.source = self.build_source()
+        except SourcemarkError as error:
+            self.error.setText(_sentence(str(error)))
+            self.error.show()
+            return
+        super().accept()
+
+    def build_source(self) -> ExtractedSource:
+        """The source the fields describe; raises `SourcemarkError` if they cannot make one."""
+        text = self.text.toPlainText()
+        if not text.strip():
+            raise SourcemarkError("paste or type the text of the source first")
+        published = parse_published(self.published.text())
+        source = from_pasted_text(text, PASTED_FILENAME)
+        return source.with_metadata(
+            title=self.title.text().strip() or None,
+            outlet=self.outlet.text().strip(),
+            author=self.author.text().strip(),
+            url=self.url.text().strip(),
+            published=published,
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None) -> ExtractedSource | None:
+        """Show the dialog; the source to import, or None if the user cancelled."""
+        dialog = cls(parent)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.source if accepted else None
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")

@@ -1,0 +1,288 @@
+"""The search panel: a query box, kind and verdict filters, and the hits with their snippets.
+
+Queries use the core's query language (app/search/query.py). A search takes a few
+milliseconds, so it runs on the GUI thread: debounced while the user types, at once on Enter.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import SourcemarkError
+from app.models import Kind, Verdict
+from ui.highlights import KIND_COLOURS
+from ui.models.search_results import HIT_ROLE, SearchResultsModel, hit_label, hit_source_line
+
+if TYPE_CHECKING:
+    from app.library import Library
+    from app.search.index import SearchIndex
+    from app.search.results import Hit, SearchResults
+
+DEBOUNCE_MS = 250
+RESULT_LIMIT = 50
+_MARGIN = 6
+_MARKER_WIDTH = 4
+# Matched words: a background that reads the same on selected and unselected rows.
+_HIT_STYLE = "b { background-color: #ffe27a; color: #1a1a1a; }"
+
+
+class SearchPanel(QWidget):
+    """Search the library; `openRequested(article_id, start, end)` asks to show a passage."""
+
+    openRequested = Signal(str, int, int)
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._similar_hits: list[Hit] | None = None
+
+        self.query = QLineEdit()
+        self.query.setPlaceholderText('Search, e.g. "city budget" speaker:mayor')
+        self.query.setClearButtonEnabled(True)
+        self.query.setAccessibleName("Search query")
+        self.query.installEventFilter(self)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b3261e;")
+        self.problem.hide()
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Kind filter")
+        self.kind.addItem("Any kind", None)
+        for kind in Kind:
+            self.kind.addItem(kind.value.capitalize(), kind)
+        self.verdict = QComboBox()
+        self.verdict.setAccessibleName("Verdict filter")
+        self.verdict.addItem("Any verdict", None)
+        for verdict in Verdict:
+            self.verdict.addItem(verdict.label, verdict)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.hide()
+        self.model = SearchResultsModel(self)
+        self.results = QListView()
+        self.results.setAccessibleName("Search results")
+        self.results.setModel(self.model)
+        self.results.setItemDelegate(HitDelegate(self.results))
+        self.results.setResizeMode(QListView.ResizeMode.Adjust)
+        self.results.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.results.setAlternatingRowColors(True)
+        self.summary = QLabel()
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.kind)
+        filters.addWidget(self.verdict)
+        filters.addStretch()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(_MARGIN, _MARGIN, _MARGIN, _MARGIN)
+        layout.addWidget(self.query)
+        layout.addWidget(self.problem)
+        layout.addLayout(filters)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.results, stretch=1)
+        layout.addWidget(self.summary)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.search)
+        self.query.textEdited.connect(self._debounce.start)
+        self.query.returnPressed.connect(self.search)
+        self.kind.currentIndexChanged.connect(self._filters_changed)
+        self.verdict.currentIndexChanged.connect(self._filters_changed)
+        self.results.activated.connect(self._open)
+
+    def focus_query(self) -> None:
+        self.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.query.selectAll()
+
+    def search(self) -> None:
+        """Run the query in the box now, with the chosen filters."""
+        self._debounce.stop()
+        self._similar_hits = None
+        self.heading.hide()
+        text = self.query.text().strip()
+        if not text:
+            self._show_problem("")
+            self._show_hits([], "")
+            return
+        try:
+            results = self._search_index().search(
+                text,
+                kind=self.kind.currentData(),
+                verdict=self.verdict.currentData(),
+                limit=RESULT_LIMIT,
+            )
+        except SourcemarkError as error:
+            self._show_problem(str(error))
+            self._show_hits([], "")
+            return
+        self._show_problem("")
+        self._show_hits(results.hits, _summary(results))
+
+    def show_similar(self, annotation_id: str) -> None:
+        """List the passages of other sources that resemble an annotation ("Find similar")."""
+        self._debounce.stop()
+        try:
+            annotation = self._library.annotation(annotation_id)
+            results = self._search_index().similar(annotation.id, limit=RESULT_LIMIT)
+        except SourcemarkError as error:
+            self._show_problem(str(error))
+            return
+        self.query.clear()
+        self._show_problem("")
+        quote = _shorten(annotation.quote)
+        self.heading.setText(f"Similar to the {annotation.kind.value} “{quote}”")
+        self.heading.show()
+        self._similar_hits = results.hits
+        self._show_similar_hits(results.elapsed_ms)
+
+    def _filters_changed(self) -> None:
+        if self._similar_hits is None:
+            self.search()
+        else:
+            self._show_similar_hits(None)
+
+    def _show_similar_hits(self, elapsed_ms: float | None) -> None:
+        assert self._similar_hits is not None
+        kind, verdict = self.kind.currentData(), self.verdict.currentData()
+        hits = [
+            hit
+            for hit in self._similar_hits
+            if (kind is None or hit.kind == kind) and (verdict is None or hit.verdict == verdict)
+        ]
+        count = f"{len(hits)} similar passage{'' if len(hits) == 1 else 's'}"
+        self._show_hits(hits, count if elapsed_ms is None else f"{count} in {elapsed_ms:.0f} ms")
+
+    def _search_index(self) -> SearchIndex:
+        if self._library.index is None:
+            raise SourcemarkError("this library has no search index open")
+        return self._library.index
+
+    def _show_hits(self, hits: list[Hit], summary: str) -> None:
+        self.model.set_hits(hits)
+        self.summary.setText(summary)
+        if hits:
+            self.results.setCurrentIndex(self.model.index(0))
+
+    def _show_problem(self, message: str) -> None:
+        self.problem.setText(message[:1].upper() + message[1:])
+        self.problem.setVisible(bool(message))
+
+    def _open(self, index: QModelIndex) -> None:
+        hit = self.model.hit(index.row())
+        self.openRequested.emit(hit.article_id, hit.start, hit.end)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down in the query box moves to the results, so the keyboard alone reaches a hit."""
+        if (
+            watched is self.query
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and self.model.rowCount() > 0
+        ):
+            self.results.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return super().eventFilter(watched, event)
+
+
+def _summary(results: SearchResults) -> str:
+    noun = "hit" if results.total == 1 else "hits"
+    line = f"{results.total:,} {noun} in {results.elapsed_ms:.0f} ms"
+    if results.total > len(results.hits):
+        line += f", showing the best {len(results.hits)}"
+    return line
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class HitDelegate(QStyledItemDelegate):
+    """Draws a hit: a kind marker and label, the source's title, then the highlighted snippet."""
+
+    def __init__(self, view: QListView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        hit: Hit = index.data(HIT_ROLE)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        if hit.kind is not None:
+            marker = QRect(
+                opt.rect.left() + 1,
+                opt.rect.top() + _MARGIN,
+                _MARKER_WIDTH,
+                opt.rect.height() - 2 * _MARGIN,
+            )
+            painter.fillRect(marker, KIND_COLOURS[Kind(hit.kind)])
+        document = self._document(hit, opt.rect.width(), opt.palette, selected)
+        painter.translate(opt.rect.left() + _MARGIN + _MARKER_WIDTH, opt.rect.top() + _MARGIN)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(text_role))
+        document.documentLayout().draw(painter, context)
+        painter.restore()
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        width = self._view.viewport().width()
+        document = self._document(index.data(HIT_ROLE), width, option.palette, selected=False)
+        return QSize(width, int(document.size().height()) + 2 * _MARGIN)
+
+    @staticmethod
+    def _document(hit: Hit, width: int, palette: QPalette, selected: bool) -> QTextDocument:
+        roles = QPalette.ColorRole
+        muted = palette.color(roles.HighlightedText if selected else roles.PlaceholderText).name()
+        label, source = html.escape(hit_label(hit)), html.escape(hit_source_line(hit))
+        document = QTextDocument()
+        document.setDocumentMargin(0)
+        document.setDefaultStyleSheet(_HIT_STYLE)
+        document.setHtml(
+            f'<p style="margin:0"><span style="font-weight:600">{label}</span>'
+            f'&nbsp;&nbsp;<span style="color:{muted}">{source}</span></p>'
+            f'<p style="margin-top:3px">{hit.snippet_html}</p>'
+        )
+        document.setTextWidth(max(width - 2 * _MARGIN - _MARKER_WIDTH, 120))
+        return document
