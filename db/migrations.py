@@ -114,7 +114,18 @@ CREATE TABLE annotation_history (
 CREATE INDEX annotation_history_by_annotation ON annotation_history (annotation_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+# Version 3: annotations an imported bundle carried that could not be re-anchored in the local
+# text of their source; kept (with their links) instead of dropped, one row per annotation id.
+V3 = """
+CREATE TABLE orphaned_annotations (
+    annotation_id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    record TEXT NOT NULL,
+    found_at TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

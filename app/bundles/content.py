@@ -1,0 +1,68 @@
+"""What a bundle carries, the same shape on export and on import."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from app.models import Annotation, Article, Kind, Link, Relation
+
+
+@dataclass(frozen=True, slots=True)
+class Original:
+    """A source file as it was imported; `filename` is a label, never a path."""
+
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class BundleContent:
+    articles: tuple[Article, ...]
+    originals: dict[str, Original]
+    annotations: tuple[Annotation, ...]
+    links: tuple[Link, ...]
+    # annotation id -> `updated_at` of each of its earlier versions (for merging).
+    earlier_versions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def article_by_id(self) -> dict[str, Article]:
+        return {article.id: article for article in self.articles}
+
+    @cached_property
+    def annotation_by_id(self) -> dict[str, Annotation]:
+        return {annotation.id: annotation for annotation in self.annotations}
+
+    @cached_property
+    def annotations_by_article(self) -> dict[str, list[Annotation]]:
+        grouped: dict[str, list[Annotation]] = defaultdict(list)
+        for annotation in self.annotations:
+            grouped[annotation.article_id].append(annotation)
+        return grouped
+
+    def of_kind(self, kind: Kind) -> list[Annotation]:
+        return [a for a in self.annotations if a.kind is kind]
+
+    @cached_property
+    def _links_by_source(self) -> dict[str, list[Link]]:
+        grouped: dict[str, list[Link]] = defaultdict(list)
+        for link in self.links:
+            grouped[link.from_id].append(link)
+        return grouped
+
+    @cached_property
+    def _rebuttals(self) -> dict[str, list[Annotation]]:
+        """Claim id -> the rebuttals that answer it through 'rebuts' links, in bundle order."""
+        grouped: dict[str, list[Annotation]] = defaultdict(list)
+        for annotation in self.annotations:
+            for link in self._links_by_source.get(annotation.id, []):
+                if link.relation is Relation.REBUTS:
+                    grouped[link.to_id].append(annotation)
+        return grouped
+
+    def rebuttals_of(self, claim_id: str) -> list[Annotation]:
+        return self._rebuttals.get(claim_id, [])
+
+    def links_from(self, annotation_id: str) -> list[Link]:
+        return self._links_by_source.get(annotation_id, [])

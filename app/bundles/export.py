@@ -1,0 +1,160 @@
+"""Export: a story's sources and annotations as one self-checking BagIt zip."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from app.bundles import native
+from app.bundles.bag import Progress, make_bag, write_zip
+from app.bundles.claimreview import claim_reviews
+from app.bundles.content import BundleContent, Original
+from app.bundles.report import report_html
+from app.bundles.safezip import DEFAULT_LIMITS
+from app.bundles.tables import claims_csv, quotes_csv, quotes_markdown
+from app.bundles.webannotation import annotation_collection
+from app.errors import BundleError, NotFound, SourcemarkError
+from app.library import Library, now
+from app.models import Kind
+
+_SAFE_ROOT = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSummary:
+    path: Path
+    articles: int
+    annotations: int
+    links: int
+    bytes: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "articles": self.articles,
+            "annotations": self.annotations,
+            "links": self.links,
+            "bytes": self.bytes,
+        }
+
+
+def export_bundle(
+    library: Library,
+    out: Path,
+    article_ids: list[str] | None = None,
+    kind: str | None = None,
+    progress: Progress | None = None,
+) -> ExportSummary:
+    """Write the chosen articles (all when None) and their annotations (of one kind, if given)."""
+    content = collect(library, article_ids, _kind(kind), progress)
+    steps = len(content.articles) + 2
+    exported_at = now()
+    payload = native.native_files(content, exported_at)
+    payload |= {name: render(content, exported_at) for name, render in VIEWS.items()}
+    info = {
+        "Bagging-Date": exported_at[:10],
+        "Bag-Software-Agent": f"Sourcemark {__version__}",
+        "External-Description": (
+            f"Annotated sources from Sourcemark: {len(content.articles)} source(s), "
+            f"{len(content.annotations)} annotation(s), {len(content.links)} link(s). "
+            "Open data/report.html to read it; import it with Sourcemark to merge it."
+        ),
+    }
+    _advance(progress, steps - 1, steps)
+    root = _SAFE_ROOT.sub("-", out.stem).strip(".-") or "bundle"
+    files = make_bag(payload, info)
+    _check_fits(files)
+    try:
+        size = write_zip(files, out, root)
+    except OSError as error:
+        raise BundleError(f"cannot write {out}: {error.strerror or error}") from None
+    _advance(progress, steps, steps)
+    return ExportSummary(
+        out, len(content.articles), len(content.annotations), len(content.links), size
+    )
+
+
+def collect(
+    library: Library,
+    article_ids: list[str] | None,
+    kind: Kind | None,
+    progress: Progress | None = None,
+) -> BundleContent:
+    """The selection as bundle content; links are kept when both their ends are in it."""
+    if article_ids is None:
+        chosen = [summary.id for summary in library.articles()]
+    else:
+        chosen = list(dict.fromkeys(library.resolve_article_id(i) for i in article_ids))
+    articles, originals, annotations = [], {}, []
+    for done, article_id in enumerate(chosen, 1):
+        articles.append(library.article(article_id))
+        with contextlib.suppress(NotFound):  # a source stored without its original file
+            originals[article_id] = Original(*library.original(article_id))
+        annotations += library.annotations(article_id, kind)
+        _advance(progress, done, len(chosen) + 2)
+    ids = {a.id for a in annotations}
+    links = tuple(k for k in library.links() if k.from_id in ids and k.to_id in ids)
+    earlier = {a.id: v for a in annotations if (v := _earlier_versions(library, a.id))}
+    return BundleContent(tuple(articles), originals, tuple(annotations), links, earlier)
+
+
+def _earlier_versions(library: Library, annotation_id: str) -> tuple[str, ...]:
+    """When each kept earlier version was last changed (the newest, up to the record's cap)."""
+    history = library.history(annotation_id)
+    stamps = dict.fromkeys(entry["record"]["updated_at"] for entry in history)
+    return tuple(stamps)[-native.MAX_VERSIONS :]
+
+
+def _label(exported_at: str) -> str:
+    return f"Sourcemark annotations exported {exported_at[:10]}"
+
+
+# The files for people and other tools, beside the native record; import only checks them.
+VIEWS: dict[str, Callable[[BundleContent, str], bytes]] = {
+    "annotations.jsonld": lambda c, at: _json(annotation_collection(c, _label(at))),
+    "claimreview.jsonld": lambda c, at: _json(claim_reviews(c)),
+    "report.html": report_html,
+    "claims.csv": lambda c, at: claims_csv(c),
+    "quotes.csv": lambda c, at: quotes_csv(c),
+    "quotes.md": lambda c, at: quotes_markdown(c),
+}
+
+
+def _json(data: Any) -> bytes:
+    # Without indentation json uses its C encoder: several times faster on large bundles.
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def _kind(kind: str | None) -> Kind | None:
+    if kind is None:
+        return None
+    try:
+        return Kind(kind.strip().lower())
+    except ValueError:
+        raise SourcemarkError(f"unknown kind {kind!r} (choose claim, quote or rebuttal)") from None
+
+
+def _check_fits(files: dict[str, bytes]) -> None:
+    """Refuse to write a bundle that import would refuse as too large."""
+    total = sum(len(content) for content in files.values())
+    largest = max(len(content) for content in files.values())
+    if (
+        len(files) > DEFAULT_LIMITS.members
+        or total > DEFAULT_LIMITS.total_bytes
+        or largest > DEFAULT_LIMITS.member_bytes
+    ):
+        raise BundleError(
+            f"{len(files):,} files, {total:,} bytes is too large for one bundle "
+            "(export fewer articles; use a backup to copy a whole library)"
+        )
+
+
+def _advance(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)

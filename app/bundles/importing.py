@@ -1,0 +1,206 @@
+"""Import: check a bundle completely, then merge it into the library in one transaction.
+
+Merge rules (docs/bundles.md has the long form):
+- articles match by id, else by the SHA-256 of their text; unmatched ones are added;
+- an annotation new to the library is added; an identical one is left alone;
+- when both versions exist and differ, the newer `updated_at` becomes current. If one version
+  descends from the other (its earlier versions include the other's `updated_at`), that is an
+  update, and an overwritten local version goes to history as 'edited'; otherwise both sides
+  changed: a conflict, and the version that is not current goes to history as 'merge_conflict';
+- an annotation whose source text differs locally is re-anchored; one that cannot be is kept
+  in `orphaned_annotations` (with its links) and reported, never dropped.
+Importing the same bundle again changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from app import anchoring
+from app.bundles import native, schema
+from app.bundles.bag import Progress, read_bag
+from app.bundles.content import BundleContent
+from app.bundles.export import VIEWS
+from app.bundles.safezip import DEFAULT_LIMITS, Limits, SafeZip
+from app.errors import BundleError
+from app.library import Library, now
+from app.models import Annotation, Article, annotation_from_row
+from db import queries
+from db.connection import write_transaction
+
+
+@dataclass(frozen=True, slots=True)
+class Orphan:
+    annotation_id: str
+    article_id: str
+    quote: str
+
+
+@dataclass(slots=True)
+class BundleImportReport:
+    articles_added: int = 0
+    articles_matched: int = 0
+    added: int = 0
+    unchanged: int = 0
+    updated: int = 0
+    conflicting: int = 0
+    orphaned: int = 0
+    links_added: int = 0
+    orphans: list[Orphan] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def import_bundle(
+    library: Library, path: Path, progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS
+) -> BundleImportReport:
+    """Merge a bundle into the library: all of it or, on any problem, none of it."""
+    with SafeZip(path, limits) as archive:
+        payload = read_bag(archive, _phase(progress, 0, 500))
+    content = native.read_native(payload, set(VIEWS))
+    merge = _Merge(library, content, _phase(progress, 500, 1000))
+    try:
+        with write_transaction(library.db):
+            merge.run()
+    except sqlite3.IntegrityError as error:
+        raise BundleError(f"the bundle does not fit this library ({error})") from None
+    library._changed()
+    return merge.report
+
+
+class _Merge:
+    def __init__(self, library: Library, content: BundleContent, progress: Progress | None) -> None:
+        self.library = library
+        self.db = library.db
+        self.content = content
+        self.progress = progress
+        self.report = BundleImportReport()
+        self.article_ids: dict[str, str] = {}  # bundle article id -> local article id
+        self.local_texts: dict[str, str] = {}  # local article id -> its text
+        self.orphan_ids: set[str] = set()
+
+    def run(self) -> None:
+        for article in self.content.articles:
+            self.merge_article(article)
+        total = len(self.content.annotations)
+        for done, annotation in enumerate(self.content.annotations, 1):
+            self.merge_annotation(annotation)
+            if self.progress:
+                self.progress(done, total)
+        for link in self.content.links:
+            if link.from_id in self.orphan_ids or link.to_id in self.orphan_ids:
+                continue
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO links (from_id, to_id, relation, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (link.from_id, link.to_id, link.relation.value, link.created_at),
+            )
+            self.report.links_added += cursor.rowcount
+
+    def merge_article(self, article: Article) -> None:
+        local = queries.article(self.db, article.id) or queries.article_by_text_hash(
+            self.db, article.text_sha256
+        )
+        if local is not None:
+            self.article_ids[article.id] = local["id"]
+            self.local_texts[local["id"]] = local["text"]
+            self.report.articles_matched += 1
+            return
+        self.db.table("articles").insert(article.to_dict())
+        original = self.content.originals.get(article.id)
+        if original is not None:
+            self.db.table("originals").insert(
+                {"article_id": article.id, "filename": original.filename,
+                 "content": original.content}
+            )
+        self.article_ids[article.id] = article.id
+        self.local_texts[article.id] = article.text
+        self.report.articles_added += 1
+
+    def merge_annotation(self, annotation: Annotation) -> None:
+        candidate = self.placed(annotation)
+        if candidate is None:
+            self.keep_orphan(annotation)
+            return
+        row = queries.annotation(self.db, annotation.id)
+        if row is None:
+            self.db.table("annotations").insert(candidate.to_dict())
+            self.report.added += 1
+            return
+        local = annotation_from_row(row)
+        if local == candidate:
+            self.report.unchanged += 1
+            return
+        local_earlier = {entry["record"]["updated_at"] for entry in self.library.history(local.id)}
+        if local.updated_at in self.content.earlier_versions.get(annotation.id, ()):
+            self.replace(local, candidate, "edited")
+            self.report.updated += 1
+        elif candidate.updated_at in local_earlier:
+            self.report.unchanged += 1  # the local version already descends from the bundle's
+        else:
+            self.report.conflicting += 1
+            if schema.instant(candidate.updated_at) > schema.instant(local.updated_at):
+                self.replace(local, candidate, "merge_conflict")
+            else:
+                self.library._keep_history(candidate, "merge_conflict")
+
+    def placed(self, annotation: Annotation) -> Annotation | None:
+        """The annotation on its local article, re-anchored if the text differs; None if lost."""
+        article_id = self.article_ids[annotation.article_id]
+        text = self.local_texts[article_id]
+        if self.content.article_by_id[annotation.article_id].text == text:
+            return replace(annotation, article_id=article_id)
+        found = anchoring.reanchor(
+            text, annotation.quote, annotation.prefix, annotation.suffix, hint=annotation.start
+        )
+        if found is None:
+            return None
+        return replace(
+            annotation,
+            article_id=article_id,
+            start=found.start,
+            end=found.end,
+            quote=found.quote,
+            prefix=found.prefix,
+            suffix=found.suffix,
+        )
+
+    def replace(self, local: Annotation, winner: Annotation, reason: str) -> None:
+        self.library._keep_history(local, reason)
+        changes = winner.to_dict()
+        del changes["id"]
+        self.db.table("annotations").update(local.id, changes)
+
+    def keep_orphan(self, annotation: Annotation) -> None:
+        links = [
+            link.to_dict()
+            for link in self.content.links
+            if annotation.id in (link.from_id, link.to_id)
+        ]
+        self.db.execute(
+            "INSERT OR IGNORE INTO orphaned_annotations "
+            "(annotation_id, article_id, record, found_at) VALUES (?, ?, ?, ?)",
+            (
+                annotation.id,
+                self.article_ids[annotation.article_id],
+                json.dumps({**annotation.to_dict(), "links": links}, ensure_ascii=False),
+                now(),
+            ),
+        )
+        self.orphan_ids.add(annotation.id)
+        self.report.orphaned += 1
+        self.report.orphans.append(
+            Orphan(annotation.id, self.article_ids[annotation.article_id], annotation.quote)
+        )
+
+
+def _phase(progress: Progress | None, low: int, high: int) -> Progress | None:
+    """Map one phase's (done, total) onto a share of a 0-1000 scale."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(low + (high - low) * done // max(total, 1), 1000)

@@ -1,0 +1,95 @@
+"""Checks for untrusted JSON records: each returns the value it accepts or raises BundleError."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from app.errors import BundleError
+
+Check = Callable[[Any, str], Any]
+"""Called with a value and where it was found (for the message); returns the accepted value."""
+
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$")
+
+
+def fields(value: Any, where: str, checks: Mapping[str, Check]) -> dict[str, Any]:
+    """An object with exactly these keys, each value passed through its check."""
+    if not isinstance(value, dict):
+        raise BundleError(f"{where}: expected a JSON object")
+    missing = [key for key in checks if key not in value]
+    extra = [key for key in value if key not in checks]
+    if missing or extra:
+        problem = f"missing {missing[0]!r}" if missing else f"unknown field {extra[0]!r}"
+        raise BundleError(f"{where}: {problem}")
+    return {key: check(value[key], f"{where}: {key}") for key, check in checks.items()}
+
+
+def text(limit: int, pattern: re.Pattern[str] | None = None) -> Check:
+    def check(value: Any, where: str) -> str:
+        if not isinstance(value, str):
+            raise BundleError(f"{where} must be a string")
+        if len(value) > limit:
+            raise BundleError(f"{where} is longer than {limit:,} characters")
+        if pattern is not None and not pattern.match(value):
+            raise BundleError(f"{where} is not in the expected form: {value[:40]!r}")
+        return value
+
+    return check
+
+
+def optional(check: Check) -> Check:
+    return lambda value, where: None if value is None else check(value, where)
+
+
+def instant(timestamp: str) -> datetime:
+    """A checked timestamp as an aware datetime, to compare times given with any UTC offset."""
+    return datetime.fromisoformat(timestamp)
+
+
+def timestamp(value: Any, where: str) -> str:
+    stamp = text(40, _TIMESTAMP)(value, where)
+    try:
+        instant(stamp)
+    except ValueError:
+        raise BundleError(f"{where} is not a real date and time: {stamp!r}") from None
+    return stamp
+
+
+def offset(value: Any, where: str) -> int:
+    if type(value) is not int or value < 0:
+        raise BundleError(f"{where} must be a whole number, 0 or more")
+    return value
+
+
+def literal(expected: Any) -> Check:
+    def check(value: Any, where: str) -> Any:
+        if value != expected or type(value) is not type(expected):
+            raise BundleError(f"{where} is {value!r}, expected {expected!r}")
+        return value
+
+    return check
+
+
+def array(limit: int, item: Check | None = None) -> Check:
+    def check(value: Any, where: str) -> list[Any]:
+        if not isinstance(value, list):
+            raise BundleError(f"{where} must be a list")
+        if len(value) > limit:
+            raise BundleError(f"{where} has more than {limit:,} entries")
+        return [item(v, f"{where}[{i}]") for i, v in enumerate(value)] if item else value
+
+    return check
+
+
+def choice(vocabulary: type[Enum]) -> Check:
+    def check(value: Any, where: str) -> Any:
+        try:
+            return vocabulary(value)
+        except (ValueError, TypeError):
+            raise BundleError(f"{where}: unknown value {str(value)[:40]!r}") from None
+
+    return check

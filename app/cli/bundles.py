@@ -1,0 +1,69 @@
+"""Commands for bundles: `export` and `import-bundle`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.bundles import export_bundle, import_bundle
+from app.cli.output import open_library, print_json, short_id
+from app.models import Kind
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    exp = subparsers.add_parser(
+        "export", parents=[common], help="write sources and their annotations as a bundle (.zip)"
+    )
+    exp.add_argument("--out", type=Path, required=True, metavar="FILE.zip", help="bundle to write")
+    exp.add_argument("articles", nargs="*", metavar="ARTICLE", help="article ids (unique prefixes)")
+    exp.add_argument("--all", action="store_true", help="export every article in the library")
+    exp.add_argument(
+        "--kind", choices=[k.value for k in Kind], help="only annotations of this kind"
+    )
+    exp.add_argument("--json", action="store_true", help="print the summary as JSON")
+    exp.set_defaults(run=run_export, usage_error=exp.error)
+
+    imp = subparsers.add_parser(
+        "import-bundle", parents=[common], help="check a bundle and merge it into the library"
+    )
+    imp.add_argument("bundle", type=Path, metavar="FILE.zip")
+    imp.add_argument("--json", action="store_true", help="print the counts as JSON")
+    imp.set_defaults(run=run_import_bundle)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    if bool(args.articles) == args.all:
+        args.usage_error("name the articles to export, or give --all (not both)")
+    with open_library(args) as library:
+        summary = export_bundle(
+            library, args.out, None if args.all else args.articles, kind=args.kind
+        )
+    if args.json:
+        print_json(summary.to_dict())
+    else:
+        print(
+            f"exported {summary.articles} source(s), {summary.annotations} annotation(s) and "
+            f"{summary.links} link(s) to {summary.path} ({summary.bytes:,} bytes)"
+        )
+    return 0
+
+
+def run_import_bundle(args: argparse.Namespace) -> int:
+    with open_library(args) as library:
+        report = import_bundle(library, args.bundle)
+    if args.json:
+        print_json(report.to_dict())
+        return 0
+    print(
+        f"sources: {report.articles_added} added, {report.articles_matched} already here\n"
+        f"annotations: {report.added} added, {report.unchanged} unchanged, "
+        f"{report.updated} updated, {report.conflicting} conflicting, "
+        f"{report.orphaned} orphaned\n"
+        f"links: {report.links_added} added"
+    )
+    for orphan in report.orphans:
+        print(
+            f"orphaned {short_id(orphan.annotation_id)}: {orphan.quote[:60]!r} no longer "
+            f"matches the text of article {short_id(orphan.article_id)} (kept, not dropped)"
+        )
+    return 0

@@ -1,0 +1,64 @@
+"""The `export` and `import-bundle` commands, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.library import Library
+from tests.bundle_support import annotated_library
+from tests.conftest import REPO
+
+
+def sourcemark(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "main.py", *map(str, args)],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+
+
+@pytest.fixture
+def made(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    with Library.open(tmp_path / "mine", with_index=False) as library:
+        return tmp_path / "mine", annotated_library(library)
+
+
+def test_export_then_import_bundle_twice(made, tmp_path):
+    mine, _ = made
+    out = tmp_path / "story.zip"
+    done = sourcemark("export", "--library", mine, "--out", out, "--all")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("exported 2 source(s), 4 annotation(s) and 2 link(s)")
+    first = sourcemark("import-bundle", "--library", tmp_path / "theirs", out)
+    assert first.returncode == 0, first.stderr
+    assert "annotations: 4 added, 0 unchanged, 0 updated, 0 conflicting, 0 orphaned" in first.stdout
+    second = sourcemark("import-bundle", "--library", tmp_path / "theirs", out, "--json")
+    counts = json.loads(second.stdout)
+    assert (counts["added"], counts["unchanged"], counts["links_added"]) == (0, 4, 0)
+
+
+def test_export_of_chosen_articles_and_kind_as_json(made, tmp_path):
+    mine, ids = made
+    out = tmp_path / "claims.zip"
+    done = sourcemark("export", "--library", mine, "--out", out, ids["story"][:8],
+                      "--kind", "claim", "--json")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert (summary["articles"], summary["annotations"], summary["links"]) == (1, 1, 0)
+    assert summary["bytes"] == out.stat().st_size
+
+
+def test_usage_and_user_errors_have_their_exit_codes(made, tmp_path):
+    mine, _ = made
+    neither = sourcemark("export", "--library", mine, "--out", tmp_path / "x.zip")
+    assert neither.returncode == 2 and "--all" in neither.stderr
+    fake = tmp_path / "fake.zip"
+    fake.write_text("not a zip")
+    refused = sourcemark("import-bundle", "--library", mine, fake)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("sourcemark: ") and refused.stderr.count("\n") == 1
+    assert "not a readable zip file" in refused.stderr
