@@ -1,0 +1,89 @@
+"""Ctrl+E exports a bundle and File > Import bundle merges one, in the background."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.library import Library
+from tests.ui.conftest import add_article
+from ui import main_window
+from ui.bundle_dialogs import ExportDialog, ExportRequest
+
+TEXT = "Budget story\n\nThe mayor said the budget builds 10,000 homes. Critics disagree."
+
+
+def test_export_dialog_offers_the_open_source_and_a_kind(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = ExportDialog(tmp_path / "out.zip", "article-1")
+    qtbot.addWidget(dialog)
+    assert dialog.open_source.isChecked()
+    dialog.kind.setCurrentIndex(dialog.kind.findData("claim"))
+    assert dialog.request() == ExportRequest(tmp_path / "out.zip", ["article-1"], "claim")
+    dialog.all_sources.setChecked(True)
+    assert dialog.request().article_ids is None
+    without_article = ExportDialog(tmp_path / "out.zip", None)
+    qtbot.addWidget(without_article)
+    assert not without_article.open_source.isEnabled() and without_article.all_sources.isChecked()
+
+
+def test_export_then_import_the_bundle_into_another_library(
+    bare_library: Library,
+    make_window,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    article = add_article(bare_library, TEXT)
+    claim = bare_library.annotate_quote(
+        article.id, "claim", "the budget builds 10,000 homes", speaker="Mayor"
+    )
+    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "Critics disagree")
+    bare_library.link(rebuttal.id, claim.id)
+    out = tmp_path / "story.zip"
+    monkeypatch.setattr(
+        ExportDialog,
+        "ask",
+        classmethod(lambda cls, parent, default, open_article: ExportRequest(out, None, None)),
+    )
+    window = make_window(bare_library)
+    with qtbot.waitSignal(window.bundles.exported, timeout=30_000):
+        window.export_action.trigger()
+        assert window.activity.isVisibleTo(window)
+    qtbot.waitUntil(lambda: not window.bundles.is_running)
+    assert out.is_file()
+    assert (
+        "Exported 1 source(s), 2 annotation(s) and 1 link(s)" in window.statusBar().currentMessage()
+    )
+    window.close()
+
+    other = Library.open(tmp_path / "other", with_index=False)
+    monkeypatch.setattr(main_window, "ask_bundle_file", lambda parent: out)
+    receiver = make_window(other)
+    with qtbot.waitSignal(receiver.bundles.imported, timeout=30_000):
+        receiver.import_bundle_action.trigger()
+    qtbot.waitUntil(lambda: not receiver.bundles.is_running)
+    assert [a.quote for a in other.annotations()] == [claim.quote, rebuttal.quote]
+    assert [(k.from_id, k.to_id) for k in other.links()] == [(rebuttal.id, claim.id)]
+    assert receiver.sources.model.total == 1
+    assert "Bundle imported: 1 new source(s), 2 new" in receiver.statusBar().currentMessage()
+
+
+def test_a_bad_bundle_is_explained_and_changes_nothing(
+    bare_library: Library,
+    make_window,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    bad = tmp_path / "not-a-bundle.zip"
+    bad.write_bytes(b"this is not a zip file")
+    monkeypatch.setattr(main_window, "ask_bundle_file", lambda parent: bad)
+    window = make_window(bare_library)
+    with qtbot.waitSignal(window.bundles.failed, timeout=30_000) as failed:
+        window.import_bundle_action.trigger()
+    qtbot.waitUntil(lambda: not window.bundles.is_running)
+    assert failed.args[0]
+    assert bare_library.articles() == []
+    assert not window.activity.isVisibleTo(window)

@@ -1,0 +1,109 @@
+"""The item models: qtmodeltester, lazy loading of a 10,000-source library, filter and sort."""
+
+from __future__ import annotations
+
+import time
+
+from pytestqt.qtbot import QtBot
+
+from app.importers import from_pasted_text
+from app.library import Library
+from tests.ui.conftest import add_article
+from ui.link_picker import ClaimsModel, LinkPicker
+from ui.models.annotations import AnnotationsModel
+from ui.models.sources import PAGE_SIZE, SourcesModel
+from ui.sources_panel import SourcesPanel
+
+
+def many_sources(library: Library, count: int) -> None:
+    sources = (
+        from_pasted_text(f"Story {n}\n\nBody {n} of the wire copy.").with_metadata(
+            title=f"Story {n:05d}",
+            outlet=("Reuters", "AP", "The City")[n % 3],
+            published=f"2020-{1 + n % 12:02d}-{1 + n % 28:02d}",
+        )
+        for n in range(count)
+    )
+    library.import_many(sources, total=count)
+
+
+def test_models_pass_the_model_tester(bare_library: Library, qtmodeltester) -> None:
+    article = add_article(
+        bare_library, "There is one claim, one quote and one rebuttal here.", title="T"
+    )
+    claim = bare_library.annotate_quote(article.id, "claim", "one claim")
+    bare_library.annotate_quote(article.id, "quote", "one quote", speaker="Ann")
+    bare_library.annotate_quote(article.id, "rebuttal", "one rebuttal")
+    qtmodeltester.check(SourcesModel(bare_library))
+    annotations = AnnotationsModel()
+    annotations.set_annotations(bare_library.annotations(article.id))
+    qtmodeltester.check(annotations)
+    claims = ClaimsModel(bare_library)
+    qtmodeltester.check(claims)
+    assert claims.rowCount() == 1 and claims.index(0, 0).data().startswith("“one claim”")
+    assert annotations.index(0, 0).data() == "Claim"
+    assert annotations.row_of(claim.id) == 0
+
+
+def test_ten_thousand_sources_load_lazily_and_stay_quick(
+    bare_library: Library, qtbot: QtBot
+) -> None:
+    many_sources(bare_library, 10_000)
+    started = time.perf_counter()
+    panel = SourcesPanel(bare_library)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    opened = time.perf_counter() - started
+    model = panel.model
+    assert model.total == 10_000
+    assert model.rowCount() <= 2 * PAGE_SIZE  # only what the view asked for
+    assert opened < 1.0
+    started = time.perf_counter()
+    panel.list.scrollToBottom()
+    assert model.rowCount() < 10_000 or model.canFetchMore(model.index(-1, -1)) is False
+    assert time.perf_counter() - started < 1.0
+
+    panel.filter.setText("Story 0999")
+    qtbot.waitUntil(lambda: model.rowCount() == 10)
+    assert {model.index(row, 0).data() for row in range(10)} == {
+        f"Story 0999{n}" for n in range(10)
+    }
+    panel.filter.clear()
+    panel.order.setCurrentIndex(panel.order.findData("title"))
+    qtbot.waitUntil(lambda: model.rowCount() > 0)
+    assert model.index(0, 0).data() == "Story 00000"
+    panel.order.setCurrentIndex(panel.order.findData("outlet"))
+    qtbot.waitUntil(lambda: model.rowCount() > 0)
+    assert model.index(0, 1).data() == "AP"
+
+
+def test_selecting_a_source_far_down_fetches_its_page(bare_library: Library, qtbot: QtBot) -> None:
+    many_sources(bare_library, 1_000)
+    panel = SourcesPanel(bare_library)
+    qtbot.addWidget(panel)
+    model = panel.model
+    assert model.rowCount() == 0  # nothing fetched before a view asks
+    target = bare_library.article_ids(order="title")[-1]
+    assert model.row_of(target) is not None
+    panel.select(target)
+    assert panel.selected_id() == target
+    with qtbot.waitSignal(panel.articleActivated) as activated:
+        panel.list.setCurrentIndex(model.index(0, 0))
+    assert activated.args == [model.article_id(0)]
+
+
+def test_link_picker_filters_claims_and_returns_the_chosen_one(
+    bare_library: Library, qtbot: QtBot
+) -> None:
+    first = add_article(bare_library, "The mayor said crime fell by half.", title="Mayor")
+    second = add_article(bare_library, "The chief said arrests doubled.", title="Chief")
+    crime = bare_library.annotate_quote(first.id, "claim", "crime fell by half", speaker="Mayor")
+    arrests = bare_library.annotate_quote(second.id, "claim", "arrests doubled")
+    picker = LinkPicker(bare_library, current=crime.id)
+    qtbot.addWidget(picker)
+    assert picker.chosen_claim() == crime.id
+    picker.filter.setText("chief")
+    assert picker.filtered.rowCount() == 1
+    picker.list.setCurrentIndex(picker.filtered.index(0, 0))
+    assert picker.chosen_claim() == arrests.id and picker.ok_button.isEnabled()

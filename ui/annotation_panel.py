@@ -1,0 +1,229 @@
+"""The annotations panel: the open article's annotations in text order, and a form to edit one.
+
+Edits are saved as soon as a field is left (the speaker and note on losing focus, the verdict
+on choosing it); the window turns each into an undoable command.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QStringListModel, Qt, Signal, SignalInstance
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models import Annotation, Kind, Verdict
+from ui.highlights import KIND_UNDERLINE_NAMES
+from ui.models.annotations import AnnotationsModel, preview
+
+
+class NoteEdit(QPlainTextEdit):
+    """A plain-text note field that reports when the user leaves it."""
+
+    left = Signal()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        super().focusOutEvent(event)
+        self.left.emit()
+
+
+class AnnotationForm(QWidget):
+    """Edits one annotation's note, speaker, verdict (claims) and rebutted claim (rebuttals)."""
+
+    editRequested = Signal(str, dict)
+    pickClaimRequested = Signal(str)
+    unlinkRequested = Signal(str)
+    openClaimRequested = Signal(str)
+    findSimilarRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.annotation: Annotation | None = None
+        self._claim_id: str | None = None
+        self.summary = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
+        self.summary.setObjectName("annotationSummary")
+        self.note = NoteEdit(placeholderText="Note for yourself or the desk")
+        self.note.setTabChangesFocus(True)
+        self.note.setFixedHeight(84)
+        self.note.left.connect(self.commit)
+        self.speaker = QLineEdit(placeholderText="Who said it")
+        self.speakers = QStringListModel(self)
+        completer = QCompleter(self.speakers, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.speaker.setCompleter(completer)
+        self.speaker.editingFinished.connect(self.commit)
+        self.verdict = QComboBox()
+        for verdict in Verdict:
+            self.verdict.addItem(verdict.label, verdict.value)
+        self.verdict.activated.connect(self.commit)
+        self.claim = QLabel(textFormat=Qt.TextFormat.PlainText, wordWrap=True)
+        self.pick_claim = QPushButton("Choose claim…")
+        self.pick_claim.clicked.connect(lambda: self._emit_for_current(self.pickClaimRequested))
+        self.open_claim = QPushButton("Go to claim")
+        self.open_claim.clicked.connect(self._open_claim)
+        self.unlink = QPushButton("Remove link")
+        self.unlink.clicked.connect(lambda: self._emit_for_current(self.unlinkRequested))
+        self.find_similar = QPushButton("Find similar")
+        self.find_similar.setVisible(False)
+        self.find_similar.clicked.connect(lambda: self._emit_for_current(self.findSimilarRequested))
+
+        link_buttons = QHBoxLayout()
+        for button in (self.pick_claim, self.open_claim, self.unlink):
+            link_buttons.addWidget(button)
+        link_buttons.addStretch(1)
+        self.link_row = QWidget()
+        link_layout = QVBoxLayout(self.link_row)
+        link_layout.setContentsMargins(0, 0, 0, 0)
+        link_layout.addWidget(self.claim)
+        link_layout.addLayout(link_buttons)
+
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.summary)
+        form.addRow("&Note", self.note)
+        form.addRow("S&peaker", self.speaker)
+        form.addRow("&Verdict", self.verdict)
+        form.addRow("Answers", self.link_row)
+        form.addRow(self.find_similar)
+        self._form = form
+        self.show_annotation(None)
+
+    def set_speakers(self, speakers: list[str]) -> None:
+        self.speakers.setStringList(speakers)
+
+    def show_annotation(
+        self, annotation: Annotation | None, claim: Annotation | None = None
+    ) -> None:
+        """Show an annotation (and, for a rebuttal, the claim it answers); None empties the form."""
+        self.annotation = annotation
+        self._claim_id = claim.id if claim else None
+        self.setEnabled(annotation is not None)
+        if annotation is None:
+            self.summary.setText("Select an annotation to edit its details.")
+            self.note.setPlainText("")
+            self.speaker.setText("")
+            for row in (self.verdict, self.link_row):
+                self._form.setRowVisible(row, False)
+            return
+        self.summary.setText(
+            f"{annotation.kind.value.capitalize()} ({KIND_UNDERLINE_NAMES[annotation.kind]})\n"
+            f"“{preview(annotation.quote, 160)}”"
+        )
+        self.note.setPlainText(annotation.note)
+        self.speaker.setText(annotation.speaker)
+        self._form.setRowVisible(self.verdict, annotation.kind is Kind.CLAIM)
+        if annotation.verdict is not None:
+            self.verdict.setCurrentIndex(self.verdict.findData(annotation.verdict.value))
+        self._form.setRowVisible(self.link_row, annotation.kind is Kind.REBUTTAL)
+        self.claim.setText(f"“{preview(claim.quote, 120)}”" if claim else "No claim linked yet.")
+        self.pick_claim.setText("Change claim…" if claim else "Choose claim…")
+        self.open_claim.setEnabled(claim is not None)
+        self.unlink.setEnabled(claim is not None)
+
+    def enable_find_similar(self, enabled: bool) -> None:
+        self.find_similar.setVisible(enabled)
+
+    def commit(self) -> None:
+        """Ask for the fields that differ from the stored annotation to be saved."""
+        current = self.annotation
+        if current is None:
+            return
+        changes: dict[str, object] = {}
+        if self.note.toPlainText().strip() != current.note:
+            changes["note"] = self.note.toPlainText()
+        if self.speaker.text().strip() != current.speaker:
+            changes["speaker"] = self.speaker.text()
+        if current.kind is Kind.CLAIM:
+            chosen = Verdict(self.verdict.currentData())
+            if chosen is not current.verdict:
+                changes["verdict"] = chosen
+        if changes:
+            self.editRequested.emit(current.id, changes)
+
+    def _emit_for_current(self, signal: SignalInstance) -> None:
+        if self.annotation is not None:
+            signal.emit(self.annotation.id)
+
+    def _open_claim(self) -> None:
+        if self._claim_id is not None:
+            self.openClaimRequested.emit(self._claim_id)
+
+
+class AnnotationPanel(QWidget):
+    """The list of the open article's annotations above the form for the selected one."""
+
+    annotationActivated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = AnnotationsModel(self)
+        self.list = QTreeView()
+        self.list.setObjectName("annotationList")
+        self.list.setModel(self.model)
+        self.list.setRootIsDecorated(False)
+        self.list.setUniformRowHeights(True)
+        self.list.setAlternatingRowColors(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.list.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 86), (2, 110), (3, 90)):
+            header.resizeSection(column, width)
+        self.list.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.form = AnnotationForm()
+        self.heading = QLabel("Annotations")
+        self.heading.setObjectName("panelHeading")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.form)
+        self._quiet = False
+
+    def set_annotations(self, annotations: list[Annotation], selected: str | None) -> None:
+        """Show a new list, keeping `selected` selected (quietly) if it is in it."""
+        self._quiet = True
+        try:
+            self.model.set_annotations(annotations)
+            self.heading.setText(f"Annotations ({len(annotations)})")
+            self.select(selected)
+        finally:
+            self._quiet = False
+
+    def select(self, annotation_id: str | None) -> None:
+        """Select a row without announcing it (the caller already acts on it)."""
+        quiet, self._quiet = self._quiet, True
+        try:
+            row = self.model.row_of(annotation_id) if annotation_id else None
+            if row is None:
+                self.list.clearSelection()
+                self.list.setCurrentIndex(self.model.index(-1, -1))
+            else:
+                self.list.setCurrentIndex(self.model.index(row, 0))
+                self.list.scrollTo(self.model.index(row, 0))
+        finally:
+            self._quiet = quiet
+
+    def selected_id(self) -> str | None:
+        rows = self.list.selectionModel().selectedRows()
+        return self.model.annotation(rows[0].row()).id if rows else None
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        selected = self.selected_id()
+        if selected is not None and not self._quiet:
+            self.annotationActivated.emit(selected)

@@ -1,0 +1,154 @@
+"""Exporting an annotated bundle and importing one, run in the background with progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.bundles import BundleImportReport, ExportSummary, export_bundle, import_bundle
+from app.library import Library
+from app.models import Kind
+from ui.tasks import BackgroundTask, Cancelled, Progress, TaskFunction
+
+BUNDLE_FILTER = "Sourcemark bundles (*.zip);;All files (*)"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRequest:
+    out: Path
+    article_ids: list[str] | None
+    kind: str | None
+
+
+class ExportDialog(QDialog):
+    """Where to write the bundle, which sources, and which kinds of annotation."""
+
+    def __init__(self, default_out: Path, open_article: str | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Export annotated bundle")
+        self._open_article = open_article
+        self.all_sources = QRadioButton("Every source in the library")
+        self.open_source = QRadioButton("Only the source open in the reader")
+        self.open_source.setEnabled(open_article is not None)
+        (self.open_source if open_article else self.all_sources).setChecked(True)
+        self.kind = QComboBox()
+        self.kind.addItem("Every kind", None)
+        for kind in Kind:
+            self.kind.addItem(f"{kind.value.capitalize()}s only", kind.value)
+        self.out = QLineEdit(str(default_out))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.out, 1)
+        where.addWidget(browse)
+        scope = QVBoxLayout()
+        scope.addWidget(self.all_sources)
+        scope.addWidget(self.open_source)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Sources", scope)
+        form.addRow("Annotations", self.kind)
+        form.addRow("Bundle file", where)
+        form.addRow(buttons)
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Export bundle", self.out.text(), BUNDLE_FILTER
+        )
+        if chosen:
+            self.out.setText(chosen)
+
+    def request(self) -> ExportRequest:
+        ids = [self._open_article] if self.open_source.isChecked() and self._open_article else None
+        return ExportRequest(Path(self.out.text()).expanduser(), ids, self.kind.currentData())
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget, default_out: Path, open_article: str | None
+    ) -> ExportRequest | None:
+        """What to export, or None if the user cancelled."""
+        dialog = cls(default_out, open_article, parent)
+        try:
+            return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
+
+
+def ask_bundle_file(parent: QWidget) -> Path | None:
+    """The bundle to import (a seam: tests replace it)."""
+    chosen, _ = QFileDialog.getOpenFileName(parent, "Import bundle", "", BUNDLE_FILTER)
+    return Path(chosen) if chosen else None
+
+
+class BundleTasks(QObject):
+    """Runs one export or bundle import at a time on a worker thread with its own library."""
+
+    progressed = Signal(str, int, int)
+    exported = Signal(object)
+    imported = Signal(object)
+    failed = Signal(str)
+    ended = Signal()
+
+    def __init__(self, library_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._library_path = library_path
+        self.task: BackgroundTask | None = None
+
+    @property
+    def is_running(self) -> bool:
+        return self.task is not None
+
+    def export(self, request: ExportRequest) -> None:
+        def work(progress: Progress, _cancelled: Cancelled) -> ExportSummary:
+            with Library.open(self._library_path) as library:
+                return export_bundle(
+                    library, request.out, request.article_ids, request.kind, progress
+                )
+
+        self._start("Exporting bundle", work, self.exported)
+
+    def import_bundle(self, path: Path) -> None:
+        def work(progress: Progress, _cancelled: Cancelled) -> BundleImportReport:
+            with Library.open(self._library_path) as library:
+                return import_bundle(library, path, progress)
+
+        self._start("Importing bundle", work, self.imported)
+
+    def _start(self, label: str, work: TaskFunction, done: SignalInstance) -> None:
+        if self.task is not None:
+            self.failed.emit("Another export or bundle import is still running; wait for it.")
+            return
+        task = BackgroundTask(work, self)
+        task.progressed.connect(lambda step, total: self.progressed.emit(label, step, total))
+        task.succeeded.connect(done)
+        task.failed.connect(self.failed)
+        task.finished.connect(self._finished)
+        self.task = task
+        self.progressed.emit(label, 0, 0)
+        task.start()
+
+    def _finished(self) -> None:
+        if self.task is not None:
+            self.task.deleteLater()
+            self.task = None
+        self.ended.emit()

@@ -1,0 +1,53 @@
+"""Start the desk: the Qt application, the library and the main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.errors import SourcemarkError
+from app.library import Library
+from ui import library_dialogs
+from ui.main_window import MainWindow
+
+STYLE_SHEET = Path(__file__).resolve().parent.parent / "resources" / "style.qss"
+
+
+def make_application() -> QApplication:
+    """The QApplication with Sourcemark's names (they key QSettings) and calm style."""
+    QCoreApplication.setOrganizationName("Sourcemark")
+    QCoreApplication.setApplicationName("Sourcemark")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationDisplayName("Sourcemark")
+    app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
+    return app
+
+
+def open_library(library_path: Path | None) -> Library:
+    """The library at `library_path`, or the default one (seeded with the demo on first run)."""
+    return Library.open(library_path) if library_path is not None else Library.open_default()
+
+
+def refuse(message: str) -> None:
+    """Tell the user why the desk cannot start (a seam: tests replace it)."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "Sourcemark", message)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+
+
+def run_desk(library_path: Path | None) -> int:
+    """Run the desk window until it closes; 1 if the library cannot be opened."""
+    app = make_application()
+    try:
+        library = open_library(library_path)
+    except SourcemarkError as error:
+        refuse(f"Cannot open the library: {error}")
+        return 1
+    library_dialogs.remember_library(library.path)
+    window = MainWindow(library)
+    window.show()
+    return app.exec()

@@ -1,0 +1,231 @@
+"""The reader: an article's title, metadata and text, with its annotations highlighted.
+
+Untrusted text is only ever shown as plain text: the read-only QTextEdit is filled with
+`setPlainText` only and its `loadResource` returns nothing, the header labels are plain text,
+and tooltips escape everything.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QContextMenuEvent,
+    QFont,
+    QHelpEvent,
+    QMouseEvent,
+    QResizeEvent,
+    QTextBlockFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QLabel, QMenu, QTextEdit, QToolTip, QVBoxLayout, QWidget
+
+from app import anchoring
+from app.models import Annotation, Article
+from ui import highlights
+from ui.offsets import OffsetMap
+
+READING_WIDTH_CHARS = 72
+LINE_HEIGHT_PERCENT = 135
+PARAGRAPH_SPACING_PX = 10
+
+
+class ReaderText(QTextEdit):
+    """The article text: read-only, selectable by mouse and keyboard, centred at reading width."""
+
+    annotationClicked = Signal(str)
+    columnMoved = Signal(int)
+    """The width of the empty margin left of the text column changed (pixels)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readerText")
+        self.setReadOnly(True)
+        self.setAcceptRichText(False)
+        self.setAcceptDrops(False)  # files dropped here go to the window, which imports them
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        font = QFont()
+        font.setFamilies(["Noto Serif", "DejaVu Serif", "Georgia", "serif"])
+        font.setPointSizeF(12.5)
+        self.setFont(font)
+        self.offsets = OffsetMap("")
+        self.annotations: list[Annotation] = []
+        self.tag_actions: list[QAction] = []
+
+    def loadResource(self, kind: int, name: QUrl | str) -> object:  # noqa: N802 - Qt override
+        """Never load anything (images, style sheets): the text is untrusted."""
+        return None
+
+    def show_text(self, text: str) -> None:
+        """Show `text` as plain text, set for reading (line height, paragraph spacing)."""
+        self.setPlainText(text)
+        spacing = QTextBlockFormat()
+        spacing.setLineHeight(
+            LINE_HEIGHT_PERCENT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
+        )
+        spacing.setBottomMargin(PARAGRAPH_SPACING_PX)
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()  # one relayout for all paragraphs, not one each
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.mergeBlockFormat(spacing)
+        cursor.endEditBlock()
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def centre_on_cursor(self) -> None:
+        """Scroll so that the cursor sits in the middle of the view."""
+        scroll = self.verticalScrollBar()
+        scroll.setValue(
+            scroll.value() + self.cursorRect().center().y() - self.viewport().height() // 2
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._centre_column()
+
+    def _centre_column(self) -> None:
+        column = self.fontMetrics().averageCharWidth() * READING_WIDTH_CHARS
+        side = max(12, (self.width() - column) // 2)
+        self.setViewportMargins(side, 8, side, 16)
+        self.columnMoved.emit(side + int(self.document().documentMargin()))
+
+    def annotations_at(self, point: QPoint) -> list[Annotation]:
+        """Annotations under a viewport point, innermost first."""
+        offset = self.offsets.from_qt(self.cursorForPosition(point).position())
+        found = [a for a in self.annotations if a.start <= offset < a.end]
+        return sorted(found, key=lambda a: a.end - a.start)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.ToolTip:
+            assert isinstance(event, QHelpEvent)
+            under = self.annotations_at(event.pos())
+            if under:
+                QToolTip.showText(event.globalPos(), tooltip_html(under), self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            under = self.annotations_at(event.position().toPoint())
+            if under:
+                self.annotationClicked.emit(under[0].id)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt override
+        menu = self.context_menu(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def context_menu(self, point: QPoint) -> QMenu:
+        """The standard menu, led by the tagging actions while text is selected."""
+        menu = self.createStandardContextMenu(point)
+        if self.textCursor().hasSelection() and self.tag_actions:
+            first = menu.actions()[0]  # the standard menu always holds Copy and Select All
+            menu.insertActions(first, self.tag_actions)
+            menu.insertSeparator(first)
+        return menu
+
+
+def tooltip_html(annotations: Sequence[Annotation]) -> str:
+    """Kind, speaker, verdict and note of each annotation, every value escaped."""
+    parts = []
+    for a in annotations:
+        lines = [f"<b>{html.escape(a.kind.value.capitalize())}</b>"]
+        if a.speaker:
+            lines.append(f"Speaker: {html.escape(a.speaker)}")
+        if a.verdict:
+            lines.append(f"Verdict: {html.escape(a.verdict.label)}")
+        if a.note:
+            lines.append(f"Note: {html.escape(a.note)}")
+        parts.append("<br>".join(lines))
+    return "<qt>" + "<hr>".join(parts) + "</qt>"
+
+
+class Reader(QWidget):
+    """Header (title and metadata) above the article text."""
+
+    annotationClicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.article: Article | None = None
+        self.highlight_count = 0
+        """How many highlighted segments the text shows (overlaps are cut into several)."""
+        self.title = _plain_label("readerTitle")
+        self.metadata = _plain_label("readerMetadata")
+        self.text = ReaderText(self)
+        self.text.annotationClicked.connect(self.annotationClicked)
+        self.text.columnMoved.connect(self._align_header)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.metadata)
+        layout.addWidget(self.text, 1)
+        self.clear()
+
+    def _align_header(self, left: int) -> None:
+        self.title.setContentsMargins(left, 18, left, 2)
+        self.metadata.setContentsMargins(left, 0, left, 10)
+
+    def clear(self) -> None:
+        self.article = None
+        self.title.setText("No source open")
+        self.metadata.setText("Choose a source on the left, or import one with Ctrl+O.")
+        self.text.offsets = OffsetMap("")
+        self.text.annotations = []
+        self.highlight_count = 0
+        self.text.show_text("")
+
+    def show_article(self, article: Article, annotations: Sequence[Annotation]) -> None:
+        self.article = article
+        self.title.setText(article.title or "Untitled source")
+        self.metadata.setText(
+            " · ".join(
+                x for x in (article.outlet, article.author, article.published, article.url) if x
+            )
+        )
+        self.text.offsets = OffsetMap(article.text)
+        self.text.show_text(article.text)
+        self.set_annotations(annotations)
+
+    def set_annotations(self, annotations: Sequence[Annotation]) -> None:
+        self.text.annotations = list(annotations)
+        self.highlight_count = highlights.apply(
+            self.text.document(), self.text.offsets, annotations
+        )
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selection as trimmed code-point offsets; None if nothing but space is selected."""
+        cursor = self.text.textCursor()
+        if self.article is None or not cursor.hasSelection():
+            return None
+        start = self.text.offsets.from_qt(cursor.selectionStart())
+        end = self.text.offsets.from_qt(cursor.selectionEnd())
+        start, end = anchoring.trim(self.article.text, start, end)
+        return (start, end) if end > start else None
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select text[start:end] (code points) and scroll it into view."""
+        cursor = QTextCursor(self.text.document())
+        cursor.setPosition(self.text.offsets.to_qt(end))
+        cursor.setPosition(self.text.offsets.to_qt(start), QTextCursor.MoveMode.KeepAnchor)
+        self.text.setTextCursor(cursor)
+        self.text.centre_on_cursor()
+
+
+def _plain_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
