@@ -467,8 +467,14 @@ class MainWindow(QMainWindow):
     def _show_counts(self) -> None:
         counts = self.library.counts()
         self.counts.setText(
-            f"{counts['articles']:,} sources · {counts['annotations']:,} annotations · "
-            f"{counts['links']:,} links"
+            " · ".join(
+                _count(counts[key], noun)
+                for key, noun in (
+                    ("articles", "source"),
+                    ("annotations", "annotation"),
+                    ("links", "link"),
+                )
+            )
         )
 
     def show_activity(self, label: str, done: int, total: int) -> None:
@@ -512,6 +518,8 @@ class MainWindow(QMainWindow):
         last = settings.value(self._last_source_key)
         if isinstance(last, str) and self.sources.model.row_of(last) is not None:
             self.open_article(last)
+        elif self.sources.model.total:
+            self.open_article(self.sources.model.article_id(0))  # a first run opens the demo
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self._closed:  # Qt may deliver a second close to a window already closed
@@ -531,3 +539,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Sourcemark", f"The closing backup failed: {error}")
         self.library.close()
         super().closeEvent(event)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"

@@ -86,8 +86,8 @@ class ReaderText(QTextEdit):
         )
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        self._centre_column()  # before the base class lays the text out for the new viewport
         super().resizeEvent(event)
-        self._centre_column()
 
     def _centre_column(self) -> None:
         column = self.fontMetrics().averageCharWidth() * READING_WIDTH_CHARS
