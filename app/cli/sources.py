@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.cli.output import one_line, open_library, print_json, short_id
 from app.errors import ImportFailed
-from app.importers import DEFAULT_MAX_BYTES, ExtractedSource, from_pasted_text, read_file
+from app.importers import DEFAULT_MAX_BYTES, ExtractedSource, extract, read_file
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -43,7 +43,7 @@ def _extract(name: str, max_bytes: int) -> ExtractedSource:
         if len(data) > max_bytes:
             raise ImportFailed(f"stdin: over the {max_bytes:,}-byte size limit")
         try:
-            return from_pasted_text(data.decode("utf-8", errors="replace"), "stdin.txt")
+            return extract(data, "stdin.txt", max_bytes=max_bytes)  # BOM and charset detection too
         except ImportFailed as error:
             raise ImportFailed(f"stdin: {error}") from None
     return read_file(Path(name), max_bytes=max_bytes)
