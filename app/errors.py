@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class SourcemarkError(Exception):
-    """An expected problem (bad input, missing record, busy library): shown to the user, changes nothing."""
+    """An expected problem (bad input, missing record, busy library): shown, changes nothing."""
 
 
 class NotFound(SourcemarkError):
@@ -33,6 +33,10 @@ class LibraryBusy(SourcemarkError):
 
 class LibraryDamaged(SourcemarkError):
     """The library database failed its integrity check."""
+
+
+class StorageError(SourcemarkError):
+    """The library's disk is full or read-only: the change was not saved."""
 
 
 class BundleError(SourcemarkError):

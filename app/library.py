@@ -22,8 +22,14 @@ from typing import TYPE_CHECKING, Any
 import platformdirs
 import sqlite_utils
 
-from app import anchoring
-from app.errors import AmbiguousId, InvalidAnnotation, NotFound
+from app import anchoring, lock
+from app.errors import (
+    AmbiguousId,
+    InvalidAnnotation,
+    LibraryDamaged,
+    NotFound,
+    SourcemarkError,
+)
 from app.importers import ExtractedSource
 from app.models import (
     Annotation,
@@ -37,12 +43,13 @@ from app.models import (
     article_from_row,
     link_from_row,
 )
+from app.storage import translated_storage_errors, write_transaction
 from db import queries
-from db.connection import connect, write_transaction
-from db.migrations import migrate
+from db.connection import connect, on_read_only_media
+from db.migrations import SCHEMA_VERSION, migrate, schema_version
 
 if TYPE_CHECKING:
-    from app.search.index import SearchIndex
+    from app.search.index import SearchIndex, SearchResults
 
 DATABASE_FILE = "library.db"
 INDEX_DIR = "index"
@@ -93,22 +100,77 @@ class Library:
         self.db = db
         self.index: SearchIndex | None = None
         self.is_new = False
+        self._writer_lock: lock.WriterLock | None = None
 
     @classmethod
-    def open(cls, path: Path | None = None, *, with_index: bool = True) -> Library:
-        """Open (creating and initialising if needed) the library folder at `path`."""
+    def open(
+        cls, path: Path | None = None, *, with_index: bool = True, read_only: bool = False
+    ) -> Library:
+        """Open (creating and initialising if needed) the library folder at `path`.
+
+        `read_only` opens an existing library to read it while another process may be writing
+        (the desk): it takes no lock and creates or migrates nothing; writes raise StorageError.
+        """
         path = (path or default_library_path()).expanduser()
+        if read_only:
+            return cls._open_read_only(path, with_index)
         path.mkdir(parents=True, exist_ok=True)
+        # One writer per library; a lock left by a crashed writer means an unclean exit, so
+        # the database is checked (read-only) before anything opens it for writing.
+        writer_lock = lock.acquire(path)
+        try:
+            with translated_storage_errors(path):
+                if writer_lock.crashed_owner is not None:
+                    from app.health import ensure_intact
+
+                    ensure_intact(path)
+                library = cls._open_locked(path, with_index)
+        except BaseException as error:
+            # Until an open succeeds, a crash or damage stays flagged for the next attempt.
+            damaged = isinstance(error, LibraryDamaged)
+            writer_lock.release(clean=writer_lock.crashed_owner is None and not damaged)
+            raise
+        library._writer_lock = writer_lock
+        return library
+
+    @classmethod
+    def _open_locked(cls, path: Path, with_index: bool) -> Library:
         (path / BACKUPS_DIR).mkdir(exist_ok=True)
         is_new = not (path / DATABASE_FILE).exists()
         library = cls(path, connect(path / DATABASE_FILE))
-        library.is_new = is_new
-        migrate(library.db)
-        library._ensure_identity()
-        if with_index:
-            from app.search.index import SearchIndex
+        try:
+            library.is_new = is_new
+            migrate(library.db)
+            library._ensure_identity()
+            if with_index:
+                from app.search.index import SearchIndex
 
-            library.index = SearchIndex.open_for(library)
+                library.index = SearchIndex.open_for(library)
+        except BaseException:
+            library.close()
+            raise
+        return library
+
+    @classmethod
+    def _open_read_only(cls, path: Path, with_index: bool) -> Library:
+        database = path / DATABASE_FILE
+        if not database.is_file():
+            raise NotFound(f"no library at {path}")
+        with translated_storage_errors(path):
+            library = cls(path, connect(database, read_only=True))
+            try:
+                if schema_version(library.db) != SCHEMA_VERSION:
+                    raise SourcemarkError(
+                        f"the library at {path} needs upgrading: open it once for writing"
+                    )
+                # On read-only media the index cannot be brought up to date: no search there.
+                if with_index and not on_read_only_media(database):
+                    from app.search.index import SearchIndex
+
+                    library.index = SearchIndex.open_for(library)
+            except BaseException:
+                library.close()
+                raise
         return library
 
     @classmethod
@@ -126,6 +188,9 @@ class Library:
             self.index.close()
             self.index = None
         self.db.close()
+        if self._writer_lock is not None:
+            self._writer_lock.release()
+            self._writer_lock = None
 
     def __enter__(self) -> Library:
         return self
@@ -424,6 +489,24 @@ class Library:
             if (link.from_id, link.to_id, link.relation) == (from_id, to_id, relation):
                 return link
         raise NotFound("link vanished")  # pragma: no cover - guarded by the transaction
+
+    # --- searching ------------------------------------------------------------------------
+
+    def search(
+        self, query: str, *, kind: str | None = None, verdict: str | None = None, limit: int = 20
+    ) -> SearchResults:
+        """Ranked articles and annotations matching a query (syntax: app/search/query.py)."""
+        return self._search_index().search(query, kind=kind, verdict=verdict, limit=limit)
+
+    def similar(self, annotation_id: str, *, limit: int = 10) -> SearchResults:
+        """Passages and annotations in other articles resembling an annotation (id or prefix)."""
+        annotation_id = self.resolve_annotation_id(annotation_id)
+        return self._search_index().similar(annotation_id, limit=limit)
+
+    def _search_index(self) -> SearchIndex:
+        if self.index is None:
+            raise SourcemarkError(f"the library at {self.path} is open without its search index")
+        return self.index
 
     # --- facts ----------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,15 +20,31 @@ def connect(path: Path, *, read_only: bool = False) -> sqlite_utils.Database:
     A connection belongs to the thread that opened it.
     """
     if read_only:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        # On read-only media SQLite cannot create the WAL index (-shm) a reader needs; nothing
+        # can change the file there either, so it is opened as immutable.
+        options = "mode=ro&immutable=1" if on_read_only_media(path) else "mode=ro"
+        uri = f"{path.resolve().as_uri()}?{options}"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
     else:
         conn = sqlite3.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA foreign_keys = ON")
-    if not read_only:
-        conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not read_only:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+    except BaseException:
+        conn.close()
+        raise
     return sqlite_utils.Database(conn)
+
+
+def on_read_only_media(path: Path) -> bool:
+    """True when `path`'s folder is on a file system mounted read-only."""
+    try:
+        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 @contextmanager
@@ -40,9 +57,9 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
+        db.conn.execute("COMMIT")
     except BaseException:
+        # Also when COMMIT itself fails (disk full, busy): SQLite may leave the transaction open.
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
         raise
-    else:
-        db.conn.execute("COMMIT")

@@ -10,9 +10,15 @@ from typing import Any
 from app.library import Library
 
 
-def open_library(args: argparse.Namespace) -> Library:
-    """The library named by --library, else the default one (seeded with the demo on first use)."""
+def open_library(args: argparse.Namespace, *, read_only: bool = False) -> Library:
+    """The library named by --library, else the default one (seeded with the demo on first use).
+
+    Commands that only read pass `read_only`: they take no writer lock, so they work while the
+    desk (or another command) has the library open.
+    """
     path = getattr(args, "library", None)
+    if read_only:
+        return Library.open(path, read_only=True)
     return Library.open(path) if path is not None else Library.open_default()
 
 

@@ -1,0 +1,186 @@
+"""One writer per library: `<library>/sourcemark.lock`, holding the owner's PID and host.
+
+The lock itself is an exclusive `flock` on that file. The kernel drops it when the owner dies,
+however it dies, so a lock left by a killed process is never mistaken for a live one and two
+processes taking over a stale lock at once cannot both win. The file's content (PID, host)
+only names the owner in messages. A clean release deletes the file, so a lock file found
+with an owner in it means the previous session ended without closing: an unclean exit.
+
+Within one process the lock is re-entrant: the desk opens extra `Library` objects in worker
+threads, and each holds a share of the same lock until the last one closes.
+Read-only opens (search, listing, `check`) take no lock: SQLite's WAL lets them read while the
+writer works.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import socket
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.errors import LibraryBusy, StorageError
+from app.storage import translated_storage_errors
+from db.connection import on_read_only_media
+
+LOCK_FILE = "sourcemark.lock"
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    pid: int
+    host: str
+    since: str = ""
+
+    def describe(self) -> str:
+        return f"PID {self.pid} on host {self.host}"
+
+
+@dataclass(frozen=True, slots=True)
+class LockState:
+    """What `check` reports: free, held (by a live owner) or stale (left by a dead one)."""
+
+    state: str
+    owner: Owner | None = None
+
+    def describe(self) -> str:
+        if self.state == "free":
+            return "free"
+        who = self.owner.describe() if self.owner else "an unknown process"
+        if self.state == "held":
+            return f"held by {who}"
+        return f"stale (left by {who}, no longer running; taken over at next open)"
+
+
+class WriterLock:
+    """One hold on a library's writer lock; `release()` it when the library closes."""
+
+    def __init__(self, path: Path, crashed_owner: Owner | None) -> None:
+        self.path = path
+        self.crashed_owner = crashed_owner
+        """Whose unclean exit left the lock behind (set for the first hold in a process only)."""
+        self._released = False
+
+    def release(self, *, clean: bool = True) -> None:
+        """Let go; `clean=False` leaves the file behind, so the next open checks the database."""
+        with _registry_guard:
+            if self._released:
+                return
+            self._released = True
+            _held[self.path].release(clean)
+
+
+class _ProcessHold:
+    """The process's flock on one lock file, shared by every `WriterLock` taken in it."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path = path
+        self.fd = fd
+        self.holders = 0
+
+    def release(self, clean: bool) -> None:
+        self.holders -= 1
+        if self.holders > 0:
+            return
+        del _held[self.path]
+        if clean:
+            # Delete while still holding the flock: a process that opened the file meanwhile
+            # finds it gone from the folder once it locks it, and starts over (see `_take`).
+            self.path.unlink(missing_ok=True)
+        os.close(self.fd)
+
+
+_registry_guard = threading.Lock()
+_held: dict[Path, _ProcessHold] = {}
+
+
+def acquire(library_path: Path) -> WriterLock:
+    """Take the writer lock of the library folder, or raise `LibraryBusy` naming its owner."""
+    path = (library_path / LOCK_FILE).resolve()
+    with _registry_guard:
+        hold = _held.get(path)
+        crashed_owner = None
+        if hold is None:
+            fd, crashed_owner = _take(path)
+            hold = _held[path] = _ProcessHold(path, fd)
+        hold.holders += 1
+        return WriterLock(path, crashed_owner)
+
+
+def _take(path: Path) -> tuple[int, Owner | None]:
+    if on_read_only_media(path):
+        raise StorageError(
+            f"the library {path.parent} is on read-only storage: "
+            "Sourcemark can only open it read-only"
+        )
+    while True:
+        with translated_storage_errors(path.parent):
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            owner = _read_owner(fd)
+            os.close(fd)
+            who = owner.describe() if owner else "another process"
+            raise LibraryBusy(f"the library is in use by {who}") from None
+        if not _still_in_folder(path, fd):
+            os.close(fd)  # the previous owner released and deleted this file: lock the new one
+            continue
+        crashed_owner = _read_owner(fd)
+        try:
+            with translated_storage_errors(path.parent):
+                _write_owner(fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd, crashed_owner
+
+
+def state(library_path: Path) -> LockState:
+    """Whether the library's writer lock is free, held or stale, without taking it."""
+    path = (library_path / LOCK_FILE).resolve()
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return LockState("free")
+    try:
+        owner = _read_owner(fd)
+        if path in _held:
+            return LockState("held", owner)
+        try:
+            # A shared probe conflicts with the owner's exclusive lock but not with other probes.
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return LockState("held", owner)
+        return LockState("stale", owner) if owner else LockState("free")
+    finally:
+        os.close(fd)
+
+
+def _still_in_folder(path: Path, fd: int) -> bool:
+    try:
+        return os.stat(path).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        return False
+
+
+def _read_owner(fd: int) -> Owner | None:
+    """The owner recorded in the lock file; None if it is empty or being written."""
+    try:
+        data = json.loads(os.pread(fd, 4096, 0))
+        return Owner(int(data["pid"]), str(data["host"]), str(data.get("since", "")))
+    except (ValueError, KeyError, TypeError, OSError):
+        return None
+
+
+def _write_owner(fd: int) -> None:
+    since = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    record = {"pid": os.getpid(), "host": socket.gethostname(), "since": since}
+    data = json.dumps(record).encode()
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, data, 0)
+    os.fsync(fd)

@@ -1,0 +1,168 @@
+"""One writer per library: the lock file, its owner, stale locks and concurrent processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from app import lock
+from app.importers import from_pasted_text
+from app.library import Library
+
+REPO = Path(__file__).resolve().parent.parent
+
+_HOLD_THEN_DIE = """
+import os, signal, sys
+from pathlib import Path
+from app import lock
+lock.acquire(Path(sys.argv[1]))
+print("locked", flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+_TRY_AT = """
+import sys, time
+from pathlib import Path
+from app import lock
+from app.errors import LibraryBusy
+start_at = float(sys.argv[2])
+time.sleep(max(0.0, start_at - time.time()))
+try:
+    lock.acquire(Path(sys.argv[1]))
+except LibraryBusy:
+    print("busy", flush=True)
+else:
+    print("got", flush=True)
+    time.sleep(1.0)
+"""
+
+
+_READ_AND_SEARCH = """
+import sys
+from pathlib import Path
+from app.importers import from_pasted_text
+from app.library import Library
+with Library.open(Path(sys.argv[1]), read_only=True) as library:
+    print(len(library.annotations()), library.index.search("ferry").total)
+"""
+
+
+def _python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+
+
+def _cli(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "main.py", *args], cwd=REPO, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+
+
+def test_a_second_process_is_told_who_holds_the_library(tmp_path: Path) -> None:
+    with Library.open(tmp_path, with_index=False):
+        source = tmp_path.parent / "note.txt"
+        source.write_text("The mayor said the budget grew.")
+        proc = _cli("import", "--library", str(tmp_path), str(source))
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    host = socket.gethostname()
+    assert err.strip() == f"sourcemark: the library is in use by PID {os.getpid()} on host {host}"
+
+
+def test_lock_file_names_the_owner_and_goes_away_on_close(tmp_path: Path) -> None:
+    with Library.open(tmp_path, with_index=False):
+        owner = json.loads((tmp_path / lock.LOCK_FILE).read_text())
+        assert (owner["pid"], owner["host"]) == (os.getpid(), socket.gethostname())
+        assert lock.state(tmp_path).state == "held"
+    assert not (tmp_path / lock.LOCK_FILE).exists()
+    assert lock.state(tmp_path).state == "free"
+
+
+def test_the_lock_is_reentrant_within_one_process(tmp_path: Path) -> None:
+    first = Library.open(tmp_path, with_index=False)
+    second = Library.open(tmp_path, with_index=False)
+    first.close()
+    assert lock.state(tmp_path).state == "held"
+    assert _python(_TRY_AT, str(tmp_path), "0").stdout.strip() == "busy"
+    second.close()
+    assert lock.state(tmp_path).state == "free"
+    assert _python(_TRY_AT, str(tmp_path), "0").stdout.strip() == "got"
+
+
+def test_a_lock_left_by_a_killed_process_is_stale_and_taken_over(tmp_path: Path) -> None:
+    result = _python(_HOLD_THEN_DIE, str(tmp_path))
+    assert result.stdout.strip() == "locked"
+    state = lock.state(tmp_path)
+    assert state.state == "stale"
+    assert state.owner is not None and state.owner.pid != os.getpid()
+    taken = lock.acquire(tmp_path)
+    try:
+        assert taken.crashed_owner == state.owner
+        assert lock.state(tmp_path).state == "held"
+    finally:
+        taken.release()
+
+
+def test_check_shows_who_holds_the_lock_and_a_stale_one(tmp_path: Path) -> None:
+    with Library.open(tmp_path, with_index=False):
+        held = _cli("check", "--library", str(tmp_path))
+        out, _ = held.communicate(timeout=60)
+    assert f"lock      held by PID {os.getpid()} on host {socket.gethostname()}" in out
+    assert _python(_HOLD_THEN_DIE, str(tmp_path)).stdout.strip() == "locked"
+    stale = _cli("check", "--library", str(tmp_path))
+    out, _ = stale.communicate(timeout=60)
+    assert stale.returncode == 1
+    assert "lock      stale (left by PID" in out
+    assert "problem:  the last session did not close cleanly" in out
+
+
+def test_reading_needs_no_lock_while_a_writer_works(tmp_path: Path) -> None:
+    with Library.open(tmp_path) as writer:
+        article = writer.import_source(from_pasted_text("The ferry strike ended at noon."))
+        writer.annotate_quote(article.article.id, "claim", "The ferry strike ended")
+        reader = _python(_READ_AND_SEARCH, str(tmp_path))
+        assert reader.stdout.split() == ["1", "2"], reader.stderr
+        assert lock.state(tmp_path).state == "held"
+
+
+def test_only_one_of_many_processes_takes_over_a_stale_lock(tmp_path: Path) -> None:
+    stale = {"pid": 2**22 + 7, "host": socket.gethostname(), "since": "2020-01-01T00:00:00Z"}
+    (tmp_path / lock.LOCK_FILE).write_text(json.dumps(stale))
+    start_at = str(time.time() + 1.5)
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _TRY_AT, str(tmp_path), start_at],
+            cwd=REPO, stdout=subprocess.PIPE, text=True,
+        )
+        for _ in range(6)
+    ]
+    outcomes = sorted(proc.communicate(timeout=60)[0].strip() for proc in racers)
+    assert outcomes == ["busy"] * 5 + ["got"]
+
+
+def test_two_processes_importing_at_once_never_see_database_is_locked(tmp_path: Path) -> None:
+    library = tmp_path / "library"
+    Library.open(library, with_index=False).close()
+    batches = []
+    for name in ("a", "b"):
+        folder = tmp_path / name
+        folder.mkdir()
+        for i in range(15):
+            (folder / f"{i}.txt").write_text(f"Source {name} number {i}: the council voted.")
+        batches.append(sorted(str(p) for p in folder.iterdir()))
+    procs = [_cli("import", "--library", str(library), *files) for files in batches]
+    results = [(*proc.communicate(timeout=120), proc.returncode) for proc in procs]
+    for _out, err, code in results:
+        assert "Traceback" not in err and "database is locked" not in err
+        assert code == 0 or err.strip().startswith("sourcemark: the library is in use by PID")
+    with Library.open(library, with_index=False) as opened:
+        imported = opened.counts()["articles"]
+    assert imported == 15 * sum(1 for _o, _e, code in results if code == 0)
+    assert imported >= 15

@@ -1,0 +1,161 @@
+"""After an unclean exit the library is checked; a damaged one is kept, never written, and
+can be restored from the latest good backup."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app import health, lock
+from app.backup import create_backup
+from app.errors import LibraryDamaged
+from app.importers import from_pasted_text
+from app.library import DATABASE_FILE, Library
+
+REPO = Path(__file__).resolve().parent.parent
+
+_ANNOTATE_THEN_DIE = """
+import os, signal, sys
+from pathlib import Path
+from app.importers import from_pasted_text
+from app.library import Library
+library = Library.open(Path(sys.argv[1]))
+source = from_pasted_text("The harbour closed at dawn, officials said.")
+article = library.import_source(source).article
+library.annotate_quote(article.id, "claim", "The harbour closed at dawn")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _fill(library: Library, articles: int) -> None:
+    for n in range(articles):
+        text = f"Dispatch {n}. " + "The port authority reported record cargo volumes. " * 200
+        article = library.import_source(from_pasted_text(text)).article
+        library.annotate_quote(article.id, "quote", "record cargo volumes", occurrence=1)
+
+
+def _fake_crash(library_path: Path) -> None:
+    """Leave the lock file a dead writer would leave (PID and host, no flock held)."""
+    owner = {"pid": 2**22 + 3, "host": socket.gethostname(), "since": "2026-01-01T00:00:00Z"}
+    (library_path / lock.LOCK_FILE).write_text(json.dumps(owner))
+
+
+def _damage(database: Path) -> None:
+    """Overwrite the middle pages of the file with garbage, keeping the header intact."""
+    data = bytearray(database.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 8192] = b"\xa5" * 8192
+    database.write_bytes(bytes(data))
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _main(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "main.py", *args], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_after_a_kill_the_next_open_checks_the_database_and_keeps_the_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    killed = subprocess.run([sys.executable, "-c", _ANNOTATE_THEN_DIE, str(tmp_path)], cwd=REPO)
+    assert killed.returncode < 0
+    assert lock.state(tmp_path).state == "stale"
+    checked: list[Path] = []
+    monkeypatch.setattr(health, "ensure_intact", lambda path: checked.append(path))
+    with Library.open(tmp_path) as library:
+        assert [a.quote for a in library.annotations()] == ["The harbour closed at dawn"]
+        assert library.index is not None and library.index.status(library.db).agrees
+        assert library.index.search("harbour").total == 2
+    assert checked == [tmp_path]
+    with Library.open(tmp_path, with_index=False):  # a clean close: no check next time
+        pass
+    assert checked == [tmp_path]
+
+
+def test_a_damaged_database_is_kept_untouched_and_the_backup_is_named(tmp_path: Path) -> None:
+    with Library.open(tmp_path, with_index=False) as library:
+        _fill(library, 12)
+        good = create_backup(tmp_path)
+    database = tmp_path / DATABASE_FILE
+    _damage(database)
+    _fake_crash(tmp_path)
+    before = _digest(database)
+    with pytest.raises(LibraryDamaged) as raised:
+        Library.open(tmp_path)
+    assert str(raised.value) == (
+        f"the library database {database} is damaged and was left untouched; the latest good "
+        f"backup is {good.describe()}: run `python main.py restore` to use it"
+    )
+    assert _digest(database) == before
+    assert not (tmp_path / "index").exists()  # nothing was built from the damaged file
+    assert lock.state(tmp_path).state == "stale"  # still flagged for the next attempt
+
+
+def test_a_damaged_database_is_reported_by_commands_and_restored(tmp_path: Path) -> None:
+    with Library.open(tmp_path, with_index=False) as library:
+        _fill(library, 12)
+        create_backup(tmp_path)
+    database = tmp_path / DATABASE_FILE
+    _damage(database)
+    _fake_crash(tmp_path)
+    damaged = _digest(database)
+    listing = _main("articles", "--library", str(tmp_path))
+    assert listing.returncode == 1
+    assert listing.stderr.startswith(f"sourcemark: the library database {database} is damaged")
+    assert "Traceback" not in listing.stderr
+    restored = _main("restore", "--library", str(tmp_path))
+    assert restored.returncode == 0, restored.stderr
+    kept = next(tmp_path.glob("library.db.before-restore-*Z"))
+    assert _digest(kept) == damaged
+    with Library.open(tmp_path) as library:
+        assert len(library.annotations()) == 12
+        assert library.index is not None and library.index.search("cargo").total == 24
+
+
+def test_a_file_that_is_not_a_database_is_reported_as_damaged(tmp_path: Path) -> None:
+    Library.open(tmp_path, with_index=False).close()
+    database = tmp_path / DATABASE_FILE
+    database.write_bytes(b"this is not an SQLite database at all" * 200)
+    before = _digest(database)
+    with pytest.raises(LibraryDamaged, match="there is no backup to restore"):
+        Library.open(tmp_path)
+    assert _digest(database) == before
+    assert lock.state(tmp_path).state == "stale"  # the next open checks it first
+
+
+def test_check_reports_a_healthy_library_on_one_screen(tmp_path: Path) -> None:
+    with Library.open(tmp_path) as library:
+        _fill(library, 2)
+    create_backup(tmp_path)
+    result = _main("check", "--library", str(tmp_path))
+    assert result.returncode == 0, result.stdout
+    labels = [line.split()[0] for line in result.stdout.splitlines()]
+    assert labels == ["library", "database", "index", "backup", "lock"]
+    assert "database  ok: schema" in result.stdout
+    assert "index     agrees: 4 of 4 documents, 0 changes waiting" in result.stdout
+    assert "lock      free" in result.stdout
+    report = json.loads(_main("check", "--json", "--library", str(tmp_path)).stdout)
+    assert report["ok"] and report["problems"] == []
+    assert report["database"]["integrity"] == ["ok"] and report["index"]["agrees"]
+
+
+def test_check_reports_a_damaged_database_and_exits_1(tmp_path: Path) -> None:
+    with Library.open(tmp_path, with_index=False) as library:
+        _fill(library, 12)
+    _damage(tmp_path / DATABASE_FILE)
+    result = _main("check", "--json", "--library", str(tmp_path))
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert not report["ok"]
+    assert report["database"] is None or report["database"]["integrity"] != ["ok"]
+    assert any("never been backed up" in problem for problem in report["problems"])
