@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from app.library import Library
 from tests.conftest import REPO, SAMPLE
 
 
@@ -145,3 +146,17 @@ def test_default_library_holds_the_demo_on_first_use(
     assert {"claim", "quote", "rebuttal"} == {a["kind"] for a in annotations}
     demand = [a for a in annotations if a["quote"] == "This is not a request — it’s a demand"]
     assert demand and demand[0]["speaker"] == "Henry Lucero"
+
+
+def test_listing_works_while_another_process_writes_but_writing_is_refused(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    sourcemark("import", str(SAMPLE), library=lib)
+    with Library.open(lib, with_index=False):  # this test process is the desk holding the library
+        listed = sourcemark("articles", "--json", library=lib)
+        assert listed.returncode == 0, listed.stderr
+        article = json.loads(listed.stdout)[0]["id"]
+        refused = sourcemark(
+            "annotate", article, "--kind", "quote", "--quote", "A judge", library=lib
+        )
+        assert refused.returncode == 1
+        assert "in use" in refused.stderr and "Traceback" not in refused.stderr

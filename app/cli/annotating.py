@@ -90,7 +90,7 @@ def run_annotate(args: argparse.Namespace) -> int:
 
 
 def run_annotations(args: argparse.Namespace) -> int:
-    with open_library(args) as library:
+    with open_library(args, read_only=True) as library:
         found = library.annotations(args.article, Kind(args.kind) if args.kind else None)
     if args.json:
         print_json([a.to_dict() for a in found])

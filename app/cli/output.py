@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from app.library import Library
+from app.library import DATABASE_FILE, Library, default_library_path
 
 
 def open_library(args: argparse.Namespace, *, read_only: bool = False) -> Library:
@@ -17,7 +17,7 @@ def open_library(args: argparse.Namespace, *, read_only: bool = False) -> Librar
     desk (or another command) has the library open.
     """
     path = getattr(args, "library", None)
-    if read_only:
+    if read_only and ((path or default_library_path()) / DATABASE_FILE).is_file():
         return Library.open(path, read_only=True)
     return Library.open(path) if path is not None else Library.open_default()
 

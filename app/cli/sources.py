@@ -86,7 +86,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_articles(args: argparse.Namespace) -> int:
-    with open_library(args) as library:
+    with open_library(args, read_only=True) as library:
         summaries = library.articles()
     if args.json:
         print_json([vars_of(s) for s in summaries])
