@@ -1,0 +1,104 @@
+"""Commands for the search index: `search`, `similar` and `rebuild-index`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict
+
+from app.cli.output import one_line, open_library, print_json, short_id
+from app.models import Kind, Verdict
+from app.search.index import MAX_LIMIT, SearchResults
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    search = subparsers.add_parser(
+        "search",
+        parents=[common],
+        help='search articles and annotations (words, "phrases", AND/OR/NOT, field:value)',
+        description="Fields: kind: speaker: verdict: outlet: author: title: note: published: "
+        "(e.g. published:2020-01 or published:[2020-01-01 TO 2020-01-10]).",
+    )
+    search.add_argument("query", metavar="QUERY", help="the search query")
+    search.add_argument(
+        "--kind", choices=[k.value for k in Kind], help="only annotations of this kind"
+    )
+    search.add_argument("--verdict", help=f"only claims with this verdict: {', '.join(Verdict)}")
+    _limit_and_json(search, default_limit=20)
+    search.set_defaults(run=run_search)
+
+    similar = subparsers.add_parser(
+        "similar",
+        parents=[common],
+        help="passages and annotations in other articles resembling an annotation",
+    )
+    similar.add_argument("annotation", metavar="ANNOTATION", help="annotation id (unique prefix)")
+    _limit_and_json(similar, default_limit=10)
+    similar.set_defaults(run=run_similar)
+
+    rebuild = subparsers.add_parser(
+        "rebuild-index", parents=[common], help="rebuild the search index from the database"
+    )
+    rebuild.set_defaults(run=run_rebuild)
+
+
+def _limit_and_json(parser: argparse.ArgumentParser, default_limit: int) -> None:
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=default_limit,
+        metavar="N",
+        help=f"at most N results (1-{MAX_LIMIT}, default {default_limit})",
+    )
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+
+
+def run_search(args: argparse.Namespace) -> int:
+    with open_library(args, read_only=True) as library:
+        results = library.search(args.query, kind=args.kind, verdict=args.verdict, limit=args.limit)
+    _print(results, args.json)
+    return 0
+
+
+def run_similar(args: argparse.Namespace) -> int:
+    with open_library(args, read_only=True) as library:
+        results = library.similar(args.annotation, limit=args.limit)
+    _print(results, args.json)
+    return 0
+
+
+def run_rebuild(args: argparse.Namespace) -> int:
+    with open_library(args) as library:
+        assert library.index is not None  # a library opened for writing always has its index
+        count = library.index.rebuild(library.db, progress=_progress)
+    print(file=sys.stderr)
+    print(f"rebuilt the search index: {count} documents")
+    return 0
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"\rindexing {done}/{total}", end="", file=sys.stderr, flush=True)
+
+
+def _print(results: SearchResults, as_json: bool) -> None:
+    if as_json:
+        print_json(
+            {
+                "query": results.query,
+                "total": results.total,
+                "elapsed_ms": results.elapsed_ms,
+                "hits": [asdict(hit) for hit in results.hits],
+            }
+        )
+        return
+    for hit in results.hits:
+        ident = short_id(hit.annotation_id or hit.article_id)
+        label = hit.kind or "article"
+        if hit.speaker:
+            label += f" ({hit.speaker})"
+        print(
+            f"{hit.doc_type:10} {ident}  {label}  in {one_line(hit.title, 50)!r} "
+            f"[{hit.start}:{hit.end}]"
+        )
+        print(f"    {hit.snippet}")
+    print(f"{len(results.hits)} of {results.total} results ({results.elapsed_ms:.0f} ms)")

@@ -1,0 +1,135 @@
+"""Turn SQLite rows into index documents, and read the rows the index needs, in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import sqlite_utils
+
+from app.search.schema import date_key
+
+Document = dict[str, Any]
+
+_ANNOTATION_ROWS = """
+    SELECT n.id, n.article_id, n.kind, n.start, n."end", n.quote, n.note, n.speaker, n.verdict,
+           a.title, a.outlet, a.author, a.published
+    FROM annotations n JOIN articles a ON a.id = n.article_id
+"""
+_CHUNK = 500  # ids per `IN (...)`, well under SQLite's variable limit
+
+
+def article_key(article_id: str) -> str:
+    return f"article:{article_id}"
+
+
+def annotation_key(annotation_id: str) -> str:
+    return f"annotation:{annotation_id}"
+
+
+def _shared(row: dict[str, Any]) -> Document:
+    """The article fields both kinds of document carry, for filtering."""
+    doc: Document = {"title": row["title"], "outlet": row["outlet"], "author": row["author"]}
+    published = date_key(row["published"])
+    if published is not None:
+        doc["published"] = published
+    return doc
+
+
+def article_document(row: dict[str, Any]) -> Document:
+    return {
+        **_shared(row),
+        "key": article_key(row["id"]),
+        "doc_type": "article",
+        "article_id": row["id"],
+        "headline": row["title"],
+        "body": row["text"],
+    }
+
+
+def annotation_document(row: dict[str, Any]) -> Document:
+    doc = {
+        **_shared(row),
+        "key": annotation_key(row["id"]),
+        "doc_type": "annotation",
+        "article_id": row["article_id"],
+        "annotation_id": row["id"],
+        "body": row["quote"],
+        "note": row["note"],
+        "speaker": row["speaker"],
+        "kind": row["kind"],
+    }
+    if row["verdict"]:
+        doc["verdict"] = row["verdict"]
+    return doc
+
+
+def _rows(
+    db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()
+) -> Iterator[dict[str, Any]]:
+    cursor = db.execute(sql, tuple(params))
+    names = [d[0] for d in cursor.description]
+    for row in cursor:
+        yield dict(zip(names, row, strict=True))
+
+
+def _chunks(ids: list[str]) -> Iterator[list[str]]:
+    for first in range(0, len(ids), _CHUNK):
+        yield ids[first : first + _CHUNK]
+
+
+def _marks(ids: list[str]) -> str:
+    return ",".join("?" * len(ids))
+
+
+def articles_by_id(db: sqlite_utils.Database, ids: Iterable[str]) -> Iterator[dict[str, Any]]:
+    for chunk in _chunks(list(ids)):
+        yield from _rows(db, f"SELECT * FROM articles WHERE id IN ({_marks(chunk)})", chunk)
+
+
+def annotations_by_id(db: sqlite_utils.Database, ids: Iterable[str]) -> Iterator[dict[str, Any]]:
+    for chunk in _chunks(list(ids)):
+        yield from _rows(db, f"{_ANNOTATION_ROWS} WHERE n.id IN ({_marks(chunk)})", chunk)
+
+
+def annotations_of_articles(
+    db: sqlite_utils.Database, article_ids: Iterable[str]
+) -> Iterator[dict[str, Any]]:
+    for chunk in _chunks(list(article_ids)):
+        yield from _rows(db, f"{_ANNOTATION_ROWS} WHERE n.article_id IN ({_marks(chunk)})", chunk)
+
+
+def all_articles(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
+    return _rows(db, "SELECT * FROM articles ORDER BY id")
+
+
+def all_annotations(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
+    return _rows(db, f"{_ANNOTATION_ROWS} ORDER BY n.id")
+
+
+def document_count(db: sqlite_utils.Database) -> int:
+    """How many documents the index should hold: one per article and per annotation."""
+    row = db.execute(
+        "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM annotations)"
+    ).fetchone()
+    return int(row[0])
+
+
+def outbox_sequence(db: sqlite_utils.Database) -> int:
+    """The highest outbox sequence number ever issued (AUTOINCREMENT remembers pruned rows)."""
+    row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'index_outbox'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def pending_outbox(db: sqlite_utils.Database, after: int) -> list[tuple[int, str, str, str]]:
+    """Outbox rows not yet applied, oldest first: (seq, doc_type, doc_id, op)."""
+    cursor = db.execute(
+        "SELECT seq, doc_type, doc_id, op FROM index_outbox WHERE seq > ? ORDER BY seq", (after,)
+    )
+    return [tuple(row) for row in cursor.fetchall()]
+
+
+def count_pending(db: sqlite_utils.Database, after: int) -> int:
+    return int(
+        db.execute("SELECT count(*) FROM index_outbox WHERE seq > ?", (after,)).fetchone()[0]
+    )

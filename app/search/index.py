@@ -1,0 +1,503 @@
+"""The library's Whoosh index: a cache of SQLite, kept up to date through the index outbox.
+
+Every committed change left a row in `index_outbox`; `sync` applies the rows after the last
+applied sequence number and records the new one in the same Whoosh commit (on a "meta"
+document), so a crash between the two stores only means the rows are applied again. Whenever
+the index is missing, unreadable, of another library or out of step, it is rebuilt from SQLite.
+
+One writer at a time: Whoosh's write lock is a file lock, held by threads and processes alike.
+A sync that finds it taken leaves its rows in the outbox for the next sync.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+
+import sqlite_utils
+from whoosh import index as whoosh_index
+from whoosh import query
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex
+from whoosh.reading import SegmentReader
+from whoosh.searching import Searcher
+from whoosh.util.filelock import try_for
+from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
+
+from app.errors import LibraryBusy, NotFound, QueryError, SourcemarkError
+from app.search import documents
+from app.search.query import parse
+from app.search.results import Hit, SearchResults, read_hits
+from app.search.schema import INDEX_FORMAT, SCHEMA, KindField, VerdictField
+from app.search.snippets import Wanted, highlight_terms
+from db.connection import write_transaction
+
+if TYPE_CHECKING:
+    from app.library import Library
+
+__all__ = ["Hit", "IndexStatus", "SearchIndex", "SearchResults"]
+
+Progress = Callable[[int, int], None]
+P = ParamSpec("P")
+T = TypeVar("T")
+
+INDEX_DIR = "index"
+META_KEY = "meta"
+_META = query.Term("key", META_KEY)
+_WRITE_LOCK = "MAIN_WRITELOCK"  # the lock file Whoosh's own writers take
+_REBUILD_WAIT_S = 30.0  # a rebuild waits this long for another writer to finish
+_SYNC_MB = 64
+_REBUILD_MB = 256
+# Syncs never merge (that would put seconds on the critical path), but past this many segments
+# queries slow down, so a sync merges the small ones if nobody called `merge_segments` in time.
+_MAX_SEGMENTS = 16
+_SMALL_SEGMENT_DOCS = 2000
+MAX_LIMIT = 500
+_SIMILAR_TERMS = 12
+_SIMILAR_MIN_COMMON = 20  # in a small library, no word counts as common
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStatus:
+    exists: bool
+    opens: bool
+    identity_matches: bool
+    documents: int
+    expected_documents: int
+    pending_outbox: int
+    agrees: bool
+
+
+def _rebuilt_if_damaged(
+    read: Callable[Concatenate[SearchIndex, P], T],
+) -> Callable[Concatenate[SearchIndex, P], T]:
+    """For index reads: if Whoosh fails to decode the index (postings damaged on disk, which
+    opening it does not reveal), rebuild it from SQLite and read again. A second failure is
+    not damage but a bug, and propagates."""
+
+    @functools.wraps(read)
+    def guarded(index: SearchIndex, *args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return read(index, *args, **kwargs)
+        except SourcemarkError:
+            raise
+        except Exception:
+            index.rebuild(index._db)
+            return read(index, *args, **kwargs)
+
+    return guarded
+
+
+class SearchIndex:
+    """The search index of one open library. Like `Library`, one per thread."""
+
+    def __init__(self, directory: Path, ix: FileIndex, db: sqlite_utils.Database, identity: str):
+        self.directory = directory
+        self._storage = FileStorage(str(directory))
+        self._ix = ix
+        self._db = db
+        self._identity = identity
+        self._applied = 0  # the last outbox seq known to be in the index (it only grows)
+        self._searcher: Searcher = ix.searcher()
+        self._filters: dict[tuple[str, str], set[int]] = {}
+
+    # --- opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def open_for(cls, library: Library, *, progress: Progress | None = None) -> SearchIndex:
+        """Open the index in the library folder, rebuilding it if it cannot be trusted."""
+        directory = _private_directory(library.path / INDEX_DIR)
+        ix = _open_existing(directory) or _create(directory)
+        index = cls(directory, ix, library.db, library.identity)
+        if not index._trusted(library.db):
+            index.rebuild(library.db, progress)
+            return index
+        index.sync(library.db)
+        if index._out_of_step(library.db):
+            index.rebuild(library.db, progress)
+        return index
+
+    def close(self) -> None:
+        self._searcher.close()
+        self._ix.close()
+
+    def _state(self, searcher: Searcher | None = None) -> dict[str, Any]:
+        """What the meta document records: library identity, last applied seq, index format."""
+        found = (searcher or self._fresh_searcher()).document(key=META_KEY)
+        state = dict(found["state"]) if found else {}
+        self._applied = max(self._applied, state.get("seq", 0))
+        return state
+
+    def _trusted(self, db: sqlite_utils.Database) -> bool:
+        state = self._state()
+        return (
+            state.get("format") == INDEX_FORMAT
+            and state.get("identity") == self._identity
+            # An index ahead of the outbox belongs to a newer copy of the database (a restore).
+            and state.get("seq", 0) <= documents.outbox_sequence(db)
+        )
+
+    def _out_of_step(self, db: sqlite_utils.Database) -> bool:
+        """Nothing left to apply, yet the index and the database count different records."""
+        if documents.count_pending(db, self._applied):
+            return False  # another writer is applying them: counts cannot be compared yet
+        return _document_count(self._fresh_searcher()) != documents.document_count(db)
+
+    # --- keeping up with SQLite -------------------------------------------------------------
+
+    def sync(self, db: sqlite_utils.Database) -> int:
+        """Apply the outbox rows not applied yet; 0 if none, if another writer is busy, or if
+        the disk is full (the rows then wait in the outbox)."""
+        newest = db.execute("SELECT max(seq) FROM index_outbox").fetchone()[0]
+        if newest is None:
+            return 0
+        if newest <= self._applied:  # applied by a read-only open, which cannot prune
+            _prune_outbox(db, self._applied)
+            return 0
+        writer = self._try_writer()
+        if writer is None:
+            return 0
+        try:
+            # Read the state again under the lock: another writer may have applied rows meanwhile.
+            applied = self._state(writer.searcher()).get("seq", 0)
+            rows = documents.pending_outbox(db, applied)
+            if not rows:
+                writer.cancel()
+                return 0
+            _apply(writer, db, rows)
+            writer.update_document(
+                key=META_KEY, doc_type="meta", state=self._new_state(rows[-1][0])
+            )
+            crowded = len(writer.segments) > _MAX_SEGMENTS
+            writer.commit(mergetype=_merge_small_segments if crowded else NO_MERGE)
+        except OSError:
+            # Disk full or read-only: the rows stay in the outbox and a later sync applies them.
+            _abandon(writer)
+            return 0
+        except BaseException:
+            _abandon(writer)
+            raise
+        self._applied = rows[-1][0]
+        _prune_outbox(db, rows[-1][0])
+        return len(rows)
+
+    def merge_segments(self) -> bool:
+        """Merge the small segments syncs leave behind (call when idle); False if another
+        writer is busy."""
+        writer = self._try_writer()
+        if writer is None:
+            return False
+        try:
+            writer.commit(mergetype=_merge_small_segments)
+        except BaseException:
+            _abandon(writer)
+            raise
+        return True
+
+    def rebuild(self, db: sqlite_utils.Database, progress: Progress | None = None) -> int:
+        """Rebuild the whole index from SQLite; returns how many documents it holds."""
+        with _write_lock(self._storage):
+            if self._state().get("format") != INDEX_FORMAT:
+                self._replace_index(self._storage.create_index(SCHEMA))
+            # The lock is already ours; CLEAR swaps in the new segment when the commit lands,
+            # so searches keep working on the old index until then.
+            writer = self._ix.writer(_lk=False, compound=False, limitmb=_REBUILD_MB)
+            try:
+                count, seq = self._write_everything(writer, db, progress)
+                writer.commit(mergetype=CLEAR)
+            except BaseException:
+                _abandon(writer)
+                raise
+        self._applied = seq
+        _prune_outbox(db, seq)
+        self._fresh_searcher()
+        return count
+
+    def _write_everything(
+        self, writer: SegmentWriter, db: sqlite_utils.Database, progress: Progress | None
+    ) -> tuple[int, int]:
+        """Add every article and annotation from one consistent snapshot of the database."""
+        snapshot = not db.conn.in_transaction
+        if snapshot:
+            db.conn.execute("BEGIN")
+        try:
+            seq = documents.outbox_sequence(db)
+            total = documents.document_count(db)
+            done = 0
+            for make, source in (
+                (documents.article_document, documents.all_articles(db)),
+                (documents.annotation_document, documents.all_annotations(db)),
+            ):
+                for row in source:
+                    writer.add_document(**make(row))
+                    done += 1
+                    if progress is not None and done % 100 == 0:
+                        progress(done, total)
+            writer.add_document(key=META_KEY, doc_type="meta", state=self._new_state(seq))
+        finally:
+            if snapshot:
+                db.conn.execute("COMMIT")
+        if progress is not None:
+            progress(done, total)
+        return done, seq
+
+    def _new_state(self, seq: int) -> dict[str, Any]:
+        return {"identity": self._identity, "seq": seq, "format": INDEX_FORMAT}
+
+    def _try_writer(self) -> SegmentWriter | None:
+        try:
+            return self._ix.writer(compound=False, limitmb=_SYNC_MB)
+        except whoosh_index.LockError:
+            return None
+        except OSError:
+            # A full or read-only disk. The half-made writer keeps Whoosh's lock until the cycle
+            # collector frees it (the lock lets go in __del__): free it now, not minutes later.
+            gc.collect()
+            return None
+
+    def _replace_index(self, ix: FileIndex) -> None:
+        self._searcher.close()
+        self._ix.close()
+        self._ix = ix
+        self._searcher = ix.searcher()
+        self._filters.clear()
+
+    # --- searching --------------------------------------------------------------------------
+
+    @_rebuilt_if_damaged
+    def search(
+        self,
+        query_text: str,
+        *,
+        kind: str | None = None,
+        verdict: str | None = None,
+        limit: int = 20,
+    ) -> SearchResults:
+        """Ranked articles and annotations matching a query (see app/search/query.py)."""
+        began = time.perf_counter()
+        parsed = parse(query_text)
+        searcher = self._fresh_searcher()
+        found = searcher.search(
+            parsed,
+            limit=_checked_limit(limit),
+            filter=self._filter(searcher, kind, verdict),
+            mask=_META,
+            # Score every match rather than skip low-scoring blocks: the total then comes for
+            # free, where counting afterwards ran the whole query again, per segment.
+            optimize=False,
+        )
+        hits = read_hits(self._db, found, highlight_terms(parsed, searcher.reader()))
+        return SearchResults(hits, len(found), _ms_since(began), query_text)
+
+    @_rebuilt_if_damaged
+    def similar(self, annotation_id: str, *, limit: int = 10) -> SearchResults:
+        """Passages and annotations in other articles that resemble this annotation."""
+        began = time.perf_counter()
+        rows = list(documents.annotations_by_id(self._db, [annotation_id]))
+        if not rows:
+            raise NotFound(f"no annotation with id {annotation_id!r}")
+        source = rows[0]
+        searcher = self._fresh_searcher()
+        key_terms = _distinctive_terms(searcher, source["quote"])
+        label = f"similar to {source['quote'][:60]!r}"
+        if not key_terms:
+            return SearchResults([], 0, _ms_since(began), label)
+        resembles = query.Or(
+            [query.Term("body", term, boost=weight) for term, weight in key_terms],
+            minmatch=min(2, len(key_terms)),
+        )
+        found = searcher.search(
+            resembles,
+            limit=_checked_limit(limit),
+            mask=query.Or([_META, query.Term("article_id", source["article_id"])]),
+            optimize=False,
+        )
+        wanted = Wanted(frozenset(term for term, _ in key_terms))
+        return SearchResults(
+            read_hits(self._db, found, wanted), len(found), _ms_since(began), label
+        )
+
+    def _fresh_searcher(self) -> Searcher:
+        """The reused searcher, reopened if any thread or process committed since.
+
+        Not `Searcher.refresh()`: in whoosh-reloaded 2.7.5 it keeps the segments a commit
+        replaced, so an updated document is found twice and a merged one read from gone files.
+        """
+        if not self._searcher.up_to_date():
+            self._searcher.close()
+            self._searcher = self._ix.searcher()
+            self._filters.clear()
+        return self._searcher
+
+    def _filter(self, searcher: Searcher, kind: str | None, verdict: str | None) -> set[int] | None:
+        """Documents of the given kind and verdict, cached until the index changes."""
+        wanted = []
+        if kind:
+            wanted.append(("kind", KindField().normalise(kind)))
+        if verdict:
+            wanted.append(("verdict", VerdictField().normalise(verdict)))
+        if not wanted:
+            return None
+        sets = []
+        for term in wanted:
+            if term not in self._filters:
+                self._filters[term] = set(searcher.docs_for_query(query.Term(*term)))
+            sets.append(self._filters[term])
+        return set.intersection(*sets)
+
+    # --- health -----------------------------------------------------------------------------
+
+    def status(self, db: sqlite_utils.Database) -> IndexStatus:
+        """What is on disk now, compared with the database (for `check`)."""
+        return index_status(self.directory, db, self._identity)
+
+
+def index_status(directory: Path, db: sqlite_utils.Database, identity: str) -> IndexStatus:
+    """The index in `directory` as it is on disk, compared with the database; repairs nothing,
+    so `check` can report on a library without opening it for use."""
+    expected = documents.document_count(db)
+    ix = _open_existing(directory)
+    if ix is None:
+        # Not `whoosh.index.exists_in`: it raises on a damaged table of contents.
+        exists = directory.is_dir() and any(directory.iterdir())
+        return IndexStatus(exists, False, False, 0, expected, documents.count_pending(db, 0), False)
+    with ix.searcher() as searcher:
+        meta = searcher.document(key=META_KEY)
+        state = dict(meta["state"]) if meta else {}
+        count = _document_count(searcher)
+    ix.close()
+    pending = documents.count_pending(db, state.get("seq", 0))
+    identity_matches = state.get("identity") == identity
+    agrees = identity_matches and pending == 0 and count == expected
+    return IndexStatus(True, True, identity_matches, count, expected, pending, agrees)
+
+
+def _document_count(searcher: Searcher) -> int:
+    """Articles and annotations in the index: every document but the meta one."""
+    return searcher.doc_count() - (1 if searcher.document(key=META_KEY) else 0)
+
+
+def _apply(
+    writer: SegmentWriter, db: sqlite_utils.Database, rows: list[tuple[int, str, str, str]]
+) -> None:
+    """Make the index hold what SQLite holds now for every record the rows mention."""
+    article_ids = {doc_id for _, doc_type, doc_id, _ in rows if doc_type == "article"}
+    annotation_ids = {doc_id for _, doc_type, doc_id, _ in rows if doc_type == "annotation"}
+    present: set[str] = set()
+    for row in documents.articles_by_id(db, article_ids):
+        present.add(row["id"])
+        writer.update_document(**documents.article_document(row))
+    for article_id in article_ids - present:
+        writer.delete_by_term("article_id", article_id)  # the article and its annotations
+    # An article's annotations carry its title, outlet and date: refresh them with it.
+    done: set[str] = set()
+    for row in documents.annotations_of_articles(db, present):
+        done.add(row["id"])
+        writer.update_document(**documents.annotation_document(row))
+    for row in documents.annotations_by_id(db, annotation_ids - done):
+        done.add(row["id"])
+        writer.update_document(**documents.annotation_document(row))
+    for annotation_id in annotation_ids - done:
+        writer.delete_by_term("key", documents.annotation_key(annotation_id))
+
+
+def _distinctive_terms(searcher: Searcher, text: str) -> list[tuple[str, float]]:
+    """The weightiest words of `text`, leaving out those in over a fifth of all documents
+    (they say little about resemblance and make the query score most of the index) unless
+    too few words would remain."""
+    common = max(_SIMILAR_MIN_COMMON, searcher.doc_count() // 5)
+    weighted = searcher.key_terms_from_text("body", text, numterms=_SIMILAR_TERMS * 2)
+    distinctive = [(t, w) for t, w in weighted if searcher.doc_frequency("body", t) <= common]
+    return (distinctive if len(distinctive) >= 3 else weighted)[:_SIMILAR_TERMS]
+
+
+def _merge_small_segments(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """A merge policy: fold every segment under `_SMALL_SEGMENT_DOCS` into the one being
+    written. Whoosh's MERGE_SMALL merged only ~5 of 46 tiny segments per call."""
+    kept = []
+    for segment in segments:
+        if segment.doc_count_all() >= _SMALL_SEGMENT_DOCS:
+            kept.append(segment)
+            continue
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return kept
+
+
+def _abandon(writer: SegmentWriter) -> None:
+    """Cancel a failed writer. After a disk-full error its files may be closed already and
+    cancelling fails in turn: Whoosh's lock must still be released."""
+    try:
+        writer.cancel()
+    except Exception:
+        if writer.writelock:
+            writer.writelock.release()
+
+
+def _prune_outbox(db: sqlite_utils.Database, applied: int) -> None:
+    """Drop applied outbox rows. Housekeeping only: rows at or below `applied` are never
+    applied again, so if the database is busy they simply wait for the next sync."""
+    try:
+        with write_transaction(db):
+            db.execute("DELETE FROM index_outbox WHERE seq <= ?", (applied,))
+    except sqlite3.OperationalError:
+        pass
+
+
+def _private_directory(directory: Path) -> Path:
+    """The index folder inside the library, readable by its owner only. Never follow a link
+    out of the library: a Whoosh table of contents is a pickle and runs code when opened."""
+    if directory.is_symlink():
+        directory.unlink()
+    directory.mkdir(mode=0o700, exist_ok=True)
+    directory.chmod(0o700)
+    return directory
+
+
+def _open_existing(directory: Path) -> FileIndex | None:
+    """The index in `directory`, or None if there is none or it cannot be read."""
+    try:
+        if not whoosh_index.exists_in(str(directory)):
+            return None
+        ix = whoosh_index.open_dir(str(directory))
+        with ix.searcher() as searcher:
+            searcher.document(key=META_KEY)
+        return ix
+    except Exception:  # the index is only a cache: anything unreadable is rebuilt
+        return None
+
+
+def _create(directory: Path) -> FileIndex:
+    storage = FileStorage(str(directory))
+    with _write_lock(storage):
+        return storage.create_index(SCHEMA)
+
+
+@contextmanager
+def _write_lock(storage: FileStorage) -> Iterator[None]:
+    """Whoosh's own write lock, waited for: creating or rebuilding must not race a writer."""
+    lock = storage.lock(_WRITE_LOCK)
+    if not try_for(lock.acquire, timeout=_REBUILD_WAIT_S, delay=0.05):
+        raise LibraryBusy("the search index is being written by another Sourcemark process")
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _checked_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"the result limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    return limit
+
+
+def _ms_since(began: float) -> float:
+    return round((time.perf_counter() - began) * 1000, 2)

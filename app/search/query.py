@@ -1,0 +1,112 @@
+"""The query language: Whoosh's parser, checked so that bad input gives one clear `QueryError`.
+
+Words are stemmed and AND-ed; "phrases", AND / OR / NOT, parentheses, `field:value`,
+`published:2020-01` and `published:[2020-01-01 TO 2020-01-10]` (open ends: `[2020 TO]`) work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from whoosh import query
+from whoosh.qparser import MultifieldParser, plugins, syntax
+
+from app.errors import QueryError
+from app.search.schema import DEFAULT_FIELDS, QUERY_FIELDS, SCHEMA
+
+MAX_QUERY_CHARS = 1000
+_WHOLE = ("kind", "verdict", "published")  # fields whose value is one item, never words
+_FIELD_HELP = ", ".join(f"{name}:" for name in QUERY_FIELDS)
+
+
+class _KnownFieldsPlugin(plugins.Plugin):
+    """Refuse `name:` prefixes that are not query fields, instead of searching them as words."""
+
+    def filters(self, parser: object) -> list[tuple[object, int]]:
+        # After grouping (0), before field assignment (100) consumes the names;
+        # then, once fields are assigned, before the default fields are expanded (110).
+        return [(self._check, 98), (self._unquote_choices, 105)]
+
+    def _check(self, parser: object, group: syntax.GroupNode) -> syntax.GroupNode:
+        for node in group:
+            if isinstance(node, syntax.GroupNode):
+                self._check(parser, node)
+            elif isinstance(node, syntax.FieldnameNode):
+                name = node.fieldname.lower()
+                if name not in QUERY_FIELDS:
+                    raise QueryError(
+                        f"unknown field {node.fieldname + ':'!r} (fields: {_FIELD_HELP}); "
+                        'put text with a colon in "quotes"'
+                    )
+                node.fieldname = name
+        return group
+
+    def _unquote_choices(self, parser: object, group: syntax.GroupNode) -> syntax.GroupNode:
+        """`verdict:"mostly true"` names one value: hand it to the field whole, like a word."""
+        for i, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode):
+                self._unquote_choices(parser, node)
+            elif isinstance(node, plugins.PhrasePlugin.PhraseNode) and node.fieldname in _WHOLE:
+                word = syntax.WordNode(node.text)
+                word.set_fieldname(node.fieldname)
+                word.startchar, word.endchar = node.startchar, node.endchar
+                group[i] = word
+        return group
+
+
+def _build_parser() -> MultifieldParser:
+    parser = MultifieldParser(list(DEFAULT_FIELDS), SCHEMA)
+    # Field names are letters only, so "10:30" stays text rather than naming a field "10".
+    parser.replace_plugin(plugins.FieldsPlugin(expr=r"(?P<text>[A-Za-z_]+):"))
+    parser.add_plugin(_KnownFieldsPlugin())
+    return parser
+
+
+_PARSER = _build_parser()
+
+
+def parse(text: str) -> query.Query:
+    """Parse a user's query, or raise `QueryError` saying what is wrong with it."""
+    text = text.strip()
+    if not text:
+        raise QueryError("the search query is empty")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the search query is longer than {MAX_QUERY_CHARS} characters")
+    _check_balanced(text)
+    parsed = _PARSER.parse(text, normalize=False)
+    for part in _walk(parsed):
+        error = getattr(part, "error", None)
+        if isinstance(error, QueryError):
+            raise error
+        if error is not None:
+            raise QueryError(f"cannot understand the query: {error}")
+    parsed = parsed.normalize()
+    if parsed is query.NullQuery:
+        raise QueryError(f"the query {text!r} has no words to search for")
+    return parsed
+
+
+def _check_balanced(text: str) -> None:
+    """Quotes and parentheses must pair up (Whoosh would silently guess otherwise)."""
+    depth, quoted = 0, False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                raise QueryError("the query has a ')' without a matching '('")
+    if quoted:
+        raise QueryError('the query has a "phrase" without its closing quote')
+    if depth:
+        raise QueryError("the query has a '(' without a matching ')'")
+
+
+def _walk(node: query.Query) -> Iterator[query.Query]:
+    yield node
+    for child in node.children():
+        yield from _walk(child)

@@ -1,0 +1,18 @@
+"""Small builders shared by the search tests."""
+
+from __future__ import annotations
+
+from app.importers import from_pasted_text
+from app.library import Library
+from app.models import Article
+from app.search.index import SearchResults
+
+
+def add_article(library: Library, text: str, **metadata: str) -> Article:
+    """Import `text` as a source with the given title, outlet, author or published date."""
+    return library.import_source(from_pasted_text(text).with_metadata(**metadata)).article
+
+
+def hit_ids(results: SearchResults) -> set[str]:
+    """The annotation id of each annotation hit and the article id of each article hit."""
+    return {hit.annotation_id or hit.article_id for hit in results.hits}
