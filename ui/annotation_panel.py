@@ -7,7 +7,7 @@ on choosing it); the window turns each into an undoable command.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QStringListModel, Qt, Signal, SignalInstance
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtGui import QFocusEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -92,6 +92,8 @@ class AnnotationForm(QWidget):
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # In a narrow window a label goes above its field rather than squeezing the reader.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.summary)
         form.addRow("&Note", self.note)
         form.addRow("S&peaker", self.speaker)
@@ -162,6 +164,26 @@ class AnnotationForm(QWidget):
             self.openClaimRequested.emit(self._claim_id)
 
 
+KIND_COLUMN_WIDTH = 86
+SIDE_COLUMNS = {2: (110, 0.30), 3: (90, 0.28)}
+"""Speaker and verdict: their full width, or in a narrow list this share of the width the
+kind leaves. The passage takes the rest."""
+
+
+class AnnotationList(QTreeView):
+    """Columns shared out to the list's width, so a narrow panel still shows some of each
+    passage; and the selected row kept in sight when the list gets shorter (the form below
+    grows to show a claim's verdict or a rebuttal's link)."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        left = self.viewport().width() - self.header().sectionSize(0)
+        for column, (full_width, share) in SIDE_COLUMNS.items():
+            self.header().resizeSection(column, min(full_width, int(left * share)))
+        if self.currentIndex().isValid():
+            self.scrollTo(self.currentIndex())
+
+
 class AnnotationPanel(QWidget):
     """The list of the open article's annotations above the form for the selected one."""
 
@@ -170,7 +192,7 @@ class AnnotationPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = AnnotationsModel(self)
-        self.list = QTreeView()
+        self.list = AnnotationList()
         self.list.setObjectName("annotationList")
         self.list.setModel(self.model)
         self.list.setRootIsDecorated(False)
@@ -182,8 +204,7 @@ class AnnotationPanel(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 86), (2, 110), (3, 90)):
-            header.resizeSection(column, width)
+        header.resizeSection(0, KIND_COLUMN_WIDTH)
         self.list.selectionModel().selectionChanged.connect(self._selection_changed)
         self.form = AnnotationForm()
         self.heading = QLabel("Annotations")

@@ -26,6 +26,7 @@ from app.models import Kind
 from ui.tasks import BackgroundTask, Cancelled, Progress, TaskFunction
 
 BUNDLE_FILTER = "Sourcemark bundles (*.zip);;All files (*)"
+MAX_PATH_FIELD_WIDTH = 640
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,9 @@ class ExportDialog(QDialog):
         for kind in Kind:
             self.kind.addItem(f"{kind.value.capitalize()}s only", kind.value)
         self.out = QLineEdit(str(default_out))
+        metrics = self.out.fontMetrics()  # room for the whole path, padding and cursor
+        path_width = metrics.horizontalAdvance(str(default_out)) + 4 * metrics.averageCharWidth()
+        self.out.setMinimumWidth(min(path_width, MAX_PATH_FIELD_WIDTH))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         where = QHBoxLayout()

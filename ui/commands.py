@@ -110,9 +110,15 @@ class DeleteAnnotation(LibraryCommand):
         return self.deleted.annotation.article_id, None
 
 
+EDITABLE_FIELDS = ("note", "speaker", "verdict", "kind")
+
+
 class EditAnnotation(LibraryCommand):
     def __init__(self, context: CommandContext, before: Annotation, after: Annotation) -> None:
-        super().__init__(context, f"Edit {before.kind.value}")
+        edited = " and ".join(
+            name for name in EDITABLE_FIELDS if getattr(before, name) != getattr(after, name)
+        )  # the Edit menu then says what it will undo: "Undo Edit claim verdict"
+        super().__init__(context, f"Edit {before.kind.value} {edited}".rstrip())
         self.before = before
         self.after = after
 

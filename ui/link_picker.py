@@ -6,12 +6,16 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QLineEdit,
@@ -25,6 +29,7 @@ from app.models import Annotation, Kind
 from ui.models.annotations import AnnotationIdRole, preview
 
 Index = QModelIndex | QPersistentModelIndex
+LIST_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
 
 
 class ClaimsModel(QAbstractListModel):
@@ -67,6 +72,8 @@ class LinkPicker(QDialog):
         self.filter = QLineEdit(placeholderText="Filter claims by words, speaker or source title")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.filtered.setFilterFixedString)
+        self.filter.textChanged.connect(self._keep_a_claim_chosen)
+        self.filter.installEventFilter(self)
         self.list = QListView()
         self.list.setModel(self.filtered)
         self.list.setAlternatingRowColors(True)
@@ -92,6 +99,23 @@ class LinkPicker(QDialog):
         )
         if claim_id and matches:
             self.list.setCurrentIndex(matches[0])
+
+    def _keep_a_claim_chosen(self) -> None:
+        """While filtering, the best remaining claim is chosen, so Enter links it."""
+        if not self.list.selectionModel().hasSelection() and self.filtered.rowCount():
+            self.list.setCurrentIndex(self.filtered.index(0, 0))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """Up, Down, Page Up and Page Down in the filter box move through the claims."""
+        if (
+            watched is self.filter
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in LIST_KEYS
+        ):
+            QApplication.sendEvent(self.list, event)
+            return True
+        return super().eventFilter(watched, event)
 
     def _update_ok(self) -> None:
         self.ok_button.setEnabled(self.chosen_claim() is not None)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, SignalInstance
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.library = library
         self.successor: MainWindow | None = None
         self._closed = False
-        self.setWindowTitle(f"Sourcemark — {library.path.name or library.path}")
+        self.setWindowTitle(library.path.name or str(library.path))  # Qt adds " — Sourcemark"
         self.setObjectName("desk")
         self.setAcceptDrops(True)
         self.undo_stack = QUndoStack(self)
@@ -125,6 +125,27 @@ class MainWindow(QMainWindow):
             self.addAction(action)
         return action
 
+    def _history_action(
+        self,
+        verb: str,
+        step: Callable[[], None],
+        possible: SignalInstance,
+        described: SignalInstance,
+    ) -> QAction:
+        """Undo or Redo, named after the step it takes; edits typed in the form are saved
+        first (a toolbar click leaves the focus in the form), so they are never lost."""
+        action = QAction(verb, self)
+        action.setEnabled(False)
+        possible.connect(action.setEnabled)
+        described.connect(lambda text: action.setText(f"{verb} {text}" if text else verb))
+
+        def take_step() -> None:
+            self.annotations.form.commit()
+            step()
+
+        action.triggered.connect(take_step)
+        return action
+
     def _tagger(self, kind: Kind) -> Callable[[], None]:
         return lambda: self.tag_selection(kind)
 
@@ -140,7 +161,7 @@ class MainWindow(QMainWindow):
         reader_text, annotation_list = self.reader.text, self.annotations.list
         self.tag_actions = {
             kind: self._action(
-                f"{kind.value.capitalize()} ({TAG_KEYS[kind]})",
+                f"Tag as &{kind.value}",  # menus show the key beside it
                 self._tagger(kind),
                 TAG_KEYS[kind],
                 on=(reader_text,),
@@ -149,6 +170,7 @@ class MainWindow(QMainWindow):
         }
         for kind, action in self.tag_actions.items():
             action.setIcon(kind_icon(kind))
+            action.setIconText(f"{kind.value.capitalize()} ({TAG_KEYS[kind]})")  # the toolbar
             action.setToolTip(f"Tag the selected passage as a {kind.value} ({TAG_KEYS[kind]})")
         self.reader.text.tag_actions = list(self.tag_actions.values())
         self.delete_action = self._action(
@@ -157,9 +179,14 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.Delete,
             on=(reader_text, annotation_list),
         )
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        stack = self.undo_stack
+        self.undo_action = self._history_action(
+            "&Undo", stack.undo, stack.canUndoChanged, stack.undoTextChanged
+        )
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action = self._history_action(
+            "&Redo", stack.redo, stack.canRedoChanged, stack.redoTextChanged
+        )
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.import_action = self._action("&Import files…", self.ask_import_files, "Ctrl+O")
         self.paste_action = self._action("&Paste as new source…", self.paste_source, "Ctrl+Shift+V")
@@ -236,6 +263,7 @@ class MainWindow(QMainWindow):
 
     def open_article(self, article_id: str, selected: str | None = None) -> None:
         """Show an article in the reader and its annotations on the right."""
+        self.annotations.form.commit()  # e.g. an import ending while a note is being typed
         try:
             article = self.library.article(article_id)
         except SourcemarkError as error:
@@ -250,11 +278,17 @@ class MainWindow(QMainWindow):
         QSettings().setValue(self._last_source_key, article.id)
 
     def open_passage(self, article_id: str, start: int, end: int) -> None:
-        """Open an article and select a passage of it (a search hit)."""
+        """Open an article and select a passage of it (a search hit); a passage that is an
+        annotation is selected in the list too, its form ready to edit."""
         self.open_article(article_id)
-        if self.article_id == article_id:
+        if self.article_id != article_id:
+            return
+        tagged = [a.id for a in self.reader.text.annotations if (a.start, a.end) == (start, end)]
+        if tagged:
+            self.focus_annotation(tagged[0])
+        else:
             self.reader.select_span(start, end)
-            self.reader.text.setFocus()
+        self.reader.text.setFocus()
 
     def open_annotation(self, annotation_id: str) -> None:
         """Open the article holding an annotation, with the annotation selected and marked."""
@@ -307,6 +341,15 @@ class MainWindow(QMainWindow):
         if self.article_id is None or span is None:
             self.show_status("Select a passage in the reader first, then press C, Q or R.")
             return
+        already = [
+            a.id
+            for a in self.reader.text.annotations
+            if a.kind is kind and (a.start, a.end) == span
+        ]
+        if already:  # a second press of the key, most likely: no twin annotation
+            self.focus_annotation(already[0])
+            self.show_status(f"That passage is already tagged as a {kind.value}.")
+            return
         article_id = self.article_id
         self._push(lambda: CreateAnnotation.perform(self.context, article_id, kind, *span))
 
@@ -318,7 +361,7 @@ class MainWindow(QMainWindow):
         self._push(lambda: DeleteAnnotation.perform(self.context, annotation_id))
 
     def edit_annotation(self, annotation_id: str, changes: dict[str, object]) -> None:
-        self._push(lambda: EditAnnotation.perform(self.context, annotation_id, **changes))
+        self._perform(lambda: EditAnnotation.perform(self.context, annotation_id, **changes))
 
     def pick_rebutted_claim(self, rebuttal_id: str) -> None:
         current = rebutted_claim(self.library, rebuttal_id)
@@ -330,6 +373,11 @@ class MainWindow(QMainWindow):
         self._push(lambda: SetRebuttedClaim.perform(self.context, rebuttal_id, claim_id))
 
     def _push(self, perform: Callable[[], LibraryCommand]) -> None:
+        """Perform an action after saving the edits still typed in the form (their own step)."""
+        self.annotations.form.commit()
+        self._perform(perform)
+
+    def _perform(self, perform: Callable[[], LibraryCommand]) -> None:
         """Perform an action and put it on the undo stack; a refusal is shown, nothing pushed."""
         try:
             command = perform()
@@ -366,7 +414,7 @@ class MainWindow(QMainWindow):
         self.end_activity()
         self.sources.reload()
         self._show_counts()
-        self.show_status(f"Imported {len(article_ids)} source(s).")
+        self.show_status(f"Imported {_count(len(article_ids), 'source')}.")
         if article_ids:
             self.open_article(article_ids[0])
 
@@ -395,8 +443,9 @@ class MainWindow(QMainWindow):
 
     def _exported(self, summary: ExportSummary) -> None:
         self.show_status(
-            f"Exported {summary.articles} source(s), {summary.annotations} annotation(s) and "
-            f"{summary.links} link(s) to {summary.path}."
+            f"Exported {_count(summary.articles, 'source')}, "
+            f"{_count(summary.annotations, 'annotation')} and {_count(summary.links, 'link')} "
+            f"to {summary.path}."
         )
 
     def import_bundle(self) -> None:
@@ -410,13 +459,14 @@ class MainWindow(QMainWindow):
         if self.article_id is not None:
             self.open_article(self.article_id, self.annotations.selected_id())
         message = (
-            f"Bundle imported: {report.articles_added} new source(s), {report.added} new and "
-            f"{report.updated} updated annotation(s), {report.links_added} link(s)."
+            f"Bundle imported: {_count(report.articles_added, 'new source')}, {report.added:,} new "
+            f"and {_count(report.updated, 'updated annotation')}, "
+            f"{_count(report.links_added, 'link')}."
         )
         if report.conflicting or report.orphaned:
             message += (
-                f" {report.conflicting} conflicting edit(s) were kept in the history;"
-                f" {report.orphaned} annotation(s) could not be placed in their text."
+                f" Kept in the history: {_count(report.conflicting, 'conflicting edit')};"
+                f" could not be placed in their text: {_count(report.orphaned, 'annotation')}."
             )
             self.show_problem(message)
         else:

@@ -29,8 +29,11 @@ from ui import highlights
 from ui.offsets import OffsetMap
 
 READING_WIDTH_CHARS = 72
+NARROWEST_READING_CHARS = 36
+"""The reader never gets narrower than this: in a small window the side panels give way."""
 LINE_HEIGHT_PERCENT = 135
 PARAGRAPH_SPACING_PX = 10
+BLANK_LINE_HEIGHT_PX = 2
 
 
 class ReaderText(QTextEdit):
@@ -71,10 +74,20 @@ class ReaderText(QTextEdit):
             LINE_HEIGHT_PERCENT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
         )
         spacing.setBottomMargin(PARAGRAPH_SPACING_PX)
+        blank_line = QTextBlockFormat()  # a blank line between paragraphs: no extra gap
+        blank_line.setLineHeight(
+            BLANK_LINE_HEIGHT_PX, QTextBlockFormat.LineHeightTypes.FixedHeight.value
+        )
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()  # one relayout for all paragraphs, not one each
         cursor.select(QTextCursor.SelectionType.Document)
         cursor.mergeBlockFormat(spacing)
+        block = self.document().begin()
+        while block.isValid():
+            if block.length() == 1 and block.next().isValid():  # empty, and not the last
+                cursor.setPosition(block.position())
+                cursor.mergeBlockFormat(blank_line)
+            block = block.next()
         cursor.endEditBlock()
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -170,6 +183,7 @@ class Reader(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.metadata)
         layout.addWidget(self.text, 1)
+        self.setMinimumWidth(self.text.fontMetrics().averageCharWidth() * NARROWEST_READING_CHARS)
         self.clear()
 
     def _align_header(self, left: int) -> None:
@@ -195,13 +209,19 @@ class Reader(QWidget):
         )
         self.text.offsets = OffsetMap(article.text)
         self.text.show_text(article.text)
-        self.set_annotations(annotations)
-
-    def set_annotations(self, annotations: Sequence[Annotation]) -> None:
         self.text.annotations = list(annotations)
         self.highlight_count = highlights.apply(
             self.text.document(), self.text.offsets, annotations
         )
+
+    def set_annotations(self, annotations: Sequence[Annotation]) -> None:
+        """Show the open article's annotations after a change, redrawing only what changed."""
+        changed = highlights.changed_span(self.text.annotations, annotations)
+        self.text.annotations = list(annotations)
+        if changed is not None:
+            self.highlight_count = highlights.apply(
+                self.text.document(), self.text.offsets, annotations, within=changed
+            )
 
     def selected_span(self) -> tuple[int, int] | None:
         """The selection as trimmed code-point offsets; None if nothing but space is selected."""

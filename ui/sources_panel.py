@@ -12,7 +12,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -116,6 +116,21 @@ class SourceDelegate(QStyledItemDelegate):
         return rect.right() - right
 
 
+class SourcesList(QListView):
+    """End goes to the last source, not to the last of the pages fetched so far."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() != Qt.Key.Key_End:
+            super().keyPressEvent(event)
+            return
+        model = self.model()
+        while model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())
+        last = model.index(model.rowCount() - 1, 0)
+        self.setCurrentIndex(last)
+        self.scrollTo(last)
+
+
 class SourcesPanel(QWidget):
     articleActivated = Signal(str)
 
@@ -132,7 +147,7 @@ class SourcesPanel(QWidget):
         for label, order in ORDERS.items():
             self.order.addItem(label, order)
         self.order.currentIndexChanged.connect(self.reload)
-        self.list = QListView()
+        self.list = SourcesList()
         self.list.setObjectName("sourcesList")
         self.list.setModel(self.model)
         self.list.setItemDelegate(SourceDelegate(self.list))

@@ -67,6 +67,20 @@ def tag(window, qtbot: QtBot, quote: str, key: Qt.Key = Qt.Key.Key_C, occurrence
     qtbot.keyClick(window.reader.text, key)
 
 
+def test_pressing_c_twice_on_one_passage_makes_one_claim(
+    bare_library: Library, make_window, qtbot: QtBot
+) -> None:
+    window, article = open_desk(bare_library, make_window)
+    tag(window, qtbot, "crime fell by half")
+    tag(window, qtbot, "crime fell by half")
+    (claim,) = bare_library.annotations(article.id)
+    assert window.annotations.selected_id() == claim.id
+    assert window.statusBar().currentMessage() == "That passage is already tagged as a claim."
+    assert window.undo_stack.count() == 1
+    tag(window, qtbot, "crime fell by half", Qt.Key.Key_Q)  # another kind is another reading
+    assert sorted(a.kind.value for a in bare_library.annotations(article.id)) == ["claim", "quote"]
+
+
 def test_white_space_around_the_selection_is_trimmed(
     bare_library: Library, make_window, qtbot: QtBot
 ) -> None:
@@ -98,7 +112,11 @@ def test_toolbar_and_context_menu_actions_tag_too(
     select_in_reader(window, start, start + len("invented"))
     assert set(window.tag_actions.values()) <= set(window.toolbar.actions())
     menu = window.reader.text.context_menu(window.reader.text.cursorRect().center())
-    menu.actions()[0].trigger()  # the selection's context menu starts with "Claim (C)"
+    first = menu.actions()[0]  # the selection's context menu starts with the kinds
+    assert (first.text(), first.shortcut().toString()) == ("Tag as &claim", "C")
+    toolbar_button = window.toolbar.widgetForAction(first)
+    assert toolbar_button is not None and toolbar_button.text() == "Claim (C)"
+    first.trigger()
     menu.deleteLater()
     assert [(a.kind, a.quote) for a in bare_library.annotations(article.id)] == [
         (Kind.QUOTE, "Critics"),

@@ -53,9 +53,7 @@ def test_export_then_import_the_bundle_into_another_library(
         assert window.activity.isVisibleTo(window)
     qtbot.waitUntil(lambda: not window.bundles.is_running)
     assert out.is_file()
-    assert (
-        "Exported 1 source(s), 2 annotation(s) and 1 link(s)" in window.statusBar().currentMessage()
-    )
+    assert "Exported 1 source, 2 annotations and 1 link to" in window.statusBar().currentMessage()
     window.close()
 
     other = Library.open(tmp_path / "other", with_index=False)
@@ -67,7 +65,9 @@ def test_export_then_import_the_bundle_into_another_library(
     assert [a.quote for a in other.annotations()] == [claim.quote, rebuttal.quote]
     assert [(k.from_id, k.to_id) for k in other.links()] == [(rebuttal.id, claim.id)]
     assert receiver.sources.model.total == 1
-    assert "Bundle imported: 1 new source(s), 2 new" in receiver.statusBar().currentMessage()
+    assert receiver.statusBar().currentMessage() == (
+        "Bundle imported: 1 new source, 2 new and 0 updated annotations, 1 link."
+    )
 
 
 def test_a_bad_bundle_is_explained_and_changes_nothing(

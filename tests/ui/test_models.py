@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from app.importers import from_pasted_text
@@ -27,7 +29,8 @@ def many_sources(library: Library, count: int) -> None:
     library.import_many(sources, total=count)
 
 
-def test_models_pass_the_model_tester(bare_library: Library, qtmodeltester) -> None:
+def test_models_pass_the_model_tester(bare_library: Library, qtmodeltester, qapp) -> None:
+    """`qapp`: the kind icons are pixmaps, which need the application even when run alone."""
     article = add_article(
         bare_library, "There is one claim, one quote and one rebuttal here.", title="T"
     )
@@ -107,3 +110,38 @@ def test_link_picker_filters_claims_and_returns_the_chosen_one(
     assert picker.filtered.rowCount() == 1
     picker.list.setCurrentIndex(picker.filtered.index(0, 0))
     assert picker.chosen_claim() == arrests.id and picker.ok_button.isEnabled()
+
+
+def test_link_picker_works_from_the_keyboard_alone(bare_library: Library, qtbot: QtBot) -> None:
+    article = add_article(bare_library, "The mayor said crime fell and arrests doubled.", title="T")
+    bare_library.annotate_quote(article.id, "claim", "crime fell", speaker="Mayor")
+    arrests = bare_library.annotate_quote(article.id, "claim", "arrests doubled")
+    doubled = bare_library.annotate_quote(article.id, "claim", "doubled")
+    picker = LinkPicker(bare_library)
+    qtbot.addWidget(picker)
+    picker.show()
+    qtbot.waitExposed(picker)
+    qtbot.keyClicks(picker.filter, "doubled")  # the best match is chosen while typing
+    assert picker.filtered.rowCount() == 2
+    first = picker.chosen_claim()
+    assert first in {arrests.id, doubled.id} and picker.ok_button.isEnabled()
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Down)  # arrows move through the claims
+    second = picker.chosen_claim()
+    assert {first, second} == {arrests.id, doubled.id}
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
+    assert picker.result() == QDialog.DialogCode.Accepted
+
+
+def test_end_in_the_sources_list_reaches_the_last_source(
+    bare_library: Library, qtbot: QtBot
+) -> None:
+    many_sources(bare_library, 2 * PAGE_SIZE + 50)
+    panel = SourcesPanel(bare_library)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.list.setFocus()
+    with qtbot.waitSignal(panel.articleActivated) as activated:
+        qtbot.keyClick(panel.list, Qt.Key.Key_End)
+    assert panel.list.currentIndex().row() == panel.model.total - 1
+    assert activated.args == [panel.model.article_id(panel.model.total - 1)]

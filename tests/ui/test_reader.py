@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.library import Library
 from app.models import Annotation, Kind
-from tests.ui.conftest import add_article, highlights_in
+from tests.ui.conftest import add_article, highlights_in, qt_position
 from ui.highlights import KIND_UNDERLINES, segments
 from ui.reader import Reader, tooltip_html
 
@@ -98,6 +98,56 @@ def test_a_thousand_highlights_on_a_megabyte_apply_in_one_go(qtbot: QtBot) -> No
     elapsed = time.perf_counter() - started
     assert len(highlights_in(reader.text.document())) == reader.highlight_count == 1000
     assert elapsed < 0.6, f"applying 1,000 highlights took {elapsed * 1000:.0f} ms"
+
+
+def test_a_change_redraws_only_the_passage_it_touches(qtbot: QtBot) -> None:
+    """Tagging in a long transcript must not lay the whole text out again (~300 ms a key)."""
+    from app.models import Article
+
+    text = ("A line of a long council transcript with 😀 in it.\n") * 2000
+    reader = Reader()
+    qtbot.addWidget(reader)
+    reader.show_article(Article("a", "Big", "", "", "", "", "", "text", "", "", text), [])
+    early = annotation("early", Kind.QUOTE, 10, 40)
+    crossing = annotation("crossing", Kind.CLAIM, 50_000, 50_200)
+    reader.set_annotations([early, crossing])
+    touched: list[tuple[int, int]] = []
+    reader.text.document().contentsChange.connect(
+        lambda position, _removed, added: touched.append((position, position + added))
+    )
+    tagged = annotation("tagged", Kind.REBUTTAL, 50_100, 50_300)  # overlaps `crossing`
+    reader.set_annotations([early, crossing, tagged])
+    low, high = qt_position(text, 50_100), qt_position(text, 50_300)
+    assert touched and all(low <= start and end <= high for start, end in touched)
+    runs = highlights_in(reader.text.document())
+    assert len(runs) == reader.highlight_count == 4  # the overlap is a run of its own
+    assert runs[1].format.underlineStyle() == KIND_UNDERLINES[Kind.CLAIM]
+    assert runs[3].format.underlineStyle() == KIND_UNDERLINES[Kind.REBUTTAL]
+    reader.set_annotations([early, tagged])  # undoing `crossing` redraws its passage only
+    styles = [r.format.underlineStyle() for r in highlights_in(reader.text.document())]
+    assert styles == [KIND_UNDERLINES[Kind.QUOTE], KIND_UNDERLINES[Kind.REBUTTAL]]
+
+
+def test_a_blank_line_between_paragraphs_does_not_double_the_gap(qtbot: QtBot) -> None:
+    """Most text files put a blank line between paragraphs; the reader already spaces them."""
+    from app.models import Article
+
+    text = "First paragraph.\n\nSecond paragraph.\nThird paragraph."
+    reader = Reader()
+    qtbot.addWidget(reader)
+    reader.resize(700, 500)
+    reader.show()
+    reader.show_article(Article("a", "T", "", "", "", "", "", "text", "", "", text), [])
+    layout = reader.text.document().documentLayout()
+    tops = []
+    block = reader.text.document().begin()
+    while block.isValid():
+        tops.append(layout.blockBoundingRect(block).top())
+        block = block.next()
+    first, _blank_line, second, third = tops
+    paragraph_step = third - second
+    assert second - first < 1.5 * paragraph_step  # was twice the step: a blank line's height
+    assert reader.text.toPlainText() == text  # the offsets still count the blank line
 
 
 def test_twenty_thousand_void_calls_do_not_crash_pyside() -> None:

@@ -175,3 +175,21 @@ def test_a_library_without_an_index_is_explained(qtbot, bare_library: Library) -
     search_now(qtbot, panel, "homes")
     assert panel.problem.isVisible() and "no search index" in panel.problem.text()
     assert panel.model.rowCount() == 0
+
+
+def test_hits_fit_the_list_width_when_there_are_enough_to_scroll(qtbot, library: Library) -> None:
+    stories = (
+        from_pasted_text(f"Budget story {n}\n\n" + "The council debated the budget again. " * 12)
+        for n in range(20)
+    )
+    library.import_many(stories, total=20)
+    panel = SearchPanel(library)
+    qtbot.addWidget(panel)
+    panel.resize(320, 500)
+    panel.show()
+    qtbot.waitExposed(panel)
+    search_now(qtbot, panel, "budget")
+    qtbot.wait(50)  # let the list lay its rows out
+    results = panel.results
+    assert results.verticalScrollBar().isVisible()
+    assert results.horizontalScrollBar().maximum() == 0  # no snippet runs past the right edge

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from app import backup
 from app.importers import from_pasted_text
 from app.library import Library
+from app.models import Kind
 from tests.conftest import REPO
 from tests.ui.conftest import add_article
 from ui import desk, library_dialogs
@@ -64,6 +65,26 @@ def test_ctrl_f_searches_and_enter_on_a_hit_opens_and_selects_the_passage(
     qtbot.mouseClick(form.find_similar, Qt.MouseButton.LeftButton)
     assert window.left.currentWidget() is window.search
     assert window.search.heading.isVisibleTo(window.search)
+
+
+def test_enter_on_a_claim_hit_selects_the_claim_ready_to_edit(
+    library: Library, make_window, qtbot: QtBot
+) -> None:
+    article = add_article(library, BUDGET)
+    claim = library.annotate_quote(article.id, "claim", "would build 10,000 homes by 2030")
+    window = make_window(library)
+    window.focus_search()
+    window.search.kind.setCurrentIndex(window.search.kind.findData(Kind.CLAIM))
+    qtbot.keyClicks(window.search.query, "homes")
+    qtbot.keyClick(window.search.query, Qt.Key.Key_Return)
+    assert window.search.model.rowCount() == 1
+    qtbot.keyClick(window.search.query, Qt.Key.Key_Down)
+    qtbot.keyClick(window.search.results, Qt.Key.Key_Return)
+    assert window.annotations.selected_id() == claim.id
+    form = window.annotations.form
+    assert form.annotation is not None and form.annotation.id == claim.id
+    assert form.verdict.isVisibleTo(form)
+    assert window.reader.text.textCursor().selectedText() == claim.quote
 
 
 def test_clicking_a_source_opens_it_with_its_annotations(
@@ -131,6 +152,7 @@ def test_ctrl_o_imports_in_the_background_and_opens_the_first_import(
     assert window.sources.model.total == 3
     assert window.article_id is not None
     assert not window.activity.isVisibleTo(window)
+    assert window.statusBar().currentMessage() == "Imported 3 sources."
 
 
 def test_dropped_files_are_imported(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -15,3 +16,9 @@ def column_title(
     if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(columns):
         return columns[section]
     return None
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip Qt shows as the plain text it is. Qt reads a tooltip that merely looks like
+    HTML (say, a title holding `<img src=...>`) as HTML, and would load its images from files."""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"

@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from app.models import Annotation
 from ui.highlights import kind_icon
-from ui.models import column_title
+from ui.models import column_title, plain_tooltip
 
 COLUMNS = ("Kind", "Passage", "Speaker", "Verdict")
 QUOTE_PREVIEW_CHARS = 60
@@ -59,6 +59,8 @@ class AnnotationsModel(QAbstractTableModel):
             return kind_icon(annotation.kind)
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(annotation, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:  # the narrow columns cut the passage short
+            return tooltip(annotation)
         return None
 
 
@@ -70,6 +72,14 @@ def _cell(annotation: Annotation, column: int) -> str:
     if column == 2:
         return annotation.speaker
     return annotation.verdict.label if annotation.verdict else ""
+
+
+def tooltip(annotation: Annotation) -> str:
+    """The passage in full (up to a long paragraph), then the note."""
+    lines = [f"{annotation.kind.value.capitalize()}: “{preview(annotation.quote, 600)}”"]
+    if annotation.note:
+        lines.append(f"Note: {annotation.note}")
+    return plain_tooltip("\n".join(lines))
 
 
 def preview(quote: str, width: int = QUOTE_PREVIEW_CHARS) -> str:

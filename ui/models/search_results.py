@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from app.models import Kind, Verdict
+from ui.models import plain_tooltip
 
 if TYPE_CHECKING:
     from app.search.results import Hit
@@ -58,7 +59,7 @@ class SearchResultsModel(QAbstractListModel):
             return f"{hit_label(hit)}: {hit_source_line(hit)}\n{hit.snippet}"
         if role == Qt.ItemDataRole.ToolTipRole:
             speaker = f"\nSpeaker: {hit.speaker}" if hit.speaker else ""
-            return f"{hit_label(hit)} in {hit_source_line(hit)}{speaker}"
+            return plain_tooltip(f"{hit_label(hit)} in {hit_source_line(hit)}{speaker}")
         if role == HIT_ROLE:
             return hit
         return None

@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from app.library import Library
 from app.models import ArticleSummary
-from ui.models import column_title
+from ui.models import column_title, plain_tooltip
 
 PAGE_SIZE = 200
 COLUMNS = ("Title", "Outlet", "Date", "Claims", "Quotes", "Rebuttals")
@@ -112,7 +112,14 @@ class SourcesModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(self.summary(index.row()), index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:  # the list cuts long titles short
+            return _tooltip(self.summary(index.row()))
         return None
+
+
+def _tooltip(summary: ArticleSummary) -> str:
+    details = " · ".join(x for x in (summary.outlet, summary.author, summary.published) if x)
+    return plain_tooltip("\n".join(x for x in (summary.title or "Untitled source", details) if x))
 
 
 def _cell(summary: ArticleSummary, column: int) -> str | int:
