@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import threading
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from app.errors import LibraryBusy
+from app.importers import from_pasted_text
 from app.library import Library
 from app.search import index as search_index
 from app.search.index import INDEX_DIR, SearchIndex
@@ -267,3 +269,32 @@ def test_an_index_folder_linking_out_of_the_library_is_never_opened(tmp_path: Pa
         assert hit_ids(index_of(library).search("harbour")) == set()
     assert not (mine / INDEX_DIR).is_symlink()
     assert sorted(p.name for p in (theirs / INDEX_DIR).iterdir()) == their_files
+
+
+def test_the_total_is_exact_whatever_the_limit_across_segments(tmp_path: Path) -> None:
+    """Whoosh's top-N collector skips segments that cannot reach the top N; totals must not."""
+    rng = random.Random(7)
+    words = [
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "budget",
+        "council",
+        "housing",
+        "police",
+        "mayor",
+        "city",
+    ]
+    with Library.open(tmp_path / "lib") as lib:
+        for batch in range(4):  # each batch commits its own segment
+            lib.import_many(
+                from_pasted_text(
+                    f"Story {batch}-{n}. " + " ".join(rng.choices(words, k=rng.randint(3, 300)))
+                )
+                for n in range(150)
+            )
+        both = lib.db.execute(
+            "SELECT count(*) FROM articles WHERE text LIKE '%mayor%' AND text LIKE '%budget%'"
+        ).fetchone()[0]
+        assert {lib.search("mayor budget", limit=limit).total for limit in (3, 40, 500)} == {both}

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import sqlite_utils
+from whoosh import collectors, query
 from whoosh import index as whoosh_index
-from whoosh import query
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 from whoosh.reading import SegmentReader
@@ -284,15 +284,16 @@ class SearchIndex:
         began = time.perf_counter()
         parsed = parse(query_text)
         searcher = self._fresh_searcher()
-        found = searcher.search(
-            parsed,
-            limit=_checked_limit(limit),
-            filter=self._filter(searcher, kind, verdict),
-            mask=_META,
-            # Score every match rather than skip low-scoring blocks: the total then comes for
-            # free, where counting afterwards ran the whole query again, per segment.
-            optimize=False,
+        # Score every match, never skipping blocks or whole segments that cannot reach the top
+        # N (Whoosh's default): the total then comes exact and for free, where counting
+        # afterwards ran the whole query again, per segment.
+        collector = collectors.FilterCollector(
+            collectors.TopCollector(_checked_limit(limit), usequality=False, replace=0),
+            allow=self._filter(searcher, kind, verdict),
+            restrict=_META,
         )
+        searcher.search_with_collector(parsed, collector)
+        found = collector.results()
         hits = read_hits(self._db, found, highlight_terms(parsed, searcher.reader()))
         return SearchResults(hits, len(found), _ms_since(began), query_text)
 
