@@ -20,7 +20,7 @@ from pathlib import Path
 
 from app import lock
 from app.errors import LibraryDamaged, SourcemarkError
-from app.library import BACKUPS_DIR, DATABASE_FILE, INDEX_DIR, Library
+from app.library import BACKUPS_DIR, DATABASE_FILE, INDEX_DIR
 from app.storage import translated_storage_errors
 
 KEEP_DAILY = 7
@@ -93,20 +93,20 @@ def create_backup(library_path: Path, *, now: datetime | None = None) -> Backup:
 
 
 def backup_if_due(
-    library: Library, *, closing: bool = False, now: datetime | None = None
+    library_path: Path, *, closing: bool = False, now: datetime | None = None
 ) -> Path | None:
     """Back up when due: at most once a day while the app runs, and when it closes.
 
     Nothing is due when the library has not changed since the latest backup.
     """
     now = now or datetime.now(UTC)
-    latest = latest_backup(library.path)
+    latest = latest_backup(library_path)
     if latest is not None:
         if not closing and now - latest.taken_at < DAILY:
             return None
-        if change_mark(library.path / DATABASE_FILE) == change_mark(latest.path):
+        if change_mark(library_path / DATABASE_FILE) == change_mark(latest.path):
             return None
-    return create_backup(library.path, now=now).path
+    return create_backup(library_path, now=now).path
 
 
 def backups_to_keep(candidates: Iterable[Backup]) -> list[Backup]:

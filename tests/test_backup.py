@@ -106,15 +106,15 @@ def test_rotation_deletes_old_backups_only_after_a_new_one_is_verified(
 
 def test_a_backup_is_due_once_a_day_and_on_close_only_after_changes(bare_library: Library) -> None:
     _add_article(bare_library, 1)
-    assert backup_if_due(bare_library, now=T0) is not None
-    assert backup_if_due(bare_library, now=T0 + timedelta(hours=3)) is None
-    assert backup_if_due(bare_library, closing=True, now=T0 + timedelta(hours=3)) is None
-    assert backup_if_due(bare_library, now=T0 + timedelta(days=2)) is None  # nothing changed
+    assert backup_if_due(bare_library.path, now=T0) is not None
+    assert backup_if_due(bare_library.path, now=T0 + timedelta(hours=3)) is None
+    assert backup_if_due(bare_library.path, closing=True, now=T0 + timedelta(hours=3)) is None
+    assert backup_if_due(bare_library.path, now=T0 + timedelta(days=2)) is None  # nothing changed
     _add_article(bare_library, 2)
-    assert backup_if_due(bare_library, closing=True, now=T0 + timedelta(hours=4)) is not None
+    assert backup_if_due(bare_library.path, closing=True, now=T0 + timedelta(hours=4)) is not None
     bare_library.link(*(a.id for a in bare_library.annotations()[:2]), relation="supports")
-    assert backup_if_due(bare_library, now=T0 + timedelta(hours=5)) is None
-    assert backup_if_due(bare_library, now=T0 + timedelta(days=1, hours=5)) is not None
+    assert backup_if_due(bare_library.path, now=T0 + timedelta(hours=5)) is None
+    assert backup_if_due(bare_library.path, now=T0 + timedelta(days=1, hours=5)) is not None
 
 
 def _main(*args: str) -> subprocess.CompletedProcess[str]:

@@ -51,6 +51,7 @@ from ui.paste_dialog import PasteSourceDialog
 from ui.reader import Reader
 from ui.search_panel import SearchPanel
 from ui.sources_panel import SourcesPanel
+from ui.upkeep import Upkeep
 
 IMPORTABLE = "Sources (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.pdf);;All files (*)"
 BACKGROUND_WAIT_MS = 60_000
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.annotations = AnnotationPanel()
         self.importer = ImportController(library.path, self)
         self.bundles = BundleTasks(library.path, self)
+        self.upkeep = Upkeep(library.path, self)
         self.left = QTabWidget()
         self.left.setDocumentMode(True)
         self.left.addTab(self.sources, "Sources")
@@ -254,6 +256,12 @@ class MainWindow(QMainWindow):
         self.bundles.imported.connect(self._bundle_imported)
         self.bundles.failed.connect(self.show_problem)
         self.bundles.ended.connect(self.end_activity)
+        self.upkeep.backedUp.connect(
+            lambda path: self.statusBar().showMessage(f"Backed up the library to {path}", 8000)
+        )
+        self.upkeep.failed.connect(
+            lambda message: self.show_problem(f"Could not back up or tidy the library: {message}")
+        )
 
     # --- reading --------------------------------------------------------------------------
 
@@ -580,11 +588,12 @@ class MainWindow(QMainWindow):
         self.importer.stop(BACKGROUND_WAIT_MS)  # the file in progress is finished, no more
         if self.bundles.task is not None:  # an export or bundle import finishes first
             self.bundles.task.wait(BACKGROUND_WAIT_MS)
+        self.upkeep.stop(BACKGROUND_WAIT_MS)
         settings = QSettings()
         settings.setValue("desk/geometry", self.saveGeometry())
         settings.setValue("desk/splitter", self.splitter.saveState())
         try:
-            backup.backup_if_due(self.library, closing=True)
+            backup.backup_if_due(self.library.path, closing=True)
         except (SourcemarkError, OSError) as error:  # closing must never lose the window's work
             QMessageBox.warning(self, "Sourcemark", f"The closing backup failed: {error}")
         self.library.close()
