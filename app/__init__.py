@@ -1,3 +1,3 @@
-"""Sourcemark's domain: the library service, importers, anchoring, search and bundles. No Qt here."""
+"""Sourcemark's domain: library service, importers, anchoring, search and bundles. No Qt here."""
 
 __version__ = "0.1.0"
