@@ -48,7 +48,7 @@ class Upkeep(QObject):
         if self.task is not None:
             return
         task = BackgroundTask(partial(keep_up, self.library_path), self)
-        task.succeeded.connect(lambda made: made is not None and self.backedUp.emit(str(made)))
+        task.succeeded.connect(self._report)
         task.failed.connect(self.failed)
         task.finished.connect(self._finished)
         self.task = task
@@ -60,6 +60,10 @@ class Upkeep(QObject):
         if self.task is not None:
             self.task.cancel()
             self.task.wait(timeout_ms)
+
+    def _report(self, made: Path | None) -> None:
+        if made is not None:
+            self.backedUp.emit(str(made))
 
     def _finished(self) -> None:
         if self.task is not None:
