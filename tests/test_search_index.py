@@ -298,3 +298,24 @@ def test_the_total_is_exact_whatever_the_limit_across_segments(tmp_path: Path) -
             "SELECT count(*) FROM articles WHERE text LIKE '%mayor%' AND text LIKE '%budget%'"
         ).fetchone()[0]
         assert {lib.search("mayor budget", limit=limit).total for limit in (3, 40, 500)} == {both}
+
+
+def test_a_bulk_sync_uses_the_parallel_writer_and_agrees_with_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = search_index._BULK_SYNC_ROWS
+    kinds: list[str] = []
+    real_writer = search_index.whoosh_index.FileIndex.writer
+
+    def spy(ix, **settings):  # type: ignore[no-untyped-def]
+        writer = real_writer(ix, **settings)
+        kinds.append(type(writer).__name__)
+        return writer
+
+    monkeypatch.setattr(search_index.whoosh_index.FileIndex, "writer", spy)
+    with Library.open(tmp_path / "lib") as lib:
+        lib.import_many(from_pasted_text(f"Bulk wire story {n} on turnout.") for n in range(rows))
+        assert lib.index is not None and lib.index.status(lib.db).agrees
+        assert lib.search("turnout", limit=5).total == rows
+        assert lib.db.execute("SELECT count(*) FROM index_outbox").fetchone()[0] == 0
+    assert ("MpWriter" in kinds) == (search_index._BULK_PROCS > 1)  # one core: one writer

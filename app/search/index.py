@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -59,6 +60,12 @@ _REBUILD_MB = 256
 # queries slow down, so a sync merges the small ones if nobody called `merge_segments` in time.
 _MAX_SEGMENTS = 16
 _SMALL_SEGMENT_DOCS = 2000
+# A crowded sync folds only segments this small (one per saved annotation): milliseconds. An
+# import's segment can hold under 2,000 documents yet take a minute to merge on a busy machine.
+_SYNC_MERGE_DOCS = 50
+# A sync this large (an import, a catch-up) indexes with Whoosh's multiprocess writer.
+_BULK_SYNC_ROWS = 1000
+_BULK_PROCS = min(4, os.cpu_count() or 1)
 MAX_LIMIT = 500
 _SIMILAR_TERMS = 12
 _SIMILAR_MIN_COMMON = 20  # in a small library, no word counts as common
@@ -161,7 +168,7 @@ class SearchIndex:
         if newest <= self._applied:  # applied by a read-only open, which cannot prune
             _prune_outbox(db, self._applied)
             return 0
-        writer = self._try_writer()
+        writer = self._try_writer(bulk=newest - self._applied >= _BULK_SYNC_ROWS)
         if writer is None:
             return 0
         try:
@@ -176,7 +183,8 @@ class SearchIndex:
                 key=META_KEY, doc_type="meta", state=self._new_state(rows[-1][0])
             )
             crowded = len(writer.segments) > _MAX_SEGMENTS
-            writer.commit(mergetype=_merge_small_segments if crowded else NO_MERGE)
+            merge = _merge_segments_under(_SYNC_MERGE_DOCS) if crowded else NO_MERGE
+            writer.commit(mergetype=merge)
         except OSError:
             # Disk full or read-only: the rows stay in the outbox and a later sync applies them.
             _abandon(writer)
@@ -195,7 +203,7 @@ class SearchIndex:
         if writer is None:
             return False
         try:
-            writer.commit(mergetype=_merge_small_segments)
+            writer.commit(mergetype=_merge_segments_under(_SMALL_SEGMENT_DOCS))
         except BaseException:
             _abandon(writer)
             raise
@@ -251,9 +259,12 @@ class SearchIndex:
     def _new_state(self, seq: int) -> dict[str, Any]:
         return {"identity": self._identity, "seq": seq, "format": INDEX_FORMAT}
 
-    def _try_writer(self) -> SegmentWriter | None:
+    def _try_writer(self, *, bulk: bool = False) -> SegmentWriter | None:
+        settings: dict[str, Any] = {"limitmb": _SYNC_MB}
+        if bulk and _BULK_PROCS > 1:
+            settings = {"procs": _BULK_PROCS, "multisegment": True, "limitmb": _REBUILD_MB}
         try:
-            return self._ix.writer(compound=False, limitmb=_SYNC_MB)
+            return self._ix.writer(compound=False, **settings)
         except whoosh_index.LockError:
             return None
         except OSError:
@@ -419,18 +430,22 @@ def _distinctive_terms(searcher: Searcher, text: str) -> list[tuple[str, float]]
     return (distinctive if len(distinctive) >= 3 else weighted)[:_SIMILAR_TERMS]
 
 
-def _merge_small_segments(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
-    """A merge policy: fold every segment under `_SMALL_SEGMENT_DOCS` into the one being
+def _merge_segments_under(max_docs: int) -> Callable[[SegmentWriter, list[Any]], list[Any]]:
+    """A merge policy: fold every segment under `max_docs` documents into the one being
     written. Whoosh's MERGE_SMALL merged only ~5 of 46 tiny segments per call."""
-    kept = []
-    for segment in segments:
-        if segment.doc_count_all() >= _SMALL_SEGMENT_DOCS:
-            kept.append(segment)
-            continue
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return kept
+
+    def merge(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+        kept = []
+        for segment in segments:
+            if segment.doc_count_all() >= max_docs:
+                kept.append(segment)
+                continue
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        return kept
+
+    return merge
 
 
 def _abandon(writer: SegmentWriter) -> None:
