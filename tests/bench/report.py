@@ -1,0 +1,259 @@
+"""Figures beside their baselines: ratios, goals, a Markdown table and JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tests.bench.measure import Stat
+from tests.bench.workload import QUERY_MIX
+
+WHOOSH_DEFAULTS, WHOOSH, FTS5 = "whoosh_defaults", "whoosh", "fts5"
+QUERY_CLASSES = {query: kind for kind, query in QUERY_MIX}
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    unit: str  # "articles/s", "ms" or "MB"
+    sourcemark: Stat | None
+    baselines: dict[str, Stat] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def ratio(self, baseline: str) -> float | None:
+        """Sourcemark's median over the baseline's (for articles/s, above 1 is faster)."""
+        other = self.baselines.get(baseline)
+        if self.sourcemark is None or other is None or other.median == 0:
+            return None
+        return self.sourcemark.median / other.median
+
+
+@dataclass(frozen=True)
+class Goal:
+    text: str
+    met: Callable[[Figure], bool]
+
+
+def _within(limit_ms: float, *, p95: bool = False) -> Callable[[Figure], bool]:
+    def check(figure: Figure) -> bool:
+        assert figure.sourcemark is not None
+        value = figure.sourcemark.p95 if p95 else figure.sourcemark.median
+        return value <= limit_ms
+
+    return check
+
+
+def _import_goal(figure: Figure) -> bool:
+    ratio = figure.ratio(WHOOSH_DEFAULTS)
+    return ratio is not None and ratio >= 1
+
+
+def _search_goal(figure: Figure) -> bool:
+    ratio = figure.ratio(WHOOSH)
+    assert figure.sourcemark is not None
+    return (
+        ratio is not None
+        and ratio <= 1.3
+        and figure.sourcemark.median <= 15
+        and figure.sourcemark.p95 <= 50
+    )
+
+
+GOALS: dict[str, Goal] = {
+    "import": Goal("≥ raw Whoosh default writer", _import_goal),
+    "search": Goal("p50 ≤ 1.3× Whoosh and ≤ 15 ms; p95 ≤ 50 ms", _search_goal),
+    "new_annotation": Goal("p95 ≤ 100 ms", _within(100, p95=True)),
+    "open_large_source": Goal("≤ 100 ms to first paint", _within(100)),
+    "cold_start_window": Goal("≤ 1.5 s", _within(1500)),
+    "memory": Goal("≤ 400 MB", _within(400)),
+}
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            cpu = next(
+                line.split(":", 1)[1].strip() for line in info if line.startswith("model name")
+            )
+    except (OSError, StopIteration):
+        pass
+    memory_gb = None
+    if hasattr(os, "sysconf") and "SC_PHYS_PAGES" in os.sysconf_names:
+        memory_gb = round(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30, 1)
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": memory_gb,
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "load_average_at_start": os.getloadavg() if hasattr(os, "getloadavg") else None,
+    }
+
+
+def _number(value: float, unit: str) -> str:
+    if unit == "ms" and value < 10:
+        return f"{value:.1f}"
+    return f"{value:,.0f}"
+
+
+def _pair(stat: Stat | None, unit: str) -> str:
+    if stat is None:
+        return "—"
+    if stat.n == 1:
+        return _number(stat.median, unit)
+    return f"{_number(stat.median, unit)} / {_number(stat.p95, unit)}"
+
+
+def _ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}×"
+
+
+def _peaks(figure: Figure) -> str:
+    stats = [figure.sourcemark, *(figure.baselines.get(k) for k in (WHOOSH, FTS5))]
+    return " / ".join("—" if s is None or s.peak_mb is None else f"{s.peak_mb:,.0f}" for s in stats)
+
+
+def _goal(figure: Figure) -> str:
+    goal = GOALS.get(figure.key)
+    if goal is None or figure.sourcemark is None:
+        return ""
+    return f"{'met' if goal.met(figure) else '**missed**'}: {goal.text}"
+
+
+def markdown(heading: str, figures: list[Figure]) -> str:
+    """One table: p50 / p95 of each figure, baselines and ratios."""
+    lines = [
+        f"### {heading}",
+        "",
+        "| figure | Sourcemark p50 / p95 | raw Whoosh, default writer "
+        "| raw Whoosh, fastest writer | SQLite FTS5 "
+        "| ÷ Whoosh | ÷ FTS5 | peak MB (Sourcemark / Whoosh / FTS5) | goal at 10k |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for f in figures:
+        lines.append(
+            f"| {f.label} ({f.unit}) | {_pair(f.sourcemark, f.unit)} "
+            f"| {_pair(f.baselines.get(WHOOSH_DEFAULTS), f.unit)} "
+            f"| {_pair(f.baselines.get(WHOOSH), f.unit)} | {_pair(f.baselines.get(FTS5), f.unit)} "
+            f"| {_ratio(f.ratio(WHOOSH))} | {_ratio(f.ratio(FTS5))} | {_peaks(f)} | {_goal(f)} |"
+        )
+    search = next((f for f in figures if f.key == "search"), None)
+    if search is not None and search.details.get("per_query"):
+        lines += [
+            "",
+            "Search latency per query, p50 / p95 ms (hits in brackets):",
+            "",
+            "| query | kind | Sourcemark | raw Whoosh | SQLite FTS5 |",
+            "|---|---|---|---|---|",
+        ]
+        for query, engines in search.details["per_query"].items():
+            cells = [
+                f"{_pair(Stat(**e['stat']), 'ms')} ({e['total']:,})" if e else "—"
+                for e in (engines.get(k) for k in ("sourcemark", WHOOSH, FTS5))
+            ]
+            lines.append(f"| `{query}` | {QUERY_CLASSES.get(query, '')} | {' | '.join(cells)} |")
+        disagreements = _hit_count_disagreements(search.details["per_query"])
+        if disagreements:
+            lines += ["", f"**Hit counts differ from raw Whoosh** for {disagreements}."]
+    return "\n".join(lines)
+
+
+def _hit_count_disagreements(per_query: dict[str, dict[str, Any]]) -> str:
+    """Queries whose Sourcemark total is not the raw engines' (which find the same documents)."""
+    differing = [
+        f"`{query}` ({engines['sourcemark']['total']:,} against {engines[WHOOSH]['total']:,})"
+        for query, engines in per_query.items()
+        if engines["sourcemark"]["total"] != engines[WHOOSH]["total"]
+    ]
+    return ", ".join(differing)
+
+
+def document(runs: list[dict[str, Any]]) -> str:
+    """The Markdown report of one or more runs: how to read it, then each run's tables."""
+    parts = [
+        "# Benchmarks",
+        "",
+        "`python -m tests.bench --sizes 1000,10000 --out results.json` generates a seeded "
+        "news-like corpus (600-1,200 words an article, Zipf-like vocabulary, about five "
+        "annotations an article) and measures, each figure in fresh child processes: "
+        "Sourcemark through `app/` (`Library.import_many`, `library.index.search` with "
+        "snippets for the top 10) and through the real window offscreen (`ui/`); raw Whoosh "
+        "on the same documents (its `StemmingAnalyzer`, article bodies stored for its "
+        "highlighter; default `writer()` and the fastest `writer(procs=<cores, up to 4>, "
+        "multisegment=True, limitmb=256)`); SQLite FTS5 through sqlite-utils "
+        "(`enable_fts(tokenize='porter')`, "
+        "`search`, `snippet()`). Every engine answers the same query strings with the same "
+        "hit counts.",
+        "",
+        "Each cell is the median / 95th percentile over the runs (one value: a single run). "
+        "`÷` columns: Sourcemark's median divided by the baseline's (for articles/s above 1 "
+        "is faster, for ms below 1 is faster). Peak memory is each child process's maximum "
+        "resident set (`ru_maxrss` from `wait4`). Cold starts count from just before the "
+        "process is spawned to the first paint of the sources list (the window) or of the "
+        "results list (the first search).",
+        "",
+    ]
+    for results in runs:
+        m = results["machine"]
+        load = ", ".join(f"{x:.1f}" for x in m["load_average_at_start"] or [])
+        parts += [
+            f"## Run of {results['finished']}",
+            "",
+            f"{m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, {m['system']}, "
+            f"Python {m['python']} (load average at start {load}). "
+            f"Corpus seed {results['seed']}; `{results['command']}`.",
+            "",
+        ]
+        for size, figures in results["sizes"].items():
+            heading = f"{int(size):,} articles"
+            parts += [markdown(heading, [figure_from_dict(f) for f in figures]), ""]
+        any_size = [figure_from_dict(f) for f in results["any_size"]]
+        parts += [markdown("Any library size", any_size), ""]
+    return "\n".join(parts)
+
+
+def figure_to_dict(figure: Figure) -> dict[str, Any]:
+    goal = GOALS.get(figure.key)
+    return {
+        "key": figure.key,
+        "label": figure.label,
+        "unit": figure.unit,
+        "sourcemark": figure.sourcemark.to_dict() if figure.sourcemark else None,
+        "baselines": {name: stat.to_dict() for name, stat in figure.baselines.items()},
+        "ratios": {name: figure.ratio(name) for name in figure.baselines},
+        "goal": goal.text if goal else None,
+        "goal_met": goal.met(figure) if goal and figure.sourcemark else None,
+        "details": figure.details,
+    }
+
+
+def figure_from_dict(data: dict[str, Any]) -> Figure:
+    return Figure(
+        key=data["key"],
+        label=data["label"],
+        unit=data["unit"],
+        sourcemark=Stat(**data["sourcemark"]) if data["sourcemark"] else None,
+        baselines={name: Stat(**stat) for name, stat in data["baselines"].items()},
+        details=data["details"],
+    )
+
+
+def write(results: dict[str, Any], json_path: Path, markdown_path: Path) -> None:
+    results["finished"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    markdown_path.write_text(document([results]), encoding="utf-8")
+
+
+def render(json_paths: list[Path], markdown_path: Path) -> None:
+    """One Markdown report from the JSON files of several runs (e.g. 1k and 10k)."""
+    runs = [json.loads(path.read_text(encoding="utf-8")) for path in json_paths]
+    markdown_path.write_text(document(runs), encoding="utf-8")

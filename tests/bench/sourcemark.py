@@ -1,0 +1,116 @@
+"""Sourcemark's own figures through `app/` (no window): import, search, new annotations.
+
+Every function here runs inside a benchmark child process and returns what it measured.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import Any
+
+from app.library import Library
+from app.search.index import SearchIndex
+from tests.bench.generator import GeneratedArticle, read_corpus
+from tests.bench.measure import Stopwatch
+from tests.bench.workload import QUERY_MIX, SNIPPET_HITS, marker_word, run_query_mix
+
+FOUND_WITHIN_S = 10.0
+
+
+def _sources(articles: list[GeneratedArticle]) -> Any:
+    """Extraction (decoding, normalising) happens here, inside the timed import."""
+    return (article.source(number) for number, article in enumerate(articles))
+
+
+def import_articles(library_dir: str, corpus: str, count: int) -> dict[str, Any]:
+    """Bulk-import `count` plain-text articles into a new library: database, outbox and index."""
+    articles = read_corpus(Path(corpus), count)
+    clock = Stopwatch()
+    library = Library.open(Path(library_dir))
+    results = library.import_many(_sources(articles), total=len(articles))
+    library.close()
+    seconds = clock.ms() / 1000
+    assert sum(result.created for result in results) == len(articles)
+    return {"seconds": seconds, "articles": len(articles)}
+
+
+def annotate_library(library_dir: str, corpus: str, count: int) -> dict[str, Any]:
+    """Make every planned annotation of an imported library, then let the index catch up.
+
+    The annotations are made without the index (the outbox queues them) and with SQLite's
+    `synchronous=OFF`: this builds the fixture and is not a measured figure. Reopening the
+    library with its index applies the outbox; that catch-up is timed and reported.
+    """
+    articles = read_corpus(Path(corpus), count)
+    library = Library.open(Path(library_dir), with_index=False)
+    library.db.execute("PRAGMA synchronous = OFF")
+    made = 0
+    for article in articles:
+        article_id = _article_id(library, article.text)
+        for planned in article.annotations:
+            library.annotate(
+                article_id,
+                planned.kind,
+                planned.start,
+                planned.end,
+                note=planned.note,
+                speaker=planned.speaker,
+                verdict=planned.verdict,
+            )
+            made += 1
+    library.close()
+    clock = Stopwatch()
+    Library.open(Path(library_dir)).close()
+    return {"annotations": made, "index_catch_up_s": clock.ms() / 1000}
+
+
+def _article_id(library: Library, text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    row = library.db.execute("SELECT id FROM articles WHERE text_sha256 = ?", (digest,)).fetchone()
+    return str(row[0])
+
+
+def _search(index: SearchIndex, text: str) -> tuple[int, list[str]]:
+    results = index.search(text, limit=SNIPPET_HITS)
+    return results.total, [hit.snippet for hit in results.hits]
+
+
+def search(library_dir: str, rounds: int) -> dict[str, Any]:
+    """The query mix through `library.index.search`, snippets included."""
+    with Library.open(Path(library_dir)) as library:
+        assert library.index is not None
+        index = library.index
+        return run_query_mix(lambda text: _search(index, text), rounds)
+
+
+def new_annotation(library_dir: str, repeats: int) -> dict[str, Any]:
+    """Create a claim whose note holds a new word, then query until that word finds it."""
+    samples, queries_needed = [], []
+    with Library.open(Path(library_dir)) as library:
+        assert library.index is not None
+        article_ids = [
+            row[0]
+            for row in library.db.execute("SELECT id FROM articles ORDER BY id LIMIT ?", (repeats,))
+        ]
+        for attempt, article_id in enumerate(article_ids):
+            word = marker_word(attempt)
+            text = library.article(article_id).text
+            clock = Stopwatch()
+            library.annotate(article_id, "claim", 0, text.index(".") + 1, note=f"Check {word}")
+            queries = 1
+            while library.index.search(word, limit=SNIPPET_HITS).total == 0:
+                assert clock.ms() < FOUND_WITHIN_S * 1000, f"{word} never became searchable"
+                queries += 1
+            samples.append(clock.ms())
+            queries_needed.append(queries)
+    return {"samples_ms": samples, "queries_needed": max(queries_needed)}
+
+
+def cold_search(library_dir: str) -> dict[str, Any]:
+    """Open the library and answer the first query of the mix (timed from process start)."""
+    with Library.open(Path(library_dir)) as library:
+        assert library.index is not None
+        total, _ = _search(library.index, QUERY_MIX[0][1])
+        return {"first_result_at": time.monotonic(), "total": total}

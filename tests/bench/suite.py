@@ -1,0 +1,360 @@
+"""The benchmark run: build each library size, measure every figure in child processes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.bench.generator import CorpusGenerator, write_corpus
+from tests.bench.measure import ChildResult, Stat, run_child, summarize
+from tests.bench.report import FTS5, WHOOSH, WHOOSH_DEFAULTS, Figure, figure_to_dict
+from tests.bench.workload import NEW_ANNOTATION_REPEATS, QUERY_MIX, SEARCH_ROUNDS
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Options:
+    workdir: Path
+    seed: int
+    import_repeats: int = 3
+    cold_repeats: int = 5
+    reader_repeats: int = 7
+    desk_searches: int = 100
+    search_rounds: int = SEARCH_ROUNDS
+    large_source_chars: int = 1_000_000
+    large_source_annotations: int = 1_000
+    new_annotation_repeats: int = NEW_ANNOTATION_REPEATS
+
+
+def child(task: str, *, env: dict[str, str] | None = None, **params: Any) -> ChildResult:
+    return run_child(["-m", "tests.bench.child", task, json.dumps(params)], env=env)
+
+
+def desk_env(workdir: Path) -> dict[str, str]:
+    """The window offscreen, with its own QSettings (never the user's)."""
+    return {"QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(workdir / "qt-config")}
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+class SizeRun:
+    """Every figure for one library size; the libraries live under `workdir/<size>/`."""
+
+    def __init__(self, size: int, corpus: Path, options: Options, say: Say) -> None:
+        self.size = size
+        self.corpus = str(corpus)
+        self.options = options
+        self.say = say
+        self.dir = options.workdir / str(size)
+        _remove(self.dir)
+        self.dir.mkdir(parents=True)
+        self.library = self.dir / "library"
+        self.whoosh = self.dir / "whoosh"
+        self.fts5 = self.dir / "fts5.db"
+
+    def figures(self) -> list[Figure]:
+        figures = [self.bulk_import()]
+        setup = self.build_fixtures()
+        search, memory_headless = self.search(setup)
+        search_desk, memory = self.desk_searches(search, memory_headless.baselines)
+        figures += [
+            search,
+            search_desk,
+            self.new_annotation(),
+            *self.cold_start(),
+            memory,
+            memory_headless,
+        ]
+        return figures
+
+    # --- 1. bulk import ---------------------------------------------------------------------
+
+    def bulk_import(self) -> Figure:
+        """Each repeat imports into fresh stores; the last Sourcemark library is kept."""
+        engines: dict[str, tuple[str, dict[str, Any]]] = {
+            "sourcemark": ("sourcemark.import", {"library_dir": "{path}"}),
+            WHOOSH_DEFAULTS: (
+                "whoosh.build",
+                {"index_dir": "{path}", "fastest": False, "annotations": False},
+            ),
+            WHOOSH: (
+                "whoosh.build",
+                {"index_dir": "{path}", "fastest": True, "annotations": False},
+            ),
+            FTS5: ("fts5.build", {"db_path": "{path}", "annotations": False}),
+        }
+        rates: dict[str, list[float]] = {name: [] for name in engines}
+        peaks: dict[str, float] = {name: 0.0 for name in engines}
+        for repeat in range(self.options.import_repeats):
+            for name, (task, params) in engines.items():
+                target = self.dir / f"import-{name}"
+                _remove(target)
+                filled: dict[str, Any] = {
+                    k: str(target) if v == "{path}" else v for k, v in params.items()
+                }
+                run = child(task, corpus=self.corpus, count=self.size, **filled)
+                rate = run.result["articles"] / run.result["seconds"]
+                self.say(
+                    f"  import {name} #{repeat + 1}: {rate:,.0f} articles/s, {run.peak_mb:,.0f} MB"
+                )
+                rates[name].append(rate)
+                peaks[name] = max(peaks[name], run.peak_mb)
+        (self.dir / "import-sourcemark").rename(self.library)
+        for name in engines:
+            _remove(self.dir / f"import-{name}")
+        stats = {name: summarize(rates[name], peaks[name]) for name in engines}
+        return Figure(
+            "import",
+            "1. bulk import of plain-text articles",
+            "articles/s",
+            stats.pop("sourcemark"),
+            stats,
+        )
+
+    # --- fixtures: the same annotated corpus in each engine ---------------------------------
+
+    def build_fixtures(self) -> dict[str, Any]:
+        annotated = child(
+            "sourcemark.annotate",
+            library_dir=str(self.library),
+            corpus=self.corpus,
+            count=self.size,
+        )
+        whoosh = child(
+            "whoosh.build",
+            index_dir=str(self.whoosh),
+            corpus=self.corpus,
+            count=self.size,
+            fastest=True,
+            annotations=True,
+        )
+        fts5 = child(
+            "fts5.build",
+            db_path=str(self.fts5),
+            corpus=self.corpus,
+            count=self.size,
+            annotations=True,
+        )
+        setup = {
+            "annotations": annotated.result["annotations"],
+            "sourcemark_index_catch_up_s": annotated.result["index_catch_up_s"],
+            "whoosh_build_with_annotations_s": whoosh.result["seconds"],
+            "fts5_build_with_annotations_s": fts5.result["seconds"],
+        }
+        self.say(f"  fixtures: {json.dumps(setup)}")
+        return setup
+
+    # --- 2. search latency and 6. memory after the searches ---------------------------------
+
+    def search(self, setup: dict[str, Any]) -> tuple[Figure, Figure]:
+        rounds = self.options.search_rounds
+        runs = {
+            "sourcemark": child("sourcemark.search", library_dir=str(self.library), rounds=rounds),
+            WHOOSH: child("whoosh.search", index_dir=str(self.whoosh), rounds=rounds),
+            FTS5: child("fts5.search", db_path=str(self.fts5), rounds=rounds),
+        }
+        per_query: dict[str, dict[str, Any]] = {}
+        pooled: dict[str, Stat] = {}
+        for name, run in runs.items():
+            samples = run.result["samples_ms"]
+            pooled[name] = summarize(
+                [ms for query in samples.values() for ms in query], run.peak_mb
+            )
+            for _, query in QUERY_MIX:
+                per_query.setdefault(query, {})[name] = {
+                    "stat": summarize(samples[query]).to_dict(),
+                    "total": run.result["totals"][query],
+                }
+            self.say(f"  search {name}: {pooled[name]}")
+        searches = sum(len(s) for s in runs["sourcemark"].result["samples_ms"].values()) + len(
+            QUERY_MIX
+        )
+        search = Figure(
+            "search",
+            "2. search, query mix with snippets for the top 10",
+            "ms",
+            pooled.pop("sourcemark"),
+            pooled,
+            {"per_query": per_query, "setup": setup},
+        )
+        memory = Figure(
+            "memory_headless",
+            f"6. peak memory, library open after {searches} searches (app/, no window)",
+            "MB",
+            _single(runs["sourcemark"].peak_mb),
+            {name: _single(runs[name].peak_mb) for name in (WHOOSH, FTS5)},
+        )
+        return search, memory
+
+    # --- 3. a new annotation becoming searchable --------------------------------------------
+
+    def new_annotation(self) -> Figure:
+        repeats = self.options.new_annotation_repeats
+        runs = {
+            "sourcemark": child(
+                "sourcemark.new_annotation", library_dir=str(self.library), repeats=repeats
+            ),
+            WHOOSH: child("whoosh.new_document", index_dir=str(self.whoosh), repeats=repeats),
+            FTS5: child("fts5.new_document", db_path=str(self.fts5), repeats=repeats),
+        }
+        stats = {
+            name: summarize(run.result["samples_ms"], run.peak_mb) for name, run in runs.items()
+        }
+        self.say(f"  new annotation: {stats}")
+        return Figure(
+            "new_annotation",
+            "3. new annotation: create, then first query that finds it",
+            "ms",
+            stats.pop("sourcemark"),
+            stats,
+            {"queries_needed": runs["sourcemark"].result["queries_needed"]},
+        )
+
+    # --- 4. cold start ------------------------------------------------------------------------
+
+    def cold_start(self) -> list[Figure]:
+        """Process start to the window, and to the first search result, in fresh processes."""
+        tasks = {
+            "desk": ("desk.cold_start", {"library_dir": str(self.library)}),
+            "sourcemark": ("sourcemark.cold_search", {"library_dir": str(self.library)}),
+            WHOOSH: ("whoosh.cold_search", {"index_dir": str(self.whoosh)}),
+            FTS5: ("fts5.cold_search", {"db_path": str(self.fts5)}),
+        }
+        samples: dict[str, list[float]] = {name: [] for name in tasks}
+        window: list[float] = []
+        peaks: dict[str, float] = {name: 0.0 for name in tasks}
+        for _ in range(self.options.cold_repeats):
+            for name, (task, params) in tasks.items():
+                run = child(task, env=desk_env(self.options.workdir), **params)
+                samples[name].append((run.result["first_result_at"] - run.started_monotonic) * 1000)
+                if name == "desk":
+                    window.append((run.result["window_at"] - run.started_monotonic) * 1000)
+                peaks[name] = max(peaks[name], run.peak_mb)
+        stats = {name: summarize(samples[name], peaks[name]) for name in tasks}
+        self.say(f"  cold start: window {summarize(window)}, first search {stats}")
+        baselines = {WHOOSH: stats[WHOOSH], FTS5: stats[FTS5]}
+        return [
+            Figure(
+                "cold_start_window",
+                "4. cold start to the window showing the library",
+                "ms",
+                summarize(window, peaks["desk"]),
+            ),
+            Figure(
+                "cold_search_desk",
+                "4. cold start to the first search result shown",
+                "ms",
+                stats["desk"],
+                baselines,
+            ),
+            Figure(
+                "cold_search",
+                "4. cold start to the first search result (app/, no window)",
+                "ms",
+                stats["sourcemark"],
+                baselines,
+            ),
+        ]
+
+    # --- 6. the desk's memory after searching -----------------------------------------------
+
+    def desk_searches(
+        self, search: Figure, memory_baselines: dict[str, Stat]
+    ) -> tuple[Figure, Figure]:
+        """Searches typed into the window: Enter to results painted, and the peak memory
+        after them (baselines: each engine's process after its query mix)."""
+        count = self.options.desk_searches
+        run = child(
+            "desk.searches",
+            env=desk_env(self.options.workdir),
+            library_dir=str(self.library),
+            count=count,
+        )
+        shown = summarize(run.result["samples_ms"], run.peak_mb)
+        self.say(f"  desk after {count} searches: {shown}")
+        return (
+            Figure(
+                "search_desk",
+                "2. search in the window: Enter to the results painted",
+                "ms",
+                shown,
+                search.baselines,
+            ),
+            Figure(
+                "memory",
+                f"6. peak memory of the desk, library open after {count} searches",
+                "MB",
+                _single(run.peak_mb),
+                memory_baselines,
+            ),
+        )
+
+
+def _single(value: float) -> Stat:
+    return summarize([value])
+
+
+def reader_figure(options: Options, say: Say) -> Figure:
+    """5. Open a large source (1 MB, 1,000 annotations) in the reader, whatever the library size."""
+    generator = CorpusGenerator(options.seed)
+    corpus = options.workdir / "large-source.jsonl"
+    corpus.write_text(
+        generator.large_article(
+            0, min_chars=options.large_source_chars, annotations=options.large_source_annotations
+        ).to_json()
+        + f"\n{generator.article(0).to_json()}\n",
+        encoding="utf-8",
+    )
+    library = options.workdir / "large-source-library"
+    _remove(library)
+    child("sourcemark.import", library_dir=str(library), corpus=str(corpus), count=2)
+    child("sourcemark.annotate", library_dir=str(library), corpus=str(corpus), count=2)
+    run = child(
+        "desk.open_large_source",
+        env=desk_env(options.workdir),
+        library_dir=str(library),
+        repeats=options.reader_repeats,
+    )
+    stat = summarize(run.result["samples_ms"], run.peak_mb)
+    say(f"  reader: {stat}")
+    return Figure(
+        "open_large_source",
+        f"5. open a {options.large_source_chars / 1e6:g} MB source with "
+        f"{options.large_source_annotations:,} annotations: text, highlights, first paint",
+        "ms",
+        stat,
+        details={
+            "text_and_highlights_set_ms": summarize(run.result["set_ms"]).to_dict(),
+            "highlight_selections": run.result["extra_selections"],
+        },
+    )
+
+
+def run_suite(sizes: list[int], options: Options, say: Say) -> dict[str, Any]:
+    """Generate the corpus once (the largest size; smaller sizes read its first articles)."""
+    options.workdir.mkdir(parents=True, exist_ok=True)
+    corpus = options.workdir / f"corpus-{options.seed}-{max(sizes)}.jsonl"
+    if not corpus.exists():
+        say(f"generating {max(sizes):,} articles -> {corpus}")
+        write_corpus(corpus, max(sizes), options.seed)
+    say("reader")
+    results: dict[str, Any] = {
+        "seed": options.seed,
+        "any_size": [figure_to_dict(reader_figure(options, say))],
+        "sizes": {},
+    }
+    for size in sizes:
+        say(f"{size:,} articles")
+        figures = SizeRun(size, corpus, options, say).figures()
+        results["sizes"][str(size)] = [figure_to_dict(f) for f in figures]
+    return results

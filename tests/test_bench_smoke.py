@@ -1,0 +1,102 @@
+"""A 100-article run of the benchmark suite, so it cannot rot. Checks figures, not timings."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from tests.bench.generator import CorpusGenerator
+from tests.bench.report import FTS5, WHOOSH, machine, write
+from tests.bench.suite import Options, run_suite
+from tests.bench.workload import QUERY_MIX
+
+SIZE = 100
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    workdir = tmp_path_factory.mktemp("bench")
+    options = Options(
+        workdir=workdir,
+        seed=7,
+        import_repeats=1,
+        cold_repeats=1,
+        reader_repeats=2,
+        new_annotation_repeats=3,
+        desk_searches=3,
+        search_rounds=2,
+        large_source_chars=50_000,
+        large_source_annotations=100,
+    )
+    found = {"machine": machine(), "command": "smoke"} | run_suite([SIZE], options, lambda _: None)
+    write(found, workdir / "results.json", workdir / "results.md")
+    found["markdown"] = (workdir / "results.md").read_text(encoding="utf-8")
+    found["json"] = json.loads((workdir / "results.json").read_text(encoding="utf-8"))
+    return found
+
+
+def _figures(results: dict) -> dict[str, dict]:
+    figures = results["sizes"][str(SIZE)] + results["any_size"]
+    return {figure["key"]: figure for figure in figures}
+
+
+def test_every_figure_is_measured(results: dict) -> None:
+    assert set(_figures(results)) == {
+        "import",
+        "search",
+        "search_desk",
+        "new_annotation",
+        "cold_start_window",
+        "cold_search_desk",
+        "cold_search",
+        "memory",
+        "memory_headless",
+        "open_large_source",
+    }
+
+
+def test_figures_are_positive_and_ordered(results: dict) -> None:
+    for figure in _figures(results).values():
+        for stat in [figure["sourcemark"], *figure["baselines"].values()]:
+            assert math.isfinite(stat["median"]) and stat["median"] > 0, figure["key"]
+            assert stat["p95"] >= stat["median"], figure["key"]
+
+
+def test_import_reports_every_engine_and_its_memory(results: dict) -> None:
+    figure = _figures(results)["import"]
+    assert set(figure["baselines"]) == {"whoosh_defaults", WHOOSH, FTS5}
+    assert figure["sourcemark"]["peak_mb"] > 10
+    assert all(ratio > 0 for ratio in figure["ratios"].values())
+
+
+def test_every_engine_finds_the_same_documents(results: dict) -> None:
+    per_query = _figures(results)["search"]["details"]["per_query"]
+    assert set(per_query) == {query for _, query in QUERY_MIX}
+    for query, engines in per_query.items():
+        assert engines[WHOOSH]["total"] == engines[FTS5]["total"] > 0, query
+        assert engines["sourcemark"]["total"] > 0, query
+
+
+def test_the_reader_shows_every_highlight(results: dict) -> None:
+    details = _figures(results)["open_large_source"]["details"]
+    assert details["highlight_selections"] >= 100
+
+
+def test_the_report_has_a_row_per_figure(results: dict) -> None:
+    markdown = results["markdown"]
+    assert f"### {SIZE} articles" in markdown
+    for figure in _figures(results).values():
+        assert figure["label"] in markdown
+    assert results["json"]["sizes"][str(SIZE)][0]["key"] == "import"
+
+
+def test_the_generator_is_deterministic_and_news_sized() -> None:
+    first, again = CorpusGenerator(7).article(3), CorpusGenerator(7).article(3)
+    assert first == again
+    assert 600 <= len(first.text.split()) <= 1_200
+    for planned in first.annotations:
+        passage = first.text[planned.start : planned.end]
+        assert passage and passage == passage.strip()
+        assert (planned.verdict is not None) == (planned.kind == "claim")
