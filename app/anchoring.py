@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from app.errors import InvalidAnnotation
+from app.wording import count
 
 CONTEXT_CHARS = 32
 # A fuzzy match must keep at least this share of the quote's characters.
@@ -77,7 +78,7 @@ def locate(text: str, quote: str, occurrence: int | None = None) -> Anchor:
         occurrence = 1
     if not 1 <= occurrence <= len(starts):
         raise InvalidAnnotation(
-            f"occurrence {occurrence} requested but the quote occurs {len(starts)} time(s)"
+            f"occurrence {occurrence} requested but the quote occurs {count(len(starts), 'time')}"
         )
     start = starts[occurrence - 1]
     return anchor(text, start, start + len(quote))

@@ -32,7 +32,7 @@ def test_export_then_import_bundle_twice(made, tmp_path):
     out = tmp_path / "story.zip"
     done = sourcemark("export", "--library", mine, "--out", out, "--all")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("exported 2 source(s), 4 annotation(s) and 2 link(s)")
+    assert done.stdout.startswith("exported 2 sources, 4 annotations and 2 links")
     first = sourcemark("import-bundle", "--library", tmp_path / "theirs", out)
     assert first.returncode == 0, first.stderr
     assert "annotations: 4 added, 0 unchanged, 0 updated, 0 conflicting, 0 orphaned" in first.stdout

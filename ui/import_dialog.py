@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.errors import SourcemarkError
 from app.importers import read_file
 from app.library import Library
+from app.wording import count
 from ui.tasks import BackgroundTask, Cancelled, Progress
 
 PROGRESS_DELAY_MS = 400
@@ -218,8 +219,7 @@ class ImportController(QObject):
 
     @staticmethod
     def _progress_label(done: int, total: int) -> str:
-        noun = "file" if total == 1 else "files"
-        return f"Importing {total} {noun}: {done} done…"
+        return f"Importing {count(total, 'file')}: {done} done…"
 
     def _show_progress(self, done: int, total: int) -> None:
         if self.progress_dialog is not None:

@@ -32,6 +32,7 @@ from app.bundles import BundleImportReport, ExportSummary
 from app.errors import SourcemarkError
 from app.library import Library
 from app.models import Kind
+from app.wording import count
 from ui import library_dialogs
 from ui.annotation_panel import AnnotationPanel
 from ui.bundle_dialogs import BundleTasks, ExportDialog, ask_bundle_file
@@ -422,7 +423,7 @@ class MainWindow(QMainWindow):
         self.end_activity()
         self.sources.reload()
         self._show_counts()
-        self.show_status(f"Imported {_count(len(article_ids), 'source')}.")
+        self.show_status(f"Imported {count(len(article_ids), 'source')}.")
         if article_ids:
             self.open_article(article_ids[0])
 
@@ -451,8 +452,8 @@ class MainWindow(QMainWindow):
 
     def _exported(self, summary: ExportSummary) -> None:
         self.show_status(
-            f"Exported {_count(summary.articles, 'source')}, "
-            f"{_count(summary.annotations, 'annotation')} and {_count(summary.links, 'link')} "
+            f"Exported {count(summary.articles, 'source')}, "
+            f"{count(summary.annotations, 'annotation')} and {count(summary.links, 'link')} "
             f"to {summary.path}."
         )
 
@@ -467,14 +468,14 @@ class MainWindow(QMainWindow):
         if self.article_id is not None:
             self.open_article(self.article_id, self.annotations.selected_id())
         message = (
-            f"Bundle imported: {_count(report.articles_added, 'new source')}, {report.added:,} new "
-            f"and {_count(report.updated, 'updated annotation')}, "
-            f"{_count(report.links_added, 'link')}."
+            f"Bundle imported: {count(report.articles_added, 'new source')}, {report.added:,} new "
+            f"and {count(report.updated, 'updated annotation')}, "
+            f"{count(report.links_added, 'link')}."
         )
         if report.conflicting or report.orphaned:
             message += (
-                f" Kept in the history: {_count(report.conflicting, 'conflicting edit')};"
-                f" could not be placed in their text: {_count(report.orphaned, 'annotation')}."
+                f" Kept in the history: {count(report.conflicting, 'conflicting edit')};"
+                f" could not be placed in their text: {count(report.orphaned, 'annotation')}."
             )
             self.show_problem(message)
         else:
@@ -526,7 +527,7 @@ class MainWindow(QMainWindow):
         counts = self.library.counts()
         self.counts.setText(
             " · ".join(
-                _count(counts[key], noun)
+                count(counts[key], noun)
                 for key, noun in (
                     ("articles", "source"),
                     ("annotations", "annotation"),
@@ -598,7 +599,3 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Sourcemark", f"The closing backup failed: {error}")
         self.library.close()
         super().closeEvent(event)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"

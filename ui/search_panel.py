@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import SourcemarkError
 from app.models import Kind, Verdict
+from app.wording import count
 from ui.highlights import KIND_COLOURS
 from ui.models.search_results import HIT_ROLE, SearchResultsModel, hit_label, hit_source_line
 
@@ -182,8 +183,8 @@ class SearchPanel(QWidget):
             for hit in self._similar_hits
             if (kind is None or hit.kind == kind) and (verdict is None or hit.verdict == verdict)
         ]
-        count = f"{len(hits)} similar passage{'' if len(hits) == 1 else 's'}"
-        self._show_hits(hits, count if elapsed_ms is None else f"{count} in {elapsed_ms:.0f} ms")
+        found = count(len(hits), "similar passage")
+        self._show_hits(hits, found if elapsed_ms is None else f"{found} in {elapsed_ms:.0f} ms")
 
     def _search_index(self) -> SearchIndex:
         if self._library.index is None:
@@ -219,8 +220,7 @@ class SearchPanel(QWidget):
 
 
 def _summary(results: SearchResults) -> str:
-    noun = "hit" if results.total == 1 else "hits"
-    line = f"{results.total:,} {noun} in {results.elapsed_ms:.0f} ms"
+    line = f"{count(results.total, 'hit')} in {results.elapsed_ms:.0f} ms"
     if results.total > len(results.hits):
         line += f", showing the best {len(results.hits)}"
     return line

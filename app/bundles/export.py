@@ -22,6 +22,7 @@ from app.bundles.webannotation import annotation_collection
 from app.errors import BundleError, NotFound, SourcemarkError
 from app.library import Library, now
 from app.models import Kind
+from app.wording import count
 
 _SAFE_ROOT = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -61,8 +62,9 @@ def export_bundle(
         "Bagging-Date": exported_at[:10],
         "Bag-Software-Agent": f"Sourcemark {__version__}",
         "External-Description": (
-            f"Annotated sources from Sourcemark: {len(content.articles)} source(s), "
-            f"{len(content.annotations)} annotation(s), {len(content.links)} link(s). "
+            f"Annotated sources from Sourcemark: {count(len(content.articles), 'source')}, "
+            f"{count(len(content.annotations), 'annotation')}, "
+            f"{count(len(content.links), 'link')}. "
             "Open data/report.html to read it; import it with Sourcemark to merge it."
         ),
     }

@@ -18,6 +18,7 @@ from app import __version__
 from app.bundles.content import BundleContent
 from app.bundles.tables import quotes_by_speaker
 from app.models import Annotation, Article, Kind, Verdict
+from app.wording import count
 
 CSS_FILE = Path(__file__).resolve().parents[2] / "resources" / "report.css"
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -29,7 +30,7 @@ _NEXT_PARAGRAPH = re.compile(r"\n(?=[^\n]*\S)")
 def report_html(content: BundleContent, exported_at: str) -> bytes:
     numbers = {annotation.id: n for n, annotation in enumerate(content.annotations, 1)}
     page = _Page(content, numbers)
-    title = f"Annotated bundle: {len(content.articles)} source(s)"
+    title = f"Annotated bundle: {count(len(content.articles), 'source')}"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -70,8 +71,8 @@ class _Page:
         return (
             f"<header><h1>{escape(title)}</h1>"
             f"<p class='meta'>Exported {escape(exported_at[:10])} with Sourcemark {__version__} · "
-            f"{counts[Kind.CLAIM]} claim(s), {counts[Kind.QUOTE]} quote(s), "
-            f"{counts[Kind.REBUTTAL]} rebuttal(s)</p>"
+            f"{count(counts[Kind.CLAIM], 'claim')}, {count(counts[Kind.QUOTE], 'quote')}, "
+            f"{count(counts[Kind.REBUTTAL], 'rebuttal')}</p>"
             "<p class='legend'><mark class='claim'>claim</mark> <mark class='quote'>quote</mark> "
             "<mark class='rebuttal'>rebuttal</mark></p>"
             f"<nav><ol>{contents}</ol></nav></header>"
@@ -149,8 +150,11 @@ class _Page:
         bounds = sorted(cuts)
         out = []
         for lo, hi in pairwise(bounds):
-            out += [f"<sup class='ref' id='a-{a.id}'>{self.numbers[a.id]}</sup>"
-                    for a in annotations if a.start == lo]
+            out += [
+                f"<sup class='ref' id='a-{a.id}'>{self.numbers[a.id]}</sup>"
+                for a in annotations
+                if a.start == lo
+            ]
             covering = [a for a in annotations if a.start < hi and a.end > lo]
             if covering:
                 kinds = {a.kind for a in covering}

@@ -8,6 +8,7 @@ from pathlib import Path
 from app.bundles import export_bundle, import_bundle
 from app.cli.output import open_library, print_json, short_id
 from app.models import Kind
+from app.wording import count
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -42,8 +43,9 @@ def run_export(args: argparse.Namespace) -> int:
         print_json(summary.to_dict())
     else:
         print(
-            f"exported {summary.articles} source(s), {summary.annotations} annotation(s) and "
-            f"{summary.links} link(s) to {summary.path} ({summary.bytes:,} bytes)"
+            f"exported {count(summary.articles, 'source')}, "
+            f"{count(summary.annotations, 'annotation')} and {count(summary.links, 'link')} "
+            f"to {summary.path} ({summary.bytes:,} bytes)"
         )
     return 0
 
