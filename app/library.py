@@ -212,7 +212,7 @@ class Library:
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('library_id', ?)", (new_id(),)
                 )
 
-    def _changed(self) -> None:
+    def sync_index(self) -> None:
         """Bring the search index up to date with what was just committed."""
         if self.index is not None:
             self.index.sync(self.db)
@@ -223,7 +223,7 @@ class Library:
         """Store a source unless the same text is already in the library."""
         with write_transaction(self.db):
             result = self._store_source(source)
-        self._changed()
+        self.sync_index()
         return result
 
     def import_many(
@@ -241,7 +241,7 @@ class Library:
                 results.extend(self._store_source(source) for source in batch)
             if progress is not None:
                 progress(len(results), total)
-        self._changed()
+        self.sync_index()
         return results
 
     def _store_source(self, source: ExtractedSource) -> ImportResult:
@@ -359,7 +359,7 @@ class Library:
         )
         with write_transaction(self.db):
             self.db.table("annotations").insert(record.to_dict())
-        self._changed()
+        self.sync_index()
         return record
 
     def annotate_quote(
@@ -400,9 +400,9 @@ class Library:
             return current
         changes["updated_at"] = now()
         with write_transaction(self.db):
-            self._keep_history(current, "edited")
+            self.keep_history(current, "edited")
             self.db.table("annotations").update(current.id, changes)
-        self._changed()
+        self.sync_index()
         return self.annotation(current.id)
 
     def delete_annotation(self, annotation_id: str) -> DeletedAnnotation:
@@ -410,9 +410,9 @@ class Library:
         current = self.annotation(annotation_id)
         links = tuple(link_from_row(row) for row in queries.links_touching(self.db, current.id))
         with write_transaction(self.db):
-            self._keep_history(current, "deleted")
+            self.keep_history(current, "deleted")
             self.db.execute("DELETE FROM annotations WHERE id = ?", (current.id,))
-        self._changed()
+        self.sync_index()
         return DeletedAnnotation(current, links)
 
     def restore_annotation(self, deleted: DeletedAnnotation) -> Annotation:
@@ -421,10 +421,11 @@ class Library:
             self.db.table("annotations").insert(deleted.annotation.to_dict())
             for link in deleted.links:
                 self.db.table("links").insert(link.to_dict(), ignore=True)
-        self._changed()
+        self.sync_index()
         return deleted.annotation
 
-    def _keep_history(self, annotation: Annotation, reason: str) -> None:
+    def keep_history(self, annotation: Annotation, reason: str) -> None:
+        """Record a version of an annotation (inside the caller's write transaction)."""
         self.db.table("annotation_history").insert(
             {
                 "annotation_id": annotation.id,

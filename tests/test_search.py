@@ -258,7 +258,7 @@ def test_article_metadata_change_reaches_its_annotations(
 
     with write_transaction(library.db):
         library.db.execute("UPDATE articles SET outlet = 'Newsday' WHERE id = ?", (desk["raid"],))
-    library._changed()
+    library.sync_index()
     assert search_ids(library, "outlet:newsday kind:claim") == {desk["claim"]}
 
 

@@ -69,7 +69,7 @@ def import_bundle(
             merge.run()
     except sqlite3.IntegrityError as error:
         raise BundleError(f"the bundle does not fit this library ({error})") from None
-    library._changed()
+    library.sync_index()
     return merge.report
 
 
@@ -147,7 +147,7 @@ class _Merge:
             if schema.instant(candidate.updated_at) > schema.instant(local.updated_at):
                 self.replace(local, candidate, "merge_conflict")
             else:
-                self.library._keep_history(candidate, "merge_conflict")
+                self.library.keep_history(candidate, "merge_conflict")
 
     def placed(self, annotation: Annotation) -> Annotation | None:
         """The annotation on its local article, re-anchored if the text differs; None if lost."""
@@ -171,7 +171,7 @@ class _Merge:
         )
 
     def replace(self, local: Annotation, winner: Annotation, reason: str) -> None:
-        self.library._keep_history(local, reason)
+        self.library.keep_history(local, reason)
         changes = winner.to_dict()
         del changes["id"]
         self.db.table("annotations").update(local.id, changes)
