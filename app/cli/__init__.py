@@ -10,7 +10,6 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 from app import __version__
@@ -67,11 +66,3 @@ def run(args: argparse.Namespace) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
-    return run(args)
