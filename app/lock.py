@@ -19,6 +19,7 @@ import json
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ from app.storage import translated_storage_errors
 from db.connection import on_read_only_media
 
 LOCK_FILE = "sourcemark.lock"
+_OWNER_READS, _OWNER_READ_PAUSE_S = 20, 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +125,7 @@ def _take(path: Path) -> tuple[int, Owner | None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            owner = _read_owner(fd)
+            owner = _owner_once_written(fd)
             os.close(fd)
             who = owner.describe() if owner else "another process"
             raise LibraryBusy(f"the library is in use by {who}") from None
@@ -175,6 +177,16 @@ def _read_owner(fd: int) -> Owner | None:
         return Owner(int(data["pid"]), str(data["host"]), str(data.get("since", "")))
     except (ValueError, KeyError, TypeError, OSError):
         return None
+
+
+def _owner_once_written(fd: int) -> Owner | None:
+    """The owner of a held lock; a process that has just locked it may still be writing it."""
+    for _ in range(_OWNER_READS):
+        owner = _read_owner(fd)
+        if owner is not None:
+            return owner
+        time.sleep(_OWNER_READ_PAUSE_S)
+    return None
 
 
 def _write_owner(fd: int) -> None:

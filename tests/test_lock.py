@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from app import lock
+from app.errors import LibraryBusy
 from app.importers import from_pasted_text
 from app.library import Library
 
@@ -166,3 +171,21 @@ def test_two_processes_importing_at_once_never_see_database_is_locked(tmp_path: 
         imported = opened.counts()["articles"]
     assert imported == 15 * sum(1 for _o, _e, code in results if code == 0)
     assert imported >= 15
+
+
+def test_a_busy_lock_names_its_owner_even_while_the_owner_is_still_writing_it(
+    tmp_path: Path,
+) -> None:
+    library = tmp_path / "library"
+    library.mkdir()
+    fd = os.open(library / lock.LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # another writer has just locked it, its name not yet written
+    record = json.dumps({"pid": 4242, "host": "desk-host"}).encode()
+    late_writer = threading.Timer(0.05, lambda: os.pwrite(fd, record, 0))
+    late_writer.start()
+    try:
+        with pytest.raises(LibraryBusy, match="in use by PID 4242 on host desk-host"):
+            lock.acquire(library)
+    finally:
+        late_writer.join()
+        os.close(fd)
