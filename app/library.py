@@ -143,9 +143,7 @@ class Library:
             migrate(library.db)
             library._ensure_identity()
             if with_index:
-                from app.search.index import SearchIndex
-
-                library.index = SearchIndex.open_for(library)
+                library._open_index()
         except BaseException:
             library.close()
             raise
@@ -165,13 +163,16 @@ class Library:
                     )
                 # On read-only media the index cannot be brought up to date: no search there.
                 if with_index and not on_read_only_media(database):
-                    from app.search.index import SearchIndex
-
-                    library.index = SearchIndex.open_for(library)
+                    library._open_index()
             except BaseException:
                 library.close()
                 raise
         return library
+
+    def _open_index(self) -> None:
+        from app.search.index import SearchIndex
+
+        self.index = SearchIndex.open_for(self)
 
     @classmethod
     def open_default(cls) -> Library:
@@ -468,7 +469,9 @@ class Library:
         link = Link(source.id, target.id, relation, now())
         with write_transaction(self.db):
             self.db.table("links").insert(link.to_dict(), ignore=True)
-        return self._link(source.id, target.id, relation)
+        stored = queries.link(self.db, source.id, target.id, relation.value)
+        assert stored is not None  # written, or already there, inside the transaction above
+        return link_from_row(stored)
 
     def unlink(self, from_id: str, to_id: str, relation: Relation | str = Relation.REBUTS) -> None:
         with write_transaction(self.db):
@@ -484,12 +487,6 @@ class Library:
             else queries.all_links(self.db)
         )
         return [link_from_row(row) for row in rows]
-
-    def _link(self, from_id: str, to_id: str, relation: Relation) -> Link:
-        for link in self.links(from_id):
-            if (link.from_id, link.to_id, link.relation) == (from_id, to_id, relation):
-                return link
-        raise NotFound("link vanished")  # pragma: no cover - guarded by the transaction
 
     # --- searching ------------------------------------------------------------------------
 

@@ -112,6 +112,15 @@ def links_touching(db: sqlite_utils.Database, annotation_id: str) -> list[Row]:
     )
 
 
+def link(db: sqlite_utils.Database, from_id: str, to_id: str, relation: str) -> Row | None:
+    found = _rows(
+        db,
+        "SELECT * FROM links WHERE from_id = ? AND to_id = ? AND relation = ?",
+        (from_id, to_id, relation),
+    )
+    return found[0] if found else None
+
+
 def all_links(db: sqlite_utils.Database) -> list[Row]:
     return _rows(db, "SELECT * FROM links ORDER BY from_id, to_id, relation")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from app.cli.output import one_line, open_library, print_json, short_id
@@ -89,7 +90,7 @@ def run_articles(args: argparse.Namespace) -> int:
     with open_library(args, read_only=True) as library:
         summaries = library.articles()
     if args.json:
-        print_json([vars_of(s) for s in summaries])
+        print_json([asdict(s) for s in summaries])
         return 0
     for s in summaries:
         counts = f"{s.claims}c {s.quotes}q {s.rebuttals}r"
@@ -98,7 +99,3 @@ def run_articles(args: argparse.Namespace) -> int:
             f"{one_line(s.title, 50)}  {s.outlet}"
         )
     return 0
-
-
-def vars_of(record: object) -> dict[str, object]:
-    return {name: getattr(record, name) for name in record.__slots__}  # type: ignore[attr-defined]
