@@ -42,7 +42,6 @@ _ARTICLE_ORDERS = {
     "title": "title COLLATE NOCASE, published DESC, id",
     "outlet": "outlet COLLATE NOCASE, published DESC, id",
 }
-ARTICLE_ORDERS = tuple(_ARTICLE_ORDERS)
 
 
 def article_summaries(db: sqlite_utils.Database) -> list[Row]:
