@@ -1,20 +1,8 @@
-"""Sourcemark: `python main.py` opens the desk; `python main.py COMMAND` runs a command."""
-
-from __future__ import annotations
+"""Sourcemark from a checkout: `python main.py` opens the desk; with a COMMAND, runs it."""
 
 import sys
 
-
-def main() -> int:
-    from app.cli import build_parser, run
-
-    args = build_parser().parse_args()
-    if args.command is not None:
-        return run(args)
-    from ui.desk import run_desk
-
-    return run_desk(getattr(args, "library", None))
-
+from sourcemark.__main__ import main
 
 if __name__ == "__main__":
     sys.exit(main())

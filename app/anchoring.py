@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from app.errors import InvalidAnnotation
-from app.wording import count
+from sourcemark.app.errors import InvalidAnnotation
+from sourcemark.app.wording import count
 
 CONTEXT_CHARS = 32
 # A fuzzy match must keep at least this share of the quote's characters.

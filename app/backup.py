@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from app import lock
-from app.errors import LibraryDamaged, SourcemarkError
-from app.library import BACKUPS_DIR, DATABASE_FILE, INDEX_DIR
-from app.storage import translated_storage_errors
+from sourcemark.app import lock
+from sourcemark.app.errors import LibraryDamaged, SourcemarkError
+from sourcemark.app.library import BACKUPS_DIR, DATABASE_FILE, INDEX_DIR
+from sourcemark.app.storage import translated_storage_errors
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4

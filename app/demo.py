@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 
-from app.importers import read_file
-from app.library import Library
-from app.models import Kind, Verdict
+from sourcemark.app.importers import extract
+from sourcemark.app.library import Library
+from sourcemark.app.models import Kind, Verdict
 
-SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "ice-subpoenas-nyc.txt"
+SAMPLE_NAME = "ice-subpoenas-nyc.txt"
 SAMPLE_METADATA = {
     "title": "ICE issues immigration subpoenas to New York City",
     "outlet": "The Associated Press",
@@ -119,7 +119,8 @@ DEMO_ANNOTATIONS = (
 
 def seed_demo(library: Library) -> str:
     """Import the sample article with its annotations and links; returns the article id."""
-    source = read_file(SAMPLE).with_metadata(**SAMPLE_METADATA)
+    data = resources.files("sourcemark.resources").joinpath(SAMPLE_NAME).read_bytes()
+    source = extract(data, SAMPLE_NAME).with_metadata(**SAMPLE_METADATA)
     article = library.import_source(source).article
     made: dict[str, str] = {}
     for demo in DEMO_ANNOTATIONS:

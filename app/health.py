@@ -14,14 +14,14 @@ from typing import Any
 
 import sqlite_utils
 
-from app import lock
-from app.backup import Backup, is_intact, latest_backup
-from app.errors import LibraryDamaged, SourcemarkError
-from app.library import DATABASE_FILE
-from app.search.index import INDEX_DIR, IndexStatus, index_status
-from db import queries
-from db.connection import connect
-from db.migrations import SCHEMA_VERSION, schema_version
+from sourcemark.app import lock
+from sourcemark.app.backup import Backup, is_intact, latest_backup
+from sourcemark.app.errors import LibraryDamaged, SourcemarkError
+from sourcemark.app.library import DATABASE_FILE
+from sourcemark.app.search.index import INDEX_DIR, IndexStatus, index_status
+from sourcemark.db import queries
+from sourcemark.db.connection import connect
+from sourcemark.db.migrations import SCHEMA_VERSION, schema_version
 
 MAX_BACKUP_AGE = timedelta(days=7)
 

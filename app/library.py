@@ -22,16 +22,16 @@ from typing import TYPE_CHECKING, Any
 import platformdirs
 import sqlite_utils
 
-from app import anchoring, lock
-from app.errors import (
+from sourcemark.app import anchoring, lock
+from sourcemark.app.errors import (
     AmbiguousId,
     InvalidAnnotation,
     LibraryDamaged,
     NotFound,
     SourcemarkError,
 )
-from app.importers import ExtractedSource
-from app.models import (
+from sourcemark.app.importers import ExtractedSource
+from sourcemark.app.models import (
     Annotation,
     Article,
     ArticleSummary,
@@ -43,13 +43,13 @@ from app.models import (
     article_from_row,
     link_from_row,
 )
-from app.storage import translated_storage_errors, write_transaction
-from db import queries
-from db.connection import connect, on_read_only_media
-from db.migrations import SCHEMA_VERSION, migrate, schema_version
+from sourcemark.app.storage import translated_storage_errors, write_transaction
+from sourcemark.db import queries
+from sourcemark.db.connection import connect, on_read_only_media
+from sourcemark.db.migrations import SCHEMA_VERSION, migrate, schema_version
 
 if TYPE_CHECKING:
-    from app.search.index import SearchIndex, SearchResults
+    from sourcemark.app.search.index import SearchIndex, SearchResults
 
 DATABASE_FILE = "library.db"
 INDEX_DIR = "index"
@@ -121,7 +121,7 @@ class Library:
         try:
             with translated_storage_errors(path):
                 if writer_lock.crashed_owner is not None:
-                    from app.health import ensure_intact
+                    from sourcemark.app.health import ensure_intact
 
                     ensure_intact(path)
                 library = cls._open_locked(path, with_index)
@@ -170,7 +170,7 @@ class Library:
         return library
 
     def _open_index(self) -> None:
-        from app.search.index import SearchIndex
+        from sourcemark.app.search.index import SearchIndex
 
         self.index = SearchIndex.open_for(self)
 
@@ -179,7 +179,7 @@ class Library:
         """Open the default library; on its very first use it holds the demo sample."""
         library = cls.open(default_library_path())
         if library.is_new:
-            from app.demo import seed_demo
+            from sourcemark.app.demo import seed_demo
 
             seed_demo(library)
         return library

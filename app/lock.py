@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.errors import LibraryBusy, StorageError
-from app.storage import translated_storage_errors
-from db.connection import on_read_only_media
+from sourcemark.app.errors import LibraryBusy, StorageError
+from sourcemark.app.storage import translated_storage_errors
+from sourcemark.db.connection import on_read_only_media
 
 LOCK_FILE = "sourcemark.lock"
 _OWNER_READS, _OWNER_READ_PAUSE_S = 20, 0.01

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app.errors import LibraryBusy, LibraryDamaged, StorageError
-from db import connection
+from sourcemark.app.errors import LibraryBusy, LibraryDamaged, StorageError
+from sourcemark.db import connection
 
 _FULL = "the disk holding the library is full: nothing was saved (free some space and retry)"
 _READ_ONLY = "the library is on read-only storage or open read-only: nothing was saved"
@@ -62,7 +62,7 @@ def _from_sqlite(error: sqlite3.DatabaseError, library_path: Path | None) -> Exc
     if code == sqlite3.SQLITE_IOERR:
         return StorageError(f"the disk failed while saving ({error}): nothing was saved")
     if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) and library_path is not None:
-        from app.health import damaged_message
+        from sourcemark.app.health import damaged_message
 
         return LibraryDamaged(damaged_message(library_path))
     return error

@@ -6,7 +6,7 @@ import sqlite3
 
 import sqlite_utils
 
-from db.connection import write_transaction
+from sourcemark.db.connection import write_transaction
 
 _INDEX_TRIGGERS = """
 CREATE TRIGGER {table}_outbox_insert AFTER INSERT ON {table} BEGIN

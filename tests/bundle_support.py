@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from app.bundles import export_bundle
-from app.bundles.bag import make_bag
-from app.importers import from_pasted_text
-from app.library import Library
+from sourcemark.app.bundles import export_bundle
+from sourcemark.app.bundles.bag import make_bag
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
 
 STORY = (
     "City Hall says crime fell 40% last year.\n\n"

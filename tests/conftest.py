@@ -10,7 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from app.library import Library
+from sourcemark.app.library import Library
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "resources" / "ice-subpoenas-nyc.txt"

@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlite_utils  # noqa: E402
 from whoosh.writing import SegmentWriter  # noqa: E402
 
-from app.importers import from_pasted_text  # noqa: E402
-from app.library import Library  # noqa: E402
-from db import connection  # noqa: E402
+from sourcemark.app.importers import from_pasted_text  # noqa: E402
+from sourcemark.app.library import Library  # noqa: E402
+from sourcemark.db import connection  # noqa: E402
 
 OPERATIONS = 300  # far more than any kill needs; a point never reached ends the run
 WORDS = [

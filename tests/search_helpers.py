@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from app.importers import from_pasted_text
-from app.library import Library
-from app.models import Article
-from app.search.index import SearchResults
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
+from sourcemark.app.models import Article
+from sourcemark.app.search.index import SearchResults
 
 
 def add_article(library: Library, text: str, **metadata: str) -> Article:

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from app import anchoring
-from app.errors import InvalidAnnotation
-from app.text import normalise
+from sourcemark.app import anchoring
+from sourcemark.app.errors import InvalidAnnotation
+from sourcemark.app.text import normalise
 
 TRICKY = "Mayor 😀 said: «e\u0301té» — مرحبا بالعالم 👩\u200d👩\u200d👧 end.\r\nNext line"
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from app import backup
-from app.backup import Backup, backup_if_due, backups, backups_to_keep, create_backup
-from app.errors import LibraryDamaged
-from app.health import check_library
-from app.importers import from_pasted_text
-from app.library import Library
+from sourcemark.app import backup
+from sourcemark.app.backup import Backup, backup_if_due, backups, backups_to_keep, create_backup
+from sourcemark.app.errors import LibraryDamaged
+from sourcemark.app.health import check_library
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
 
 REPO = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.library import Library
+from sourcemark.app.library import Library
 from tests.bundle_support import annotated_library
 from tests.conftest import REPO
 

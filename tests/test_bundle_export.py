@@ -12,12 +12,12 @@ from pathlib import Path
 import bagit
 import pytest
 
-from app.bundles import export_bundle
-from app.bundles.safezip import Limits
-from app.errors import BundleError, NotFound, SourcemarkError
-from app.importers import from_pasted_text
-from app.library import Library
-from app.models import BEST_RATING, WORST_RATING, Verdict
+from sourcemark.app.bundles import export_bundle
+from sourcemark.app.bundles.safezip import Limits
+from sourcemark.app.errors import BundleError, NotFound, SourcemarkError
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
+from sourcemark.app.models import BEST_RATING, WORST_RATING, Verdict
 from tests.bundle_support import annotated_library, exported, members, payload
 
 
@@ -246,7 +246,7 @@ def test_an_empty_selection_still_makes_a_valid_bundle(bare_library, tmp_path):
 
 
 def test_a_bundle_too_large_to_import_is_not_written(bare_library, ids, tmp_path, monkeypatch):
-    monkeypatch.setattr("app.bundles.export.DEFAULT_LIMITS", Limits(total_bytes=5_000))
+    monkeypatch.setattr("sourcemark.app.bundles.export.DEFAULT_LIMITS", Limits(total_bytes=5_000))
     with pytest.raises(BundleError, match="too large for one bundle"):
         export_bundle(bare_library, tmp_path / "big.zip")
     assert list(tmp_path.iterdir()) == [tmp_path / "library"]

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from app.bundles import import_bundle
-from app.bundles.safezip import Limits
-from app.errors import BundleError
-from app.library import Library
+from sourcemark.app.bundles import import_bundle
+from sourcemark.app.bundles.safezip import Limits
+from sourcemark.app.errors import BundleError
+from sourcemark.app.library import Library
 from tests.bundle_support import (
     annotated_library,
     exported,

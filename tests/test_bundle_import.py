@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.bundles import export_bundle, import_bundle
-from app.bundles.importing import _Merge
-from app.errors import BundleError
-from app.importers import from_pasted_text
-from app.library import Library
-from app.models import Kind, Verdict
+from sourcemark.app.bundles import export_bundle, import_bundle
+from sourcemark.app.bundles.importing import _Merge
+from sourcemark.app.errors import BundleError
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
+from sourcemark.app.models import Kind, Verdict
 from tests.bundle_support import STORY, annotated_library, exported, snapshot
 
 

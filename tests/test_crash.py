@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app import lock
-from app.health import database_health
-from app.library import DATABASE_FILE, Library
+from sourcemark.app import lock
+from sourcemark.app.health import database_health
+from sourcemark.app.library import DATABASE_FILE, Library
 
 CHILD = Path(__file__).resolve().parent / "crash_child.py"
 KILLS = int(os.environ.get("SOURCEMARK_CRASH_POINTS", "50"))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.demo import DEMO_ANNOTATIONS, seed_demo
-from app.library import Library
-from app.models import Kind, Relation
+from sourcemark.app.demo import DEMO_ANNOTATIONS, seed_demo
+from sourcemark.app.library import Library
+from sourcemark.app.models import Kind, Relation
 
 
 def test_demo_seeds_the_sample_with_linked_annotations(bare_library: Library) -> None:

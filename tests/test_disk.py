@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from whoosh.filedb.filestore import FileStorage
 
-from app.errors import StorageError
-from app.health import database_health
-from app.importers import from_pasted_text
-from app.library import DATABASE_FILE, Library
+from sourcemark.app.errors import StorageError
+from sourcemark.app.health import database_health
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import DATABASE_FILE, Library
 
 REPO = Path(__file__).resolve().parent.parent
 FULL = "the disk holding the library is full: nothing was saved (free some space and retry)"

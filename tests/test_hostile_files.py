@@ -12,18 +12,18 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from app.errors import ImportFailed, SourcemarkError
-from app.importers import (
+from sourcemark.app.errors import ImportFailed, SourcemarkError
+from sourcemark.app.importers import (
     ExtractedSource,
     extract,
     from_extracted_fields,
     from_pasted_text,
     read_file,
 )
-from app.importers import html as html_importer
-from app.importers import pdf as pdf_importer
-from app.importers.isolation import ChildLimits, run_extractor
-from app.library import Library
+from sourcemark.app.importers import html as html_importer
+from sourcemark.app.importers import pdf as pdf_importer
+from sourcemark.app.importers.isolation import ChildLimits, run_extractor
+from sourcemark.app.library import Library
 from tests import hostile, pdf_bytes
 
 # Default child limits apply here; every case stays far below this.

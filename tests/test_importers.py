@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import ImportFailed
-from app.importers import (
+from sourcemark.app.errors import ImportFailed
+from sourcemark.app.importers import (
     MAX_FIELD_CHARS,
     extract,
     from_extracted_fields,
     from_pasted_text,
     read_file,
 )
-from app.library import Library
+from sourcemark.app.library import Library
 from tests import pdf_bytes
 from tests.conftest import REPO
 

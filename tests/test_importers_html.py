@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import app.importers.html as html_importer
-from app.errors import ImportFailed
-from app.importers.html import decode_html, extract_fields, extract_html, sanitise_html
+import sourcemark.app.importers.html as html_importer
+from sourcemark.app.errors import ImportFailed
+from sourcemark.app.importers.html import decode_html, extract_fields, extract_html, sanitise_html
 
 PAGES = sorted((Path(__file__).parent / "fixtures" / "html").glob("*.html"))
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
-from app.errors import ImportFailed
-from app.importers import extract
-from app.importers.isolation import ChildLimits
-from app.importers.pdf import extract_pdf
+from sourcemark.app.errors import ImportFailed
+from sourcemark.app.importers import extract
+from sourcemark.app.importers.isolation import ChildLimits
+from sourcemark.app.importers.pdf import extract_pdf
 from tests import pdf_bytes
 
 FAST = ChildLimits(seconds=20, memory_bytes=512 * 1024 * 1024)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app.health import index_health
-from app.importers import from_pasted_text
-from app.library import Library
+from sourcemark.app.health import index_health
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES = 12

@@ -10,9 +10,10 @@ import pytest
 from tests.conftest import REPO
 
 FORBIDDEN = {
-    "db": ("PySide6", "shiboken6", "app", "ui"),
-    "app": ("PySide6", "shiboken6", "ui"),
+    "db": ("PySide6", "shiboken6", "sourcemark.app", "sourcemark.ui"),
+    "app": ("PySide6", "shiboken6", "sourcemark.ui"),
 }
+LAYERS = ("app", "db", "ui")
 
 
 def _imported_modules(path: Path) -> set[str]:
@@ -32,6 +33,18 @@ def test_layer_imports_only_what_lies_below_it(layer: str) -> None:
         f"{path.relative_to(REPO)} imports {name}"
         for path in sorted((REPO / layer).rglob("*.py"))
         for name in _imported_modules(path)
-        if name.split(".")[0] in FORBIDDEN[layer]
+        if any(name == banned or name.startswith(f"{banned}.") for banned in FORBIDDEN[layer])
+    ]
+    assert offences == []
+
+
+def test_code_imports_its_layers_through_the_sourcemark_package() -> None:
+    """`from app...` would load a second copy of a module (and fails once installed)."""
+    offences = [
+        f"{path.relative_to(REPO)} imports {name}"
+        for folder in (*LAYERS, "tests")
+        for path in sorted((REPO / folder).rglob("*.py"))
+        for name in _imported_modules(path)
+        if name.split(".")[0] in LAYERS
     ]
     assert offences == []

@@ -6,10 +6,10 @@ import sqlite3
 
 import pytest
 
-from app.errors import AmbiguousId, InvalidAnnotation, NotFound
-from app.importers import from_pasted_text
-from app.library import Library
-from app.models import Kind, Relation, Verdict
+from sourcemark.app.errors import AmbiguousId, InvalidAnnotation, NotFound
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
+from sourcemark.app.models import Kind, Relation, Verdict
 
 TEXT = "The mayor said crime fell 😀 sharply. Police disputed it. The mayor said crime fell."
 

@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from app import lock
-from app.errors import LibraryBusy
-from app.importers import from_pasted_text
-from app.library import Library
+from sourcemark.app import lock
+from sourcemark.app.errors import LibraryBusy
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
 
 REPO = Path(__file__).resolve().parent.parent
 
 _HOLD_THEN_DIE = """
 import os, signal, sys
 from pathlib import Path
-from app import lock
+from sourcemark.app import lock
 lock.acquire(Path(sys.argv[1]))
 print("locked", flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
@@ -33,8 +33,8 @@ os.kill(os.getpid(), signal.SIGKILL)
 _TRY_AT = """
 import sys, time
 from pathlib import Path
-from app import lock
-from app.errors import LibraryBusy
+from sourcemark.app import lock
+from sourcemark.app.errors import LibraryBusy
 start_at = float(sys.argv[2])
 time.sleep(max(0.0, start_at - time.time()))
 try:
@@ -50,8 +50,8 @@ else:
 _READ_AND_SEARCH = """
 import sys
 from pathlib import Path
-from app.importers import from_pasted_text
-from app.library import Library
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
 with Library.open(Path(sys.argv[1]), read_only=True) as library:
     print(len(library.annotations()), library.index.search("ferry").total)
 """

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.library import DATABASE_FILE, Library
-from db.connection import connect
-from db.migrations import SCHEMA_VERSION, migrate, schema_version
+from sourcemark.app.library import DATABASE_FILE, Library
+from sourcemark.db.connection import connect
+from sourcemark.db.migrations import SCHEMA_VERSION, migrate, schema_version
 
 
 def test_new_library_is_at_the_latest_version(tmp_path: Path) -> None:

@@ -12,19 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from app import health, lock
-from app.backup import create_backup
-from app.errors import LibraryDamaged
-from app.importers import from_pasted_text
-from app.library import DATABASE_FILE, Library
+from sourcemark.app import health, lock
+from sourcemark.app.backup import create_backup
+from sourcemark.app.errors import LibraryDamaged
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import DATABASE_FILE, Library
 
 REPO = Path(__file__).resolve().parent.parent
 
 _ANNOTATE_THEN_DIE = """
 import os, signal, sys
 from pathlib import Path
-from app.importers import from_pasted_text
-from app.library import Library
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
 library = Library.open(Path(sys.argv[1]))
 source = from_pasted_text("The harbour closed at dawn, officials said.")
 article = library.import_source(source).article

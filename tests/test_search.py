@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.errors import NotFound, QueryError, SourcemarkError
-from app.importers import from_pasted_text
-from app.library import Library
+from sourcemark.app.errors import NotFound, QueryError, SourcemarkError
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
 from tests.search_helpers import add_article, hit_ids
 
 
@@ -254,7 +254,7 @@ def test_changes_are_searchable_as_soon_as_committed(
 def test_article_metadata_change_reaches_its_annotations(
     library: Library, desk: dict[str, str]
 ) -> None:
-    from db.connection import write_transaction
+    from sourcemark.db.connection import write_transaction
 
     with write_transaction(library.db):
         library.db.execute("UPDATE articles SET outlet = 'Newsday' WHERE id = ?", (desk["raid"],))

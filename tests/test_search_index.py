@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from app.errors import LibraryBusy
-from app.importers import from_pasted_text
-from app.library import Library
-from app.search import index as search_index
-from app.search.index import INDEX_DIR, SearchIndex
-from db.connection import write_transaction
+from sourcemark.app.errors import LibraryBusy
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
+from sourcemark.app.search import index as search_index
+from sourcemark.app.search.index import INDEX_DIR, SearchIndex
+from sourcemark.db.connection import write_transaction
 from tests.search_helpers import add_article, hit_ids
 
 

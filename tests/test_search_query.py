@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.errors import QueryError
-from app.library import Library
-from app.search.query import parse
-from app.search.schema import date_bounds, date_key
+from sourcemark.app.errors import QueryError
+from sourcemark.app.library import Library
+from sourcemark.app.search.query import parse
+from sourcemark.app.search.schema import date_bounds, date_key
 from tests.search_helpers import add_article
 
 # Pieces of the query syntax, so that the fuzzer builds near-valid queries, not just noise.

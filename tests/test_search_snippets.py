@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.search.schema import STEMMED
-from app.search.snippets import SNIPPET_CHARS, Wanted, matches, snippet
+from sourcemark.app.search.schema import STEMMED
+from sourcemark.app.search.snippets import SNIPPET_CHARS, Wanted, matches, snippet
 
 WORDS = st.sampled_from(["claim", "claims", "city", "safest", "naïve", "мэр", "市长", "😀", "—"])
 TEXTS = st.lists(st.one_of(WORDS, st.text(max_size=12)), min_size=1, max_size=120).map(" ".join)

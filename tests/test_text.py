@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.text import NotText, decode, drop_control_characters, looks_binary, normalise
+from sourcemark.app.text import NotText, decode, drop_control_characters, looks_binary, normalise
 
 FRENCH = (
     "Le conseil municipal a voté mardi un budget de 2,1 milliards d’euros. « C’est un budget "

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from app.wording import count
+from sourcemark.app.wording import count
 
 
 def test_count_says_one_thing_or_many_things() -> None:

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models import Annotation, Kind, Verdict
-from ui.highlights import KIND_UNDERLINE_NAMES
-from ui.models.annotations import AnnotationsModel, preview
+from sourcemark.app.models import Annotation, Kind, Verdict
+from sourcemark.ui.highlights import KIND_UNDERLINE_NAMES
+from sourcemark.ui.models.annotations import AnnotationsModel, preview
 
 
 class NoteEdit(QPlainTextEdit):

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.bundles import BundleImportReport, ExportSummary, export_bundle, import_bundle
-from app.library import Library
-from app.models import Kind
-from ui.tasks import BackgroundTask, Cancelled, Progress, TaskFunction
+from sourcemark.app.bundles import BundleImportReport, ExportSummary, export_bundle, import_bundle
+from sourcemark.app.library import Library
+from sourcemark.app.models import Kind
+from sourcemark.ui.tasks import BackgroundTask, Cancelled, Progress, TaskFunction
 
 BUNDLE_FILTER = "Sourcemark bundles (*.zip);;All files (*)"
 MAX_PATH_FIELD_WIDTH = 640

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QUndoCommand
 
-from app.errors import SourcemarkError
-from app.library import DeletedAnnotation, Library
-from app.models import Annotation, Kind, Relation
+from sourcemark.app.errors import SourcemarkError
+from sourcemark.app.library import DeletedAnnotation, Library
+from sourcemark.app.models import Annotation, Kind, Relation
 
 Changed = Callable[[str, "str | None"], None]
 """Called with (article id, annotation id to select or None) after each change."""

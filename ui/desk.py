@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import sys
+from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.errors import SourcemarkError
-from app.library import Library
-from ui import library_dialogs
-from ui.main_window import MainWindow
+from sourcemark.app.errors import SourcemarkError
+from sourcemark.app.library import Library
+from sourcemark.ui import library_dialogs
+from sourcemark.ui.main_window import MainWindow
 
-STYLE_SHEET = Path(__file__).resolve().parent.parent / "resources" / "style.qss"
+STYLE_SHEET = resources.files("sourcemark.resources").joinpath("style.qss")
 
 
 def make_application() -> QApplication:

@@ -25,8 +25,8 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from app.models import Annotation, Kind
-from ui.offsets import OffsetMap
+from sourcemark.app.models import Annotation, Kind
+from sourcemark.ui.offsets import OffsetMap
 
 # Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
 KIND_COLOURS: dict[Kind, QColor] = {

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import SourcemarkError
-from app.importers import read_file
-from app.library import Library
-from app.wording import count
-from ui.tasks import BackgroundTask, Cancelled, Progress
+from sourcemark.app.errors import SourcemarkError
+from sourcemark.app.importers import read_file
+from sourcemark.app.library import Library
+from sourcemark.app.wording import count
+from sourcemark.ui.tasks import BackgroundTask, Cancelled, Progress
 
 PROGRESS_DELAY_MS = 400
 """Imports quicker than this never flash a progress dialog."""

@@ -8,7 +8,7 @@ from typing import cast
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from app.library import DATABASE_FILE
+from sourcemark.app.library import DATABASE_FILE
 
 RECENT_KEY = "libraries/recent"
 MAX_RECENT = 8

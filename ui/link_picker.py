@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.library import Library
-from app.models import Annotation, Kind
-from ui.models.annotations import AnnotationIdRole, preview
+from sourcemark.app.library import Library
+from sourcemark.app.models import Annotation, Kind
+from sourcemark.ui.models.annotations import AnnotationIdRole, preview
 
 Index = QModelIndex | QPersistentModelIndex
 LIST_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)

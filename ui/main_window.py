@@ -27,16 +27,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import backup
-from app.bundles import BundleImportReport, ExportSummary
-from app.errors import SourcemarkError
-from app.library import Library
-from app.models import Kind
-from app.wording import count
-from ui import library_dialogs
-from ui.annotation_panel import AnnotationPanel
-from ui.bundle_dialogs import BundleTasks, ExportDialog, ask_bundle_file
-from ui.commands import (
+from sourcemark.app import backup
+from sourcemark.app.bundles import BundleImportReport, ExportSummary
+from sourcemark.app.errors import SourcemarkError
+from sourcemark.app.library import Library
+from sourcemark.app.models import Kind
+from sourcemark.app.wording import count
+from sourcemark.ui import library_dialogs
+from sourcemark.ui.annotation_panel import AnnotationPanel
+from sourcemark.ui.bundle_dialogs import BundleTasks, ExportDialog, ask_bundle_file
+from sourcemark.ui.commands import (
     CommandContext,
     CreateAnnotation,
     DeleteAnnotation,
@@ -45,14 +45,14 @@ from ui.commands import (
     SetRebuttedClaim,
     rebutted_claim,
 )
-from ui.highlights import kind_icon
-from ui.import_dialog import ImportController
-from ui.link_picker import LinkPicker
-from ui.paste_dialog import PasteSourceDialog
-from ui.reader import Reader
-from ui.search_panel import SearchPanel
-from ui.sources_panel import SourcesPanel
-from ui.upkeep import Upkeep
+from sourcemark.ui.highlights import kind_icon
+from sourcemark.ui.import_dialog import ImportController
+from sourcemark.ui.link_picker import LinkPicker
+from sourcemark.ui.paste_dialog import PasteSourceDialog
+from sourcemark.ui.reader import Reader
+from sourcemark.ui.search_panel import SearchPanel
+from sourcemark.ui.sources_panel import SourcesPanel
+from sourcemark.ui.upkeep import Upkeep
 
 IMPORTABLE = "Sources (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.pdf);;All files (*)"
 BACKGROUND_WAIT_MS = 60_000

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dates import parse_published
-from app.errors import SourcemarkError
-from app.importers import ExtractedSource, from_pasted_text
+from sourcemark.app.dates import parse_published
+from sourcemark.app.errors import SourcemarkError
+from sourcemark.app.importers import ExtractedSource, from_pasted_text
 
 PASTED_FILENAME = "pasted.txt"
 

@@ -23,10 +23,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QLabel, QMenu, QTextEdit, QToolTip, QVBoxLayout, QWidget
 
-from app import anchoring
-from app.models import Annotation, Article
-from ui import highlights
-from ui.offsets import OffsetMap
+from sourcemark.app import anchoring
+from sourcemark.app.models import Annotation, Article
+from sourcemark.ui import highlights
+from sourcemark.ui.offsets import OffsetMap
 
 READING_WIDTH_CHARS = 72
 NARROWEST_READING_CHARS = 36

@@ -35,16 +35,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import SourcemarkError
-from app.models import Kind, Verdict
-from app.wording import count
-from ui.highlights import KIND_COLOURS
-from ui.models.search_results import HIT_ROLE, SearchResultsModel, hit_label, hit_source_line
+from sourcemark.app.errors import SourcemarkError
+from sourcemark.app.models import Kind, Verdict
+from sourcemark.app.wording import count
+from sourcemark.ui.highlights import KIND_COLOURS
+from sourcemark.ui.models.search_results import (
+    HIT_ROLE,
+    SearchResultsModel,
+    hit_label,
+    hit_source_line,
+)
 
 if TYPE_CHECKING:
-    from app.library import Library
-    from app.search.index import SearchIndex
-    from app.search.results import Hit, SearchResults
+    from sourcemark.app.library import Library
+    from sourcemark.app.search.index import SearchIndex
+    from sourcemark.app.search.results import Hit, SearchResults
 
 DEBOUNCE_MS = 250
 RESULT_LIMIT = 50

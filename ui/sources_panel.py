@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.library import Library
-from app.models import ArticleSummary, Kind
-from ui.highlights import KIND_COLOURS
-from ui.models.sources import ORDERS, SourcesModel, SummaryRole
+from sourcemark.app.library import Library
+from sourcemark.app.models import ArticleSummary, Kind
+from sourcemark.ui.highlights import KIND_COLOURS
+from sourcemark.ui.models.sources import ORDERS, SourcesModel, SummaryRole
 
 FILTER_DELAY_MS = 150
 Index = QModelIndex | QPersistentModelIndex

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from app.errors import SourcemarkError
+from sourcemark.app.errors import SourcemarkError
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.backup import backup_if_due
-from app.library import Library
-from ui.tasks import BackgroundTask, Cancelled, Progress
+from sourcemark.app.backup import backup_if_due
+from sourcemark.app.library import Library
+from sourcemark.ui.tasks import BackgroundTask, Cancelled, Progress
 
 UPKEEP_INTERVAL_MS = 10 * 60 * 1000
 

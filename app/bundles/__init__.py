@@ -4,7 +4,7 @@
 a `progress(done, total)` callable for the window's progress bar.
 """
 
-from app.bundles.export import ExportSummary, export_bundle
-from app.bundles.importing import BundleImportReport, Orphan, import_bundle
+from sourcemark.app.bundles.export import ExportSummary, export_bundle
+from sourcemark.app.bundles.importing import BundleImportReport, Orphan, import_bundle
 
 __all__ = ["BundleImportReport", "ExportSummary", "Orphan", "export_bundle", "import_bundle"]

@@ -10,8 +10,8 @@ import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from app.bundles.safezip import SafeZip, check_name
-from app.errors import BundleError
+from sourcemark.app.bundles.safezip import SafeZip, check_name
+from sourcemark.app.errors import BundleError
 
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 MANIFEST = "manifest-sha256.txt"

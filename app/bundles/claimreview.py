@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.bundles.content import BundleContent
-from app.models import BEST_RATING, WORST_RATING, Annotation, Article, Kind
+from sourcemark.app.bundles.content import BundleContent
+from sourcemark.app.models import BEST_RATING, WORST_RATING, Annotation, Article, Kind
 
 
 def claim_reviews(content: BundleContent) -> dict[str, Any]:

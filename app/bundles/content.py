@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from app.models import Annotation, Article, Kind, Link, Relation
+from sourcemark.app.models import Annotation, Article, Kind, Link, Relation
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,19 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app import __version__
-from app.bundles import native
-from app.bundles.bag import Progress, make_bag, write_zip
-from app.bundles.claimreview import claim_reviews
-from app.bundles.content import BundleContent, Original
-from app.bundles.report import report_html
-from app.bundles.safezip import DEFAULT_LIMITS
-from app.bundles.tables import claims_csv, quotes_csv, quotes_markdown
-from app.bundles.webannotation import annotation_collection
-from app.errors import BundleError, NotFound, SourcemarkError
-from app.library import Library, now
-from app.models import Kind
-from app.wording import count
+from sourcemark import __version__
+from sourcemark.app.bundles import native
+from sourcemark.app.bundles.bag import Progress, make_bag, write_zip
+from sourcemark.app.bundles.claimreview import claim_reviews
+from sourcemark.app.bundles.content import BundleContent, Original
+from sourcemark.app.bundles.report import report_html
+from sourcemark.app.bundles.safezip import DEFAULT_LIMITS
+from sourcemark.app.bundles.tables import claims_csv, quotes_csv, quotes_markdown
+from sourcemark.app.bundles.webannotation import annotation_collection
+from sourcemark.app.errors import BundleError, NotFound, SourcemarkError
+from sourcemark.app.library import Library, now
+from sourcemark.app.models import Kind
+from sourcemark.app.wording import count
 
 _SAFE_ROOT = re.compile(r"[^A-Za-z0-9._-]+")
 

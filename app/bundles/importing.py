@@ -20,17 +20,17 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from app import anchoring
-from app.bundles import native, schema
-from app.bundles.bag import Progress, read_bag
-from app.bundles.content import BundleContent
-from app.bundles.export import VIEWS
-from app.bundles.safezip import DEFAULT_LIMITS, Limits, SafeZip
-from app.errors import BundleError
-from app.library import Library, now
-from app.models import Annotation, Article, annotation_from_row
-from db import queries
-from db.connection import write_transaction
+from sourcemark.app import anchoring
+from sourcemark.app.bundles import native, schema
+from sourcemark.app.bundles.bag import Progress, read_bag
+from sourcemark.app.bundles.content import BundleContent
+from sourcemark.app.bundles.export import VIEWS
+from sourcemark.app.bundles.safezip import DEFAULT_LIMITS, Limits, SafeZip
+from sourcemark.app.errors import BundleError
+from sourcemark.app.library import Library, now
+from sourcemark.app.models import Annotation, Article, annotation_from_row
+from sourcemark.db import queries
+from sourcemark.db.connection import write_transaction
 
 
 @dataclass(frozen=True, slots=True)

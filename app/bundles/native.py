@@ -16,12 +16,12 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
-from app import __version__
-from app.bundles import schema, strictjson
-from app.bundles.content import BundleContent, Original
-from app.errors import BundleError
-from app.models import Annotation, Article, Kind, Link, Relation, Verdict
-from app.text import normalise
+from sourcemark import __version__
+from sourcemark.app.bundles import schema, strictjson
+from sourcemark.app.bundles.content import BundleContent, Original
+from sourcemark.app.errors import BundleError
+from sourcemark.app.models import Annotation, Article, Kind, Link, Relation, Verdict
+from sourcemark.app.text import normalise
 
 RECORD = "sourcemark.json"
 FORMAT = "sourcemark-bundle"

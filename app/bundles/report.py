@@ -11,16 +11,16 @@ import bisect
 import re
 from collections import defaultdict
 from html import escape
+from importlib import resources
 from itertools import pairwise
-from pathlib import Path
 
-from app import __version__
-from app.bundles.content import BundleContent
-from app.bundles.tables import quotes_by_speaker
-from app.models import Annotation, Article, Kind, Verdict
-from app.wording import count
+from sourcemark import __version__
+from sourcemark.app.bundles.content import BundleContent
+from sourcemark.app.bundles.tables import quotes_by_speaker
+from sourcemark.app.models import Annotation, Article, Kind, Verdict
+from sourcemark.app.wording import count
 
-CSS_FILE = Path(__file__).resolve().parents[2] / "resources" / "report.css"
+CSS = resources.files("sourcemark.resources").joinpath("report.css")
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 # When passages overlap, the segment is coloured by the first of these kinds it belongs to.
 _KIND_ORDER = (Kind.CLAIM, Kind.REBUTTAL, Kind.QUOTE)
@@ -38,7 +38,7 @@ def report_html(content: BundleContent, exported_at: str) -> bytes:
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title>",
-        f"<style>{CSS_FILE.read_text(encoding='utf-8')}</style>",
+        f"<style>{CSS.read_text(encoding='utf-8')}</style>",
         "</head><body>",
         page.header(title, exported_at),
         page.claims(),

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.errors import BundleError
+from sourcemark.app.errors import BundleError
 
 _MIB = 1024 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from app.errors import BundleError
+from sourcemark.app.errors import BundleError
 
 Check = Callable[[Any, str], Any]
 """Called with a value and where it was found (for the message); returns the accepted value."""

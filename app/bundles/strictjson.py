@@ -7,7 +7,7 @@ import math
 import re
 from typing import Any
 
-from app.errors import BundleError
+from sourcemark.app.errors import BundleError
 
 # The native record nests four levels deep; anything far deeper is hostile.
 MAX_DEPTH = 32

@@ -7,8 +7,8 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 
-from app.bundles.content import BundleContent
-from app.models import Annotation, Kind
+from sourcemark.app.bundles.content import BundleContent
+from sourcemark.app.models import Annotation, Kind
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

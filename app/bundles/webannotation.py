@@ -17,8 +17,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from app.bundles.content import BundleContent
-from app.models import Annotation, Link, Relation
+from sourcemark.app.bundles.content import BundleContent
+from sourcemark.app.models import Annotation, Link, Relation
 
 CONTEXT = [
     "http://www.w3.org/ns/anno.jsonld",

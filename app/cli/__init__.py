@@ -12,15 +12,15 @@ import os
 import sys
 from pathlib import Path
 
-from app import __version__
-from app.errors import SourcemarkError
+from sourcemark import __version__
+from sourcemark.app.errors import SourcemarkError
 
 COMMAND_MODULES = (
-    "app.cli.sources",
-    "app.cli.annotating",
-    "app.cli.searching",
-    "app.cli.bundles",
-    "app.cli.maintenance",
+    "sourcemark.app.cli.sources",
+    "sourcemark.app.cli.annotating",
+    "sourcemark.app.cli.searching",
+    "sourcemark.app.cli.bundles",
+    "sourcemark.app.cli.maintenance",
 )
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.output import one_line, open_library, print_json, short_id
-from app.errors import InvalidAnnotation
-from app.models import Annotation, Kind, Relation, Verdict
+from sourcemark.app.cli.output import one_line, open_library, print_json, short_id
+from sourcemark.app.errors import InvalidAnnotation
+from sourcemark.app.models import Annotation, Kind, Relation, Verdict
 
 KINDS = [k.value for k in Kind]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.bundles import export_bundle, import_bundle
-from app.cli.output import open_library, print_json, short_id
-from app.models import Kind
-from app.wording import count
+from sourcemark.app.bundles import export_bundle, import_bundle
+from sourcemark.app.cli.output import open_library, print_json, short_id
+from sourcemark.app.models import Kind
+from sourcemark.app.wording import count
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

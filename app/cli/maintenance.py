@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app import backup, health
-from app.cli.output import print_json
-from app.library import default_library_path
+from sourcemark.app import backup, health
+from sourcemark.app.cli.output import print_json
+from sourcemark.app.library import default_library_path
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from app.library import DATABASE_FILE, Library, default_library_path
+from sourcemark.app.library import DATABASE_FILE, Library, default_library_path
 
 
 def open_library(args: argparse.Namespace, *, read_only: bool = False) -> Library:

@@ -6,9 +6,9 @@ import argparse
 import sys
 from dataclasses import asdict
 
-from app.cli.output import one_line, open_library, print_json, short_id
-from app.models import Kind, Verdict
-from app.search.index import MAX_LIMIT, SearchResults
+from sourcemark.app.cli.output import one_line, open_library, print_json, short_id
+from sourcemark.app.models import Kind, Verdict
+from sourcemark.app.search.index import MAX_LIMIT, SearchResults
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

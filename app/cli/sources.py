@@ -7,9 +7,9 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from app.cli.output import one_line, open_library, print_json, short_id
-from app.errors import ImportFailed
-from app.importers import DEFAULT_MAX_BYTES, ExtractedSource, extract, read_file
+from sourcemark.app.cli.output import one_line, open_library, print_json, short_id
+from sourcemark.app.errors import ImportFailed
+from sourcemark.app.importers import DEFAULT_MAX_BYTES, ExtractedSource, extract, read_file
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -53,7 +53,7 @@ def _extract(name: str, max_bytes: int) -> ExtractedSource:
 def run_import(args: argparse.Namespace) -> int:
     overrides = {k: getattr(args, k) for k in ("title", "outlet", "author", "url", "published")}
     if overrides["published"] is not None:
-        from app.dates import parse_published
+        from sourcemark.app.dates import parse_published
 
         overrides["published"] = parse_published(overrides["published"])
     results, failures = [], []

@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from app.dates import parse_published
-from app.errors import ImportFailed, SourcemarkError
-from app.text import (
+from sourcemark.app.dates import parse_published
+from sourcemark.app.errors import ImportFailed, SourcemarkError
+from sourcemark.app.text import (
     NotText,
     decode,
     drop_control_characters,
@@ -97,11 +97,11 @@ def extract(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -
     if suffix in (".md", ".markdown"):
         return plain_text(data, filename, "markdown")
     if suffix in (".html", ".htm", ".xhtml"):
-        from app.importers.html import extract_html
+        from sourcemark.app.importers.html import extract_html
 
         return extract_html(data, filename)
     if suffix == ".pdf":
-        from app.importers.pdf import extract_pdf
+        from sourcemark.app.importers.pdf import extract_pdf
 
         return extract_pdf(data, filename)
     raise ImportFailed(

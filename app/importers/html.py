@@ -23,10 +23,10 @@ from lxml.etree import ParserError
 from trafilatura.metadata import extract_metadata
 from trafilatura.settings import set_date_params
 
-from app.errors import ImportFailed
-from app.importers import ExtractedSource, from_extracted_fields
-from app.importers.isolation import DEFAULT_LIMITS, ChildLimits, run_extractor
-from app.text import NotText, decode, drop_control_characters
+from sourcemark.app.errors import ImportFailed
+from sourcemark.app.importers import ExtractedSource, from_extracted_fields
+from sourcemark.app.importers.isolation import DEFAULT_LIMITS, ChildLimits, run_extractor
+from sourcemark.app.text import NotText, decode, drop_control_characters
 
 # huge_tree: libxml2's default limits silently drop the whole page when one attribute (an inline
 # image saved with the page) is over 10 MB; the element cap and the child's limits bound the work.

@@ -13,10 +13,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.errors import ImportFailed
+import sourcemark
+from sourcemark.app.errors import ImportFailed
 
-# The folder that holds the `app` package, so the child imports this very copy of it.
-_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+# The folder that holds the `sourcemark` package, so the child imports this very copy of it.
+_PACKAGE_ROOT = Path(sourcemark.__file__).resolve().parent.parent
 _FIELDS = ("text", "title", "author", "outlet", "url", "published")
 
 
@@ -36,7 +37,7 @@ def run_extractor(kind: str, data: bytes, limits: ChildLimits) -> dict[str, str]
     command = [
         sys.executable, "-I", "-c",
         f"import sys; sys.path.insert(0, {str(_PACKAGE_ROOT)!r}); "
-        "from app.importers.worker import main; main()",
+        "from sourcemark.app.importers.worker import main; main()",
         kind, str(limits.memory_bytes), str(math.ceil(limits.seconds)),
     ]
     try:

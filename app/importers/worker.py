@@ -11,9 +11,9 @@ import json
 import resource
 import sys
 
-from app.errors import ImportFailed
+from sourcemark.app.errors import ImportFailed
 
-_EXTRACTORS = {"html": "app.importers.html", "pdf": "app.importers.pdf"}
+_EXTRACTORS = {"html": "sourcemark.app.importers.html", "pdf": "sourcemark.app.importers.pdf"}
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
-from app.search.schema import date_key
+from sourcemark.app.search.schema import date_key
 
 Document = dict[str, Any]
 

@@ -32,16 +32,16 @@ from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
 from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
-from app.errors import LibraryBusy, NotFound, QueryError, SourcemarkError
-from app.search import documents
-from app.search.query import parse
-from app.search.results import Hit, SearchResults, read_hits
-from app.search.schema import INDEX_FORMAT, SCHEMA, KindField, VerdictField
-from app.search.snippets import Wanted, highlight_terms
-from db.connection import write_transaction
+from sourcemark.app.errors import LibraryBusy, NotFound, QueryError, SourcemarkError
+from sourcemark.app.search import documents
+from sourcemark.app.search.query import parse
+from sourcemark.app.search.results import Hit, SearchResults, read_hits
+from sourcemark.app.search.schema import INDEX_FORMAT, SCHEMA, KindField, VerdictField
+from sourcemark.app.search.snippets import Wanted, highlight_terms
+from sourcemark.db.connection import write_transaction
 
 if TYPE_CHECKING:
-    from app.library import Library
+    from sourcemark.app.library import Library
 
 __all__ = ["Hit", "IndexStatus", "SearchIndex", "SearchResults"]
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from whoosh import query
 from whoosh.qparser import MultifieldParser, plugins, syntax
 
-from app.errors import QueryError
-from app.search.schema import DEFAULT_FIELDS, QUERY_FIELDS, SCHEMA
+from sourcemark.app.errors import QueryError
+from sourcemark.app.search.schema import DEFAULT_FIELDS, QUERY_FIELDS, SCHEMA
 
 MAX_QUERY_CHARS = 1000
 _WHOLE = ("kind", "verdict", "published")  # fields whose value is one item, never words

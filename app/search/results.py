@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import sqlite_utils
 from whoosh.searching import Results
 
-from app.search import documents
-from app.search.snippets import Wanted, snippet
+from sourcemark.app.search import documents
+from sourcemark.app.search.snippets import Wanted, snippet
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,8 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stem
 from whoosh.lang import porter2
 from whoosh.support.charset import accent_map
 
-from app.errors import QueryError
-from app.models import Kind, Verdict
+from sourcemark.app.errors import QueryError
+from sourcemark.app.models import Kind, Verdict
 
 # Bump when the schema or the analysis changes: an index of another format is rebuilt.
 INDEX_FORMAT = 1

@@ -12,7 +12,7 @@ from whoosh import query
 from whoosh.reading import IndexReader
 from whoosh.support.charset import accent_map
 
-from app.search.schema import STEMMED, stem
+from sourcemark.app.search.schema import STEMMED, stem
 
 SNIPPET_CHARS = 240
 _LEAD_CHARS = 60  # context shown before the first match

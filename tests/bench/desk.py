@@ -17,11 +17,11 @@ from PySide6.QtCore import QEvent, QObject, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from app.library import Library  # noqa: E402
+from sourcemark.app.library import Library  # noqa: E402
+from sourcemark.ui.desk import make_application  # noqa: E402
+from sourcemark.ui.main_window import MainWindow  # noqa: E402
+from sourcemark.ui.search_panel import SearchPanel  # noqa: E402
 from tests.bench.workload import QUERY_MIX  # noqa: E402
-from ui.desk import make_application  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.search_panel import SearchPanel  # noqa: E402
 
 PAINT_TIMEOUT_S = 30.0
 

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from app.importers import ExtractedSource, from_pasted_text
+from sourcemark.app.importers import ExtractedSource, from_pasted_text
 
 DEFAULT_SEED = 20261129
 ZIPF_EXPONENT = 1.05

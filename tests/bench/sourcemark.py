@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.library import Library
-from app.search.index import SearchIndex
+from sourcemark.app.library import Library
+from sourcemark.app.search.index import SearchIndex
 from tests.bench.generator import GeneratedArticle, read_corpus
 from tests.bench.measure import Stopwatch
 from tests.bench.workload import QUERY_MIX, SNIPPET_HITS, marker_word, run_query_mix

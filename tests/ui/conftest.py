@@ -10,10 +10,10 @@ from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument
 from pytestqt.qtbot import QtBot
 
-from app.importers import from_pasted_text
-from app.library import Library
-from app.models import Article
-from ui.main_window import MainWindow
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
+from sourcemark.app.models import Article
+from sourcemark.ui.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)

@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.library import DATABASE_FILE, Library
-from app.models import Kind, Verdict
+from sourcemark.app.library import DATABASE_FILE, Library
+from sourcemark.app.models import Kind, Verdict
+from sourcemark.ui.link_picker import LinkPicker
 from tests.ui.conftest import add_article, highlights_in, select_in_reader
-from ui.link_picker import LinkPicker
 
 COUNT_ANNOTATIONS = (
     "import sqlite3, sys; "
@@ -153,7 +153,7 @@ def test_unicode_passages_are_stored_and_highlighted_exactly_as_selected(
 def test_text_imported_with_crlf_highlights_what_was_selected(
     bare_library: Library, make_window, qtbot: QtBot
 ) -> None:
-    from app.importers import extract
+    from sourcemark.app.importers import extract
 
     source = extract("Line one 🔥\r\nThe mayor 😀 said this.\r\n".encode(), "crlf.txt")
     article = bare_library.import_source(source).article

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.library import Library
+from sourcemark.app.library import Library
+from sourcemark.ui import main_window
+from sourcemark.ui.bundle_dialogs import ExportDialog, ExportRequest
 from tests.ui.conftest import add_article
-from ui import main_window
-from ui.bundle_dialogs import ExportDialog, ExportRequest
 
 TEXT = "Budget story\n\nThe mayor said the budget builds 10,000 homes. Critics disagree."
 

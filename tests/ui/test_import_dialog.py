@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from app.errors import LibraryBusy
-from app.library import Library
-from ui import import_dialog
-from ui.import_dialog import ImportController, ImportReport, ImportSummaryDialog
+from sourcemark.app.errors import LibraryBusy
+from sourcemark.app.library import Library
+from sourcemark.ui import import_dialog
+from sourcemark.ui.import_dialog import ImportController, ImportReport, ImportSummaryDialog
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.library import Library
+from sourcemark.app.library import Library
+from sourcemark.ui.annotation_panel import AnnotationPanel
+from sourcemark.ui.bundle_dialogs import ExportDialog
+from sourcemark.ui.desk import STYLE_SHEET
+from sourcemark.ui.reader import NARROWEST_READING_CHARS
 from tests.ui.conftest import add_article
-from ui.annotation_panel import AnnotationPanel
-from ui.bundle_dialogs import ExportDialog
-from ui.desk import STYLE_SHEET
-from ui.reader import NARROWEST_READING_CHARS
 
 
 def test_a_narrow_window_keeps_the_reader_readable_and_the_form_whole(

@@ -8,9 +8,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 
-from app.library import Library
-from ui import library_dialogs
-from ui.library_dialogs import MAX_RECENT, choose_library, recent_libraries, remember_library
+from sourcemark.app.library import Library
+from sourcemark.ui import library_dialogs
+from sourcemark.ui.library_dialogs import (
+    MAX_RECENT,
+    choose_library,
+    recent_libraries,
+    remember_library,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from app.library import Library
+from sourcemark.app.library import Library
+from sourcemark.ui.models.annotations import AnnotationsModel
+from sourcemark.ui.models.search_results import SearchResultsModel
+from sourcemark.ui.models.sources import SourcesModel
 from tests.ui.conftest import add_article
-from ui.models.annotations import AnnotationsModel
-from ui.models.search_results import SearchResultsModel
-from ui.models.sources import SourcesModel
 
 HOSTILE = '<img src="file:///etc/hostname"> &lt;b&gt;'
 LONG_QUOTE = "the housing budget would build ten thousand homes in every borough by 2030"

@@ -8,13 +8,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from app.importers import from_pasted_text
-from app.library import Library
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
+from sourcemark.ui.link_picker import ClaimsModel, LinkPicker
+from sourcemark.ui.models.annotations import AnnotationsModel
+from sourcemark.ui.models.sources import PAGE_SIZE, SourcesModel
+from sourcemark.ui.sources_panel import SourcesPanel
 from tests.ui.conftest import add_article
-from ui.link_picker import ClaimsModel, LinkPicker
-from ui.models.annotations import AnnotationsModel
-from ui.models.sources import PAGE_SIZE, SourcesModel
-from ui.sources_panel import SourcesPanel
 
 
 def many_sources(library: Library, count: int) -> None:

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtGui import QTextDocument
 
-from app.text import normalise
-from ui.offsets import OffsetMap
+from sourcemark.app.text import normalise
+from sourcemark.ui.offsets import OffsetMap
 
 SAMPLES = {
     "emoji": "Fire 🔥 and a family 👨‍👩‍👧 then text",

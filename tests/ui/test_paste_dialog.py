@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from app.library import Library
-from ui.paste_dialog import PasteSourceDialog
+from sourcemark.app.library import Library
+from sourcemark.ui.paste_dialog import PasteSourceDialog
 
 TEXT = (
     "Mayor promises 10,000 new homes\n\n"

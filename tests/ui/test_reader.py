@@ -10,11 +10,11 @@ from PySide6.QtGui import QHelpEvent, QTextCharFormat, QTextCursor, QTextDocumen
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
-from app.library import Library
-from app.models import Annotation, Kind
+from sourcemark.app.library import Library
+from sourcemark.app.models import Annotation, Kind
+from sourcemark.ui.highlights import KIND_UNDERLINES, segments
+from sourcemark.ui.reader import Reader, tooltip_html
 from tests.ui.conftest import add_article, highlights_in, qt_position
-from ui.highlights import KIND_UNDERLINES, segments
-from ui.reader import Reader, tooltip_html
 
 
 def annotation(id: str, kind: Kind, start: int, end: int) -> Annotation:
@@ -42,7 +42,7 @@ def test_each_kind_differs_by_underline_style_not_only_colour(qtbot: QtBot) -> N
     reader = Reader()
     qtbot.addWidget(reader)
     assert len(set(KIND_UNDERLINES.values())) == len(Kind)
-    from app.models import Article
+    from sourcemark.app.models import Article
 
     text = "claim and quote and rebuttal"
     reader.show_article(Article("a", "T", "", "", "", "", "", "text", "", "", text), [])
@@ -62,7 +62,7 @@ def test_each_kind_differs_by_underline_style_not_only_colour(qtbot: QtBot) -> N
 
 
 def test_a_claim_inside_a_quote_shows_both(qtbot: QtBot) -> None:
-    from app.models import Article
+    from sourcemark.app.models import Article
 
     text = "He said the crime rate fell sharply this year."
     reader = Reader()
@@ -83,7 +83,7 @@ def test_a_claim_inside_a_quote_shows_both(qtbot: QtBot) -> None:
 
 
 def test_a_thousand_highlights_on_a_megabyte_apply_in_one_go(qtbot: QtBot) -> None:
-    from app.models import Article
+    from sourcemark.app.models import Article
 
     text = ("A sentence of ordinary news copy with 😀 in it. " * 20 + "\n") * 1100
     reader = Reader()
@@ -102,7 +102,7 @@ def test_a_thousand_highlights_on_a_megabyte_apply_in_one_go(qtbot: QtBot) -> No
 
 def test_a_change_redraws_only_the_passage_it_touches(qtbot: QtBot) -> None:
     """Tagging in a long transcript must not lay the whole text out again (~300 ms a key)."""
-    from app.models import Article
+    from sourcemark.app.models import Article
 
     text = ("A line of a long council transcript with 😀 in it.\n") * 2000
     reader = Reader()
@@ -130,7 +130,7 @@ def test_a_change_redraws_only_the_passage_it_touches(qtbot: QtBot) -> None:
 
 def test_a_blank_line_between_paragraphs_does_not_double_the_gap(qtbot: QtBot) -> None:
     """Most text files put a blank line between paragraphs; the reader already spaces them."""
-    from app.models import Article
+    from sourcemark.app.models import Article
 
     text = "First paragraph.\n\nSecond paragraph.\nThird paragraph."
     reader = Reader()

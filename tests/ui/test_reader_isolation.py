@@ -22,8 +22,8 @@ from PySide6.QtGui import QHelpEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
-from app.importers import extract
-from app.library import Library
+from sourcemark.app.importers import extract
+from sourcemark.app.library import Library
 
 SERVER_LIFETIME_S = 30
 

@@ -7,11 +7,11 @@ import re
 import pytest
 from PySide6.QtCore import Qt
 
-from app.importers import from_pasted_text
-from app.library import Library
-from app.models import Annotation, Kind, Verdict
-from ui.models.search_results import HIT_ROLE, SearchResultsModel
-from ui.search_panel import SearchPanel
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
+from sourcemark.app.models import Annotation, Kind, Verdict
+from sourcemark.ui.models.search_results import HIT_ROLE, SearchResultsModel
+from sourcemark.ui.search_panel import SearchPanel
 
 BUDGET = (
     "Council passes the housing budget\n\n"

@@ -7,8 +7,8 @@ import threading
 import pytest
 from PySide6.QtCore import QThread
 
-from app.errors import ImportFailed
-from ui.tasks import PROGRESS_STEPS, BackgroundTask, Cancelled, Progress
+from sourcemark.app.errors import ImportFailed
+from sourcemark.ui.tasks import PROGRESS_STEPS, BackgroundTask, Cancelled, Progress
 
 
 def test_runs_off_the_gui_thread_and_reports_progress_then_result(qtbot) -> None:

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
-from app.library import Library
-from app.models import Kind
+from sourcemark.app.library import Library
+from sourcemark.app.models import Kind
 from tests.ui.conftest import add_article, select_in_reader
 
 TEXT = "The mayor said crime fell by half last year. Police records show a small drop."

@@ -8,11 +8,11 @@ from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
 from whoosh import index as whoosh_index
 
-from app.backup import backups
-from app.importers import from_pasted_text
-from app.library import Library
-from app.search.index import INDEX_DIR
-from ui.upkeep import Upkeep, keep_up
+from sourcemark.app.backup import backups
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
+from sourcemark.app.search.index import INDEX_DIR
+from sourcemark.ui.upkeep import Upkeep, keep_up
 
 
 def _segment_count(library_path: Path) -> int:

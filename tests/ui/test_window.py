@@ -13,16 +13,16 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
-from app import backup
-from app.importers import from_pasted_text
-from app.library import Library
-from app.models import Kind
+from sourcemark.app import backup
+from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.library import Library
+from sourcemark.app.models import Kind
+from sourcemark.ui import desk, library_dialogs
+from sourcemark.ui.import_dialog import ImportSummaryDialog
+from sourcemark.ui.main_window import MainWindow
+from sourcemark.ui.paste_dialog import PasteSourceDialog
 from tests.conftest import REPO
 from tests.ui.conftest import add_article
-from ui import desk, library_dialogs
-from ui.import_dialog import ImportSummaryDialog
-from ui.main_window import MainWindow
-from ui.paste_dialog import PasteSourceDialog
 
 BUDGET = (
     "Council passes the housing budget\n\n"

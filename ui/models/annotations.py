@@ -6,9 +6,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.models import Annotation
-from ui.highlights import kind_icon
-from ui.models import column_title, plain_tooltip
+from sourcemark.app.models import Annotation
+from sourcemark.ui.highlights import kind_icon
+from sourcemark.ui.models import column_title, plain_tooltip
 
 COLUMNS = ("Kind", "Passage", "Speaker", "Verdict")
 QUOTE_PREVIEW_CHARS = 60

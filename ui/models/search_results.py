@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from app.models import Kind, Verdict
-from ui.models import plain_tooltip
+from sourcemark.app.models import Kind, Verdict
+from sourcemark.ui.models import plain_tooltip
 
 if TYPE_CHECKING:
-    from app.search.results import Hit
+    from sourcemark.app.search.results import Hit
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 """The `Hit` itself, for the delegate and for opening the passage."""

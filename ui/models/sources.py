@@ -10,9 +10,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.library import Library
-from app.models import ArticleSummary
-from ui.models import column_title, plain_tooltip
+from sourcemark.app.library import Library
+from sourcemark.app.models import ArticleSummary
+from sourcemark.ui.models import column_title, plain_tooltip
 
 PAGE_SIZE = 200
 COLUMNS = ("Title", "Outlet", "Date", "Claims", "Quotes", "Rebuttals")
