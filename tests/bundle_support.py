@@ -29,7 +29,11 @@ def annotated_library(library: Library) -> dict[str, str]:
     ).article
     statement = library.import_source(from_pasted_text(STATEMENT, "statement.txt")).article
     claim = library.annotate_quote(
-        story.id, "claim", "crime fell 40% last year", speaker="City Hall", verdict="false",
+        story.id,
+        "claim",
+        "crime fell 40% last year",
+        speaker="City Hall",
+        verdict="false",
         note="Check the police data",
     )
     quote = library.annotate_quote(
@@ -40,8 +44,12 @@ def annotated_library(library: Library) -> dict[str, str]:
     library.link(rebuttal.id, claim.id)
     library.link(union.id, claim.id)
     return {
-        "story": story.id, "statement": statement.id, "claim": claim.id, "quote": quote.id,
-        "rebuttal": rebuttal.id, "union": union.id,
+        "story": story.id,
+        "statement": statement.id,
+        "claim": claim.id,
+        "quote": quote.id,
+        "rebuttal": rebuttal.id,
+        "union": union.id,
     }
 
 
@@ -79,6 +87,13 @@ def write_raw(out: Path, files: Mapping[str, bytes], root: str = "bag") -> Path:
 
 def snapshot(library: Library) -> dict[str, list[Any]]:
     """Every row of every table that import may touch."""
-    tables = ("articles", "originals", "annotations", "links", "annotation_history",
-              "orphaned_annotations", "index_outbox")
+    tables = (
+        "articles",
+        "originals",
+        "annotations",
+        "links",
+        "annotation_history",
+        "orphaned_annotations",
+        "index_outbox",
+    )
     return {t: library.db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}

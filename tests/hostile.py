@@ -47,13 +47,19 @@ TEXT: dict[str, tuple[str, Maker, str]] = {
     "random-bytes": ("noise.txt", lambda: _random_bytes(100_000), "not text"),
     "control-characters": ("controls.md", lambda: bytes(range(1, 32)) * 500, "binary"),
     "utf16-unpaired-surrogates": (
-        "surrogates.txt", lambda: codecs.BOM_UTF16_LE + b"\x00\xd8" * 5000, "cannot be decoded"
+        "surrogates.txt",
+        lambda: codecs.BOM_UTF16_LE + b"\x00\xd8" * 5000,
+        "cannot be decoded",
     ),
     "utf32-out-of-range": (
-        "wide.txt", lambda: codecs.BOM_UTF32_LE + b"\xff\xff\xff\x7f" * 5000, "cannot be decoded"
+        "wide.txt",
+        lambda: codecs.BOM_UTF32_LE + b"\xff\xff\xff\x7f" * 5000,
+        "cannot be decoded",
     ),
     "utf8-bom-then-garbage": (
-        "bom.txt", lambda: codecs.BOM_UTF8 + b"\xc0\xaf\xff\xfe" * 5000, "cannot be decoded"
+        "bom.txt",
+        lambda: codecs.BOM_UTF8 + b"\xc0\xaf\xff\xfe" * 5000,
+        "cannot be decoded",
     ),
     "gigantic-line-text": ("line.txt", lambda: b"word " * 1_000_000, "a line of 5,000,000"),
     "gigantic-line-markdown": ("line.md", lambda: b"# T\n" + b"x" * 3_000_000, "a line of"),
@@ -62,14 +68,20 @@ TEXT: dict[str, tuple[str, Maker, str]] = {
 
 HTML: dict[str, tuple[str, Maker, str]] = {
     "deeply-nested-divs": (
-        "deep.html", lambda: _nested(b"<div>", b"</div>", 100_000), "no article text"
+        "deep.html",
+        lambda: _nested(b"<div>", b"</div>", 100_000),
+        "no article text",
     ),
     "deeply-nested-inline": ("inline.html", lambda: _nested(b"<b><i>", b"", 100_000), "no article"),
     "deeply-nested-tables": (
-        "tables.html", lambda: _nested(b"<table><tr><td>", b"", 20_000), "no article text"
+        "tables.html",
+        lambda: _nested(b"<table><tr><td>", b"", 20_000),
+        "no article text",
     ),
     "too-many-elements": (
-        "wide.html", lambda: b"<html><body>" + b"<span>w</span>" * 200_000, "HTML elements"
+        "wide.html",
+        lambda: b"<html><body>" + b"<span>w</span>" * 200_000,
+        "HTML elements",
     ),
     "nul-bytes": ("nul.html", lambda: PARAGRAPH.replace(b" ", b"\x00"), "not text"),
     "png-named-html": ("photo.html", lambda: _PNG, "not text"),
@@ -79,11 +91,15 @@ HTML: dict[str, tuple[str, Maker, str]] = {
         "no article text",
     ),
     "huge-comment": (
-        "comment.html", lambda: b"<html><body><!--" + b"hidden " * 1_000_000, "no article text"
+        "comment.html",
+        lambda: b"<html><body><!--" + b"hidden " * 1_000_000,
+        "no article text",
     ),
     "unterminated-tag": ("open.html", lambda: b"<html><body><p" + b"a" * 5_000_000, "no article"),
     "gigantic-line": (
-        "line.html", lambda: b"<html><body><p>" + b"word " * 300_000 + b"</p>", "a line of"
+        "line.html",
+        lambda: b"<html><body><p>" + b"word " * 300_000 + b"</p>",
+        "a line of",
     ),
 }
 

@@ -81,14 +81,16 @@ def scanned_pdf() -> bytes:
         extra=b" /Type /XObject /Subtype /Image /Width 64 /Height 64 /ColorSpace /DeviceGray"
         b" /BitsPerComponent 8",
     )
-    return assemble([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
-        stream(b"q 612 0 0 792 0 0 cm /Im1 Do Q"),
-        pixels,
-    ])
+    return assemble(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
+            stream(b"q 612 0 0 792 0 0 cm /Im1 Do Q"),
+            pixels,
+        ]
+    )
 
 
 def _catalog_and_one_page(contents: bytes, resources: bytes = b"") -> list[bytes]:

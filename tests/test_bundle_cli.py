@@ -17,7 +17,10 @@ from tests.conftest import REPO
 def sourcemark(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "main.py", *map(str, args)],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -44,8 +47,9 @@ def test_export_then_import_bundle_twice(made, tmp_path):
 def test_export_of_chosen_articles_and_kind_as_json(made, tmp_path):
     mine, ids = made
     out = tmp_path / "claims.zip"
-    done = sourcemark("export", "--library", mine, "--out", out, ids["story"][:8],
-                      "--kind", "claim", "--json")
+    done = sourcemark(
+        "export", "--library", mine, "--out", out, ids["story"][:8], "--kind", "claim", "--json"
+    )
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert (summary["articles"], summary["annotations"], summary["links"]) == (1, 1, 0)

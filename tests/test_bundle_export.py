@@ -44,8 +44,15 @@ def test_payload_holds_each_source_text_metadata_and_original(bare_library, ids,
     assert files[f"sources/{story.id}/text.txt"].decode() == story.text
     assert json.loads(files[f"sources/{story.id}/metadata.json"])["title"] == "Crime <b>falls</b>"
     assert files[f"sources/{story.id}/original.html"] == bare_library.original(story.id)[1]
-    expected = {"sourcemark.json", "annotations.jsonld", "report.html", "claims.csv",
-                "quotes.csv", "quotes.md", "claimreview.jsonld"}
+    expected = {
+        "sourcemark.json",
+        "annotations.jsonld",
+        "report.html",
+        "claims.csv",
+        "quotes.csv",
+        "quotes.md",
+        "claimreview.jsonld",
+    }
     assert expected <= set(files)
 
 
@@ -67,32 +74,54 @@ def test_web_annotations_carry_what_the_w3c_model_requires(bare_library, ids, tm
         assert item["target"]["source"]["id"].startswith("urn:uuid:")
         quote, position = item["target"]["selector"]
         annotation = bare_library.annotation(item["id"].removeprefix("urn:uuid:"))
-        assert quote == {"type": "TextQuoteSelector", "exact": annotation.quote,
-                         "prefix": annotation.prefix, "suffix": annotation.suffix}
-        assert position == {"type": "TextPositionSelector",
-                            "start": annotation.start, "end": annotation.end}
-        assert {"type": "TextualBody", "purpose": "tagging", "value": annotation.kind.value,
-                "format": "text/plain"} in item["body"]
+        assert quote == {
+            "type": "TextQuoteSelector",
+            "exact": annotation.quote,
+            "prefix": annotation.prefix,
+            "suffix": annotation.suffix,
+        }
+        assert position == {
+            "type": "TextPositionSelector",
+            "start": annotation.start,
+            "end": annotation.end,
+        }
+        assert {
+            "type": "TextualBody",
+            "purpose": "tagging",
+            "value": annotation.kind.value,
+            "format": "text/plain",
+        } in item["body"]
     by_id = {item["id"]: item for item in items}
     claim = by_id[f"urn:uuid:{ids['claim']}"]
     purposes = {body["purpose"]: body["value"] for body in claim["body"] if "value" in body}
-    assert purposes == {"tagging": "claim", "commenting": "Check the police data",
-                        "identifying": "City Hall", "assessing": "false"}
+    assert purposes == {
+        "tagging": "claim",
+        "commenting": "Check the police data",
+        "identifying": "City Hall",
+        "assessing": "false",
+    }
     reply = [b for b in by_id[f"urn:uuid:{ids['rebuttal']}"]["body"] if b["purpose"] == "replying"]
-    assert reply == [{"type": "SpecificResource", "source": f"urn:uuid:{ids['claim']}",
-                      "purpose": "replying", "relation": "rebuts"}]
+    assert reply == [
+        {
+            "type": "SpecificResource",
+            "source": f"urn:uuid:{ids['claim']}",
+            "purpose": "replying",
+            "relation": "rebuts",
+        }
+    ]
 
 
 def test_csv_files_list_claims_and_quotes_and_defuse_formulas(bare_library, ids, tmp_path):
-    bare_library.edit_annotation(ids["claim"], note="=HYPERLINK(\"http://x\")")
+    bare_library.edit_annotation(ids["claim"], note='=HYPERLINK("http://x")')
     bare_library.edit_annotation(ids["quote"], speaker="@mayor")
     files = payload(exported(bare_library, tmp_path / "b.zip"))
     claims = list(csv.DictReader(io.StringIO(files["claims.csv"].decode("utf-8-sig"))))
     assert [row["claim"] for row in claims] == ["crime fell 40% last year"]
     assert claims[0]["verdict"] == "False" and claims[0]["rating"] == "1"
-    assert claims[0]["note"] == "'=HYPERLINK(\"http://x\")"
+    assert claims[0]["note"] == '\'=HYPERLINK("http://x")'
     assert sorted(claims[0]["rebuttals"].split(" | ")) == [
-        "The figures are simply wrong.", "the drop was 4%, not 40%"
+        "The figures are simply wrong.",
+        "the drop was 4%, not 40%",
     ]
     quotes = list(csv.DictReader(io.StringIO(files["quotes.csv"].decode("utf-8-sig"))))
     assert [(row["speaker"], row["source"]) for row in quotes] == [
@@ -109,8 +138,11 @@ def test_claimreview_rates_each_claim_with_a_verdict(bare_library, ids, tmp_path
     assert review["@type"] == "ClaimReview"
     assert review["claimReviewed"] == "crime fell 40% last year"
     assert review["reviewRating"] == {
-        "@type": "Rating", "ratingValue": Verdict.FALSE.rating, "bestRating": BEST_RATING,
-        "worstRating": WORST_RATING, "alternateName": "False",
+        "@type": "Rating",
+        "ratingValue": Verdict.FALSE.rating,
+        "bestRating": BEST_RATING,
+        "worstRating": WORST_RATING,
+        "alternateName": "False",
     }
     assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "City Hall"}
     assert review["itemReviewed"]["appearance"]["datePublished"] == "2025-03-01"

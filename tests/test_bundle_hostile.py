@@ -54,15 +54,18 @@ def valid(bare_library: Library, tmp_path: Path) -> Path:
 
 def _extra(name: str, data: bytes, *, listed: bool = True) -> Build:
     """The valid bag plus one member under data/ (listed in a correct manifest, or not)."""
+
     def build(good: Path, out: Path) -> Path:
         if listed:
             return write_raw(out, rebag({**payload(good), name: data}))
         return write_raw(out, {**members(good), f"data/{name}": data})
+
     return build
 
 
 def _raw(name: str, data: bytes = b"x", *, root: str = "bag", mode: int = 0) -> Build:
     """The valid bag plus one member written exactly as named, with a file-type mode."""
+
     def build(good: Path, out: Path) -> Path:
         write_raw(out, members(good), root=root)
         info = zipfile.ZipInfo(name)
@@ -70,24 +73,29 @@ def _raw(name: str, data: bytes = b"x", *, root: str = "bag", mode: int = 0) -> 
         with zipfile.ZipFile(out, "a") as archive:
             archive.writestr(info, data)
         return out
+
     return build
 
 
 def _members(change: Callable[[dict[str, bytes]], object]) -> Build:
     """The valid bag's members changed in place, manifests left as they were."""
+
     def build(good: Path, out: Path) -> Path:
         files = members(good)
         change(files)
         return write_raw(out, files)
+
     return build
 
 
 def _record_text(change: Callable[[str], str]) -> Build:
     """The native record's JSON text changed, inside a bag whose manifests are correct."""
+
     def build(good: Path, out: Path) -> Path:
         files = payload(good)
         files["sourcemark.json"] = change(files["sourcemark.json"].decode()).encode()
         return write_raw(out, rebag(files))
+
     return build
 
 
@@ -96,12 +104,14 @@ def _record(change: Callable[[dict[str, Any]], None]) -> Build:
         record = json.loads(text)
         change(record)
         return json.dumps(record)
+
     return _record_text(edit)
 
 
 def _set(section: str, field: str, value: Any) -> Build:
     def change(record: dict[str, Any]) -> None:
         record[section][0][field] = value
+
     return _record(change)
 
 
@@ -158,37 +168,50 @@ HOSTILE: dict[str, tuple[Build, str]] = {
     "absolute path": (_raw("/etc/evil.txt"), "absolute path"),
     "backslash": (_raw("bag\\data\\evil.txt"), "backslash"),
     "drive letter": (_raw("C:/evil.txt"), "drive letter"),
-    "symlink": (_raw("bag/data/link", b"/etc/passwd", mode=stat.S_IFLNK | 0o777),
-                "symbolic link"),
+    "symlink": (_raw("bag/data/link", b"/etc/passwd", mode=stat.S_IFLNK | 0o777), "symbolic link"),
     "device": (_raw("bag/data/dev", mode=stat.S_IFCHR | 0o600), "device"),
     "duplicate name": (_duplicate_member, "more than once"),
     "two top-level folders": (_two_roots, "exactly one top-level folder"),
     "not in manifest": (_extra("notes.txt", b"hi", listed=False), "not in the bag's manifest"),
     "listed but not a bundle file": (_extra("notes.txt", b"hi"), "not part of a Sourcemark"),
-    "checksum mismatch": (_members(lambda f: f.update({"data/report.html": b"<p>x"})),
-                          "checksum mismatch for 'data/report.html'"),
-    "missing payload file": (_members(lambda f: f.pop("data/quotes.md")),
-                             "in the manifest but not in the bundle"),
-    "tag file altered": (_members(lambda f: f.update({"bag-info.txt": b"Source: x\n"})),
-                         "checksum mismatch for 'bag-info.txt'"),
+    "checksum mismatch": (
+        _members(lambda f: f.update({"data/report.html": b"<p>x"})),
+        "checksum mismatch for 'data/report.html'",
+    ),
+    "missing payload file": (
+        _members(lambda f: f.pop("data/quotes.md")),
+        "in the manifest but not in the bundle",
+    ),
+    "tag file altered": (
+        _members(lambda f: f.update({"bag-info.txt": b"Source: x\n"})),
+        "checksum mismatch for 'bag-info.txt'",
+    ),
     "wrong payload oxum": (_wrong_oxum, "Payload-Oxum 1.1 does not match"),
     "zip bomb": (_zip_bomb, "compressed more than 100:1"),
     "invalid JSON": (_record_text(lambda t: t[:-5]), "invalid JSON"),
     "deeply nested JSON": (_record_text(_deep), "nested more than"),
-    "NaN": (_record_text(lambda t: t.replace('"start": ', '"start": NaN, "x": ', 1)),
-            "NaN is not a JSON number"),
-    "duplicate key": (_record_text(lambda t: t.replace("{", '{"format": "x", ', 1)),
-                      "duplicate key 'format'"),
+    "NaN": (
+        _record_text(lambda t: t.replace('"start": ', '"start": NaN, "x": ', 1)),
+        "NaN is not a JSON number",
+    ),
+    "duplicate key": (
+        _record_text(lambda t: t.replace("{", '{"format": "x", ', 1)),
+        "duplicate key 'format'",
+    ),
     "offsets out of range": (_set("annotations", "end", 10**6), "outside its text"),
-    "quote not in text": (_set("annotations", "quote", "invented words"),
-                          "quote does not match its text"),
+    "quote not in text": (
+        _set("annotations", "quote", "invented words"),
+        "quote does not match its text",
+    ),
     "boolean offset": (_set("annotations", "start", True), "whole number"),
     "unknown field": (_set("articles", "script", "x"), "unknown field 'script'"),
     "unknown kind": (_set("annotations", "kind", "gossip"), "unknown value 'gossip'"),
     "bad id": (_set("articles", "id", "../../etc"), "not in the expected form"),
     "text hash mismatch": (_set("articles", "text_sha256", "0" * 64), "does not match"),
-    "impossible date": (_set("annotations", "updated_at", "2025-13-45T10:00:00Z"),
-                        "not a real date and time"),
+    "impossible date": (
+        _set("annotations", "updated_at", "2025-13-45T10:00:00Z"),
+        "not a real date and time",
+    ),
     "link to nowhere": (_record(_first_link_to_nowhere), "not in the bundle"),
     "whoosh index": (_extra("index/_MAIN_1.toc", b"\x80\x04x."), "Whoosh index"),
     "whoosh segment": (_extra("index/main_abc.seg", b"data"), "Whoosh index"),

@@ -51,9 +51,7 @@ def test_round_trip_into_an_empty_library_then_nothing_changes(bare_library, tmp
     assert (again.conflicting, again.orphaned, again.links_added) == (0, 0, 0)
 
 
-def test_a_source_already_present_under_another_id_receives_the_annotations(
-    bare_library, tmp_path
-):
+def test_a_source_already_present_under_another_id_receives_the_annotations(bare_library, tmp_path):
     ids = annotated_library(bare_library)
     bundle = exported(bare_library, tmp_path / "b.zip")
     with open_bare(tmp_path / "other") as other:
@@ -107,18 +105,19 @@ def test_a_change_on_both_sides_keeps_the_newer_and_saves_the_other(bare_library
         assert saved[-1] == ("merge_conflict", "theirs (older)")
 
 
-def test_annotations_are_reanchored_in_a_changed_text_and_orphans_are_kept(
-    bare_library, tmp_path
-):
+def test_annotations_are_reanchored_in_a_changed_text_and_orphans_are_kept(bare_library, tmp_path):
     ids = annotated_library(bare_library)
     story = bare_library.article(ids["story"])
     bundle = exported(bare_library, tmp_path / "b.zip")
     changed = "UPDATED 9:40. " + story.text.replace("the drop was 4%, not 40%", "it is unclear")
     with open_bare(tmp_path / "other") as other:
-        other.db.table("articles").insert({
-            **story.to_dict(), "text": changed,
-            "text_sha256": hashlib.sha256(changed.encode()).hexdigest(),
-        })
+        other.db.table("articles").insert(
+            {
+                **story.to_dict(),
+                "text": changed,
+                "text_sha256": hashlib.sha256(changed.encode()).hexdigest(),
+            }
+        )
         report = import_bundle(other, bundle)
         assert (report.added, report.orphaned, report.links_added) == (3, 1, 1)
         assert [o.annotation_id for o in report.orphans] == [ids["rebuttal"]]
@@ -143,7 +142,8 @@ def test_import_reports_progress_up_to_the_end(bare_library, tmp_path):
 
 _TEXT = st.text(
     st.characters(exclude_categories=("Cs", "Cc"), include_characters="\n"),
-    min_size=1, max_size=80,
+    min_size=1,
+    max_size=80,
 ).filter(lambda t: t.strip())
 _WORDS = st.text(st.characters(exclude_categories=("Cs",)), max_size=20)
 
@@ -169,8 +169,15 @@ def _fill(library: Library, texts: list[str], data: st.DataObject) -> None:
             end = data.draw(st.integers(start + 1, len(article.text)))
             kind = data.draw(st.sampled_from(Kind))
             verdict = data.draw(st.sampled_from(Verdict)) if kind is Kind.CLAIM else None
-            library.annotate(article.id, kind, start, end, note=data.draw(_WORDS),
-                             speaker=data.draw(_WORDS), verdict=verdict)
+            library.annotate(
+                article.id,
+                kind,
+                start,
+                end,
+                note=data.draw(_WORDS),
+                speaker=data.draw(_WORDS),
+                verdict=verdict,
+            )
     claims = library.annotations(kind=Kind.CLAIM)
     for rebuttal in library.annotations(kind=Kind.REBUTTAL):
         if claims and data.draw(st.booleans()):

@@ -57,7 +57,10 @@ def _run_and_kill(library: Path, seed: int, crash_at: str, rng: random.Random) -
     with errors.open("w") as stderr:
         child = subprocess.Popen(
             [sys.executable, str(CHILD), str(library), str(seed)],
-            stdout=subprocess.PIPE, stderr=stderr, text=True, env=env,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env=env,
         )
     assert child.stdout is not None
     lines: list[dict[str, Any]] = []
@@ -118,7 +121,9 @@ def _check_survivors(library: Library, acked: Acknowledged, pending: dict[str, A
         assert op == "annotate" and len(extra_annotations) == 1
         made = library.annotation(extra_annotations.pop())
         assert (made.article_id, made.start, made.end) == (
-            pending["article"], pending["start"], pending["end"]
+            pending["article"],
+            pending["start"],
+            pending["end"],
         )
     pending_saved = (articles, notes) != (acked.articles, acked.notes)
     acked.articles, acked.notes = articles, notes  # the pending call's fate is now known

@@ -169,7 +169,10 @@ def test_the_command_line_says_plainly_that_the_media_is_read_only(
     source.write_text("A statement from the port authority.")
     result = subprocess.run(
         [sys.executable, "main.py", "import", "--library", str(read_only_library), str(source)],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 1
     assert result.stderr.strip() == (

@@ -35,7 +35,9 @@ def test_plain_text_is_decoded_normalised_and_titled_by_its_first_line(tmp_path:
     assert source.text == ARTICLE.replace("\r\n", "\n")
     assert source.title == "Council approves budget"
     assert (source.source_format, source.filename, source.original) == (
-        "text", "budget.txt", ARTICLE.encode("cp1252")
+        "text",
+        "budget.txt",
+        ARTICLE.encode("cp1252"),
     )
 
 
@@ -122,7 +124,10 @@ def test_extracted_fields_are_checked_like_input() -> None:
 def test_extracted_text_with_nothing_in_it_gives_the_importers_message() -> None:
     with pytest.raises(ImportFailed, match="^no text here$"):
         from_extracted_fields(
-            {"text": " \x00\n"}, data=b"", filename="a.pdf", source_format="pdf",
+            {"text": " \x00\n"},
+            data=b"",
+            filename="a.pdf",
+            source_format="pdf",
             empty="no text here",
         )
 
@@ -139,7 +144,10 @@ def test_a_failed_import_writes_nothing(bare_library: Library, tmp_path: Path) -
 def _sourcemark(*args: str, library: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "main.py", *args, "--library", str(library)],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -179,7 +187,10 @@ def test_cli_imports_a_saved_page_and_a_pdf_with_their_metadata(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     articles = json.loads(_sourcemark("articles", "--json", library=lib).stdout)
     assert sorted((a["title"], a["outlet"], a["published"]) for a in articles) == [
-        ("Drought forces water rationing in three southern provinces", "Meridian Wire",
-         "2024-07-22"),
+        (
+            "Drought forces water rationing in three southern provinces",
+            "Meridian Wire",
+            "2024-07-22",
+        ),
         ("minutes", "", ""),
     ]

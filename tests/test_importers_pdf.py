@@ -29,7 +29,9 @@ def test_text_of_every_page_and_the_metadata() -> None:
         "Council approves budget\nThe vote was 9 to 4 (after six hours).\n\nPage two."
     )
     assert (source.title, source.author, source.published) == (
-        "Budget minutes", "City Clerk", "2024-03-05"
+        "Budget minutes",
+        "City Clerk",
+        "2024-03-05",
     )
     assert (source.source_format, source.original) == ("pdf", data)
 

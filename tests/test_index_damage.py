@@ -164,7 +164,10 @@ def test_check_reports_a_broken_index_without_repairing_it(library_path: Path) -
     before = [(p.name, p.read_bytes()) for p in _index_files(library_path)]
     result = subprocess.run(
         [sys.executable, "main.py", "check", "--library", str(library_path)],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 1
     assert "index     unreadable (rebuilt from the database at next open)" in result.stdout

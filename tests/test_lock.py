@@ -65,8 +65,11 @@ def _python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 def _cli(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "main.py", *args], cwd=REPO, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [sys.executable, "main.py", *args],
+        cwd=REPO,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -144,7 +147,9 @@ def test_only_one_of_many_processes_takes_over_a_stale_lock(tmp_path: Path) -> N
     racers = [
         subprocess.Popen(
             [sys.executable, "-c", _TRY_AT, str(tmp_path), start_at],
-            cwd=REPO, stdout=subprocess.PIPE, text=True,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for _ in range(6)
     ]

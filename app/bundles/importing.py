@@ -115,8 +115,11 @@ class _Merge:
         original = self.content.originals.get(article.id)
         if original is not None:
             self.db.table("originals").insert(
-                {"article_id": article.id, "filename": original.filename,
-                 "content": original.content}
+                {
+                    "article_id": article.id,
+                    "filename": original.filename,
+                    "content": original.content,
+                }
             )
         self.article_ids[article.id] = article.id
         self.local_texts[article.id] = article.text

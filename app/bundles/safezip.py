@@ -148,9 +148,8 @@ class SafeZip:
                 f"member {info.filename!r} is {info.file_size:,} bytes "
                 f"(at most {self.limits.member_bytes:,})"
             )
-        if (
-            info.file_size > self.limits.ratio_floor
-            and info.file_size > self.limits.ratio * max(1, info.compress_size)
+        if info.file_size > self.limits.ratio_floor and info.file_size > self.limits.ratio * max(
+            1, info.compress_size
         ):
             raise BundleError(
                 f"member {info.filename!r} is compressed more than {self.limits.ratio}:1 "

@@ -16,12 +16,33 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 UNATTRIBUTED = "Unattributed"
 
 CLAIM_COLUMNS = (
-    "claim_id", "claim", "speaker", "verdict", "rating", "note", "rebuttals",
-    "source", "outlet", "published", "url", "start", "end", "updated_at",
+    "claim_id",
+    "claim",
+    "speaker",
+    "verdict",
+    "rating",
+    "note",
+    "rebuttals",
+    "source",
+    "outlet",
+    "published",
+    "url",
+    "start",
+    "end",
+    "updated_at",
 )
 QUOTE_COLUMNS = (
-    "quote_id", "speaker", "quote", "note", "source", "outlet", "published", "url",
-    "start", "end", "updated_at",
+    "quote_id",
+    "speaker",
+    "quote",
+    "note",
+    "source",
+    "outlet",
+    "published",
+    "url",
+    "start",
+    "end",
+    "updated_at",
 )
 
 
@@ -38,12 +59,24 @@ def claims_csv(content: BundleContent) -> bytes:
         article = content.article_by_id[claim.article_id]
         rebuttals = " | ".join(r.quote for r in content.rebuttals_of(claim.id))
         rating = claim.verdict.rating if claim.verdict else None
-        rows.append((
-            claim.id, claim.quote, claim.speaker, claim.verdict.label if claim.verdict else "",
-            "" if rating is None else rating, claim.note, rebuttals, article.title,
-            article.outlet, article.published, article.url, claim.start, claim.end,
-            claim.updated_at,
-        ))
+        rows.append(
+            (
+                claim.id,
+                claim.quote,
+                claim.speaker,
+                claim.verdict.label if claim.verdict else "",
+                "" if rating is None else rating,
+                claim.note,
+                rebuttals,
+                article.title,
+                article.outlet,
+                article.published,
+                article.url,
+                claim.start,
+                claim.end,
+                claim.updated_at,
+            )
+        )
     return _csv(CLAIM_COLUMNS, rows)
 
 
@@ -51,10 +84,21 @@ def quotes_csv(content: BundleContent) -> bytes:
     rows = []
     for quote in content.of_kind(Kind.QUOTE):
         article = content.article_by_id[quote.article_id]
-        rows.append((
-            quote.id, quote.speaker, quote.quote, quote.note, article.title, article.outlet,
-            article.published, article.url, quote.start, quote.end, quote.updated_at,
-        ))
+        rows.append(
+            (
+                quote.id,
+                quote.speaker,
+                quote.quote,
+                quote.note,
+                article.title,
+                article.outlet,
+                article.published,
+                article.url,
+                quote.start,
+                quote.end,
+                quote.updated_at,
+            )
+        )
     return _csv(QUOTE_COLUMNS, rows)
 
 
@@ -84,8 +128,11 @@ def quotes_markdown(content: BundleContent) -> bytes:
             lines += [f"> {_md(line)}" if line.strip() else ">" for line in quote.quote.split("\n")]
             source = ", ".join(
                 part
-                for part in (f"*{_md(article.title)}*" if article.title else "",
-                             _md(article.outlet), article.published or "undated")
+                for part in (
+                    f"*{_md(article.title)}*" if article.title else "",
+                    _md(article.outlet),
+                    article.published or "undated",
+                )
                 if part
             )
             lines += [">", f"> — {_md(speaker)}, {source}", ""]

@@ -16,7 +16,8 @@ from sourcemark.app.library import default_library_path
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     chk = subparsers.add_parser(
-        "check", parents=[common],
+        "check",
+        parents=[common],
         help="report database integrity, index agreement, backup age and lock state",
     )
     chk.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -28,11 +29,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     bak.set_defaults(run=run_backup)
 
     res = subparsers.add_parser(
-        "restore", parents=[common],
+        "restore",
+        parents=[common],
         help="replace the library database with a verified backup (the old one is kept aside)",
     )
     res.add_argument(
-        "backup", nargs="?", type=Path, metavar="BACKUP",
+        "backup",
+        nargs="?",
+        type=Path,
+        metavar="BACKUP",
         help="backup file or its name in the backups folder (default: the latest good one)",
     )
     res.set_defaults(run=run_restore)

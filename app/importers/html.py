@@ -45,25 +45,105 @@ _META_CHARSET = re.compile(rb"<meta[^>]{0,512}?charset\s*=\s*[\"']?\s*([\w.:-]{1
 # WHATWG encoding rules: these labels mean windows-1252, and a UTF-16 label found by an
 # ASCII-compatible prescan cannot be true.
 _LABEL_ALIASES = {
-    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
-    "ascii": "cp1252", "us-ascii": "cp1252",
-    "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8",
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "ascii": "cp1252",
+    "us-ascii": "cp1252",
+    "utf-16": "utf-8",
+    "utf-16le": "utf-8",
+    "utf-16be": "utf-8",
 }
 
-SAFE_TAGS = frozenset({
-    "a", "abbr", "address", "article", "aside", "b", "blockquote", "br", "caption", "cite",
-    "code", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",
-    "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "ins", "kbd", "li",
-    "main", "mark", "nav", "ol", "p", "pre", "q", "s", "section", "small", "span", "strong",
-    "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr",
-    "u", "ul",
-})
+SAFE_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "address",
+        "article",
+        "aside",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "dd",
+        "del",
+        "details",
+        "dfn",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "i",
+        "ins",
+        "kbd",
+        "li",
+        "main",
+        "mark",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "section",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "tr",
+        "u",
+        "ul",
+    }
+)
 # Dropped together with everything inside them: active content, embeds, forms and media.
-_DROPPED_WITH_CONTENT = frozenset({
-    "audio", "button", "canvas", "embed", "form", "frame", "frameset", "iframe", "math",
-    "noscript", "object", "picture", "script", "select", "style", "svg", "template",
-    "textarea", "title", "video",
-})
+_DROPPED_WITH_CONTENT = frozenset(
+    {
+        "audio",
+        "button",
+        "canvas",
+        "embed",
+        "form",
+        "frame",
+        "frameset",
+        "iframe",
+        "math",
+        "noscript",
+        "object",
+        "picture",
+        "script",
+        "select",
+        "style",
+        "svg",
+        "template",
+        "textarea",
+        "title",
+        "video",
+    }
+)
 _SAFE_ATTRIBUTES = {
     "*": {"class", "id", "lang", "dir", "role", "itemprop"},
     "a": {"href"},
@@ -80,7 +160,10 @@ def extract_html(
     """Import a saved web page; the work runs in a child process under `limits`."""
     fields = run_extractor("html", data, limits)
     return from_extracted_fields(
-        fields, data=data, filename=filename, source_format="html",
+        fields,
+        data=data,
+        filename=filename,
+        source_format="html",
         empty="no article text found in the page",
     )
 
@@ -95,7 +178,9 @@ def extract_fields(data: bytes) -> dict[str, str]:
     markup = clean_markup(lxml.html.tostring(body, encoding="unicode"))
     text = trafilatura.extract(
         f"<html><body>{markup}</body></html>",
-        include_comments=False, include_tables=True, deduplicate=False,
+        include_comments=False,
+        include_tables=True,
+        deduplicate=False,
     )
     lines = (line.strip() for line in (text or "").splitlines())
     return {"text": "\n".join(lines), **metadata}

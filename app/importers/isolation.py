@@ -35,10 +35,14 @@ DEFAULT_LIMITS = ChildLimits()
 def run_extractor(kind: str, data: bytes, limits: ChildLimits) -> dict[str, str]:
     """The fields `app.importers.<kind>.extract_fields(data)` returns, computed in a child."""
     command = [
-        sys.executable, "-I", "-c",
+        sys.executable,
+        "-I",
+        "-c",
         f"import sys; sys.path.insert(0, {str(_PACKAGE_ROOT)!r}); "
         "from sourcemark.app.importers.worker import main; main()",
-        kind, str(limits.memory_bytes), str(math.ceil(limits.seconds)),
+        kind,
+        str(limits.memory_bytes),
+        str(math.ceil(limits.seconds)),
     ]
     try:
         child = subprocess.Popen(

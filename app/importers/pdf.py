@@ -29,7 +29,10 @@ def extract_pdf(
         raise ImportFailed("not a PDF file (no %PDF- header)")
     fields = run_extractor("pdf", data, limits)
     return from_extracted_fields(
-        fields, data=data, filename=filename, source_format="pdf",
+        fields,
+        data=data,
+        filename=filename,
+        source_format="pdf",
         empty="the PDF has no extractable text — is it a scan?",
     )
 
