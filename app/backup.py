@@ -19,25 +19,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sourcemark.app import lock
+from sourcemark.app.backup_catalog import PREFIX, STAMP, SUFFIX, Backup, backups, latest_backup
 from sourcemark.app.errors import LibraryDamaged, SourcemarkError
-from sourcemark.app.library import BACKUPS_DIR, DATABASE_FILE, INDEX_DIR
+from sourcemark.app.layout import BACKUPS_DIR, DATABASE_FILE, INDEX_DIR
 from sourcemark.app.storage import translated_storage_errors
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 DAILY = timedelta(days=1)
 PARTIAL_GRACE = timedelta(hours=1)
-_STAMP = "%Y%m%dT%H%M%SZ"
-_PREFIX, _SUFFIX = "library-", ".db"
-
-
-@dataclass(frozen=True, slots=True)
-class Backup:
-    path: Path
-    taken_at: datetime
-
-    def describe(self) -> str:
-        return f"{self.path.name} (taken {self.taken_at:%Y-%m-%d %H:%M} UTC)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,30 +37,12 @@ class Restored:
     """Where the database that was replaced now lives (renamed, never deleted)."""
 
 
-def backups(library_path: Path) -> list[Backup]:
-    """The library's backups, newest first."""
-    found = []
-    for path in (library_path / BACKUPS_DIR).glob(f"{_PREFIX}*{_SUFFIX}"):
-        stamp = path.name[len(_PREFIX) : -len(_SUFFIX)]
-        try:
-            taken_at = datetime.strptime(stamp, _STAMP).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-        found.append(Backup(path, taken_at))
-    return sorted(found, key=lambda b: b.taken_at, reverse=True)
-
-
-def latest_backup(library_path: Path) -> Backup | None:
-    found = backups(library_path)
-    return found[0] if found else None
-
-
 def create_backup(library_path: Path, *, now: datetime | None = None) -> Backup:
     """Back up the library, verify the copy, then rotate older backups away."""
     taken_at = now or datetime.now(UTC)
     folder = library_path / BACKUPS_DIR
-    partial = folder / f".partial-{uuid.uuid4().hex}{_SUFFIX}"
-    final = folder / f"{_PREFIX}{taken_at.strftime(_STAMP)}{_SUFFIX}"
+    partial = folder / f".partial-{uuid.uuid4().hex}{SUFFIX}"
+    final = folder / f"{PREFIX}{taken_at.strftime(STAMP)}{SUFFIX}"
     try:
         with translated_storage_errors(library_path):
             folder.mkdir(exist_ok=True)
@@ -157,7 +129,7 @@ def restore(library_path: Path, chosen: Path | None = None) -> Restored:
     writer_lock = lock.acquire(library_path)
     try:
         backup = _pick_backup(library_path, chosen)
-        stamp = datetime.now(UTC).strftime(_STAMP)
+        stamp = datetime.now(UTC).strftime(STAMP)
         database = library_path / DATABASE_FILE
         with translated_storage_errors(library_path):
             kept_aside = _move_aside(database, f"{DATABASE_FILE}.before-restore-{stamp}")
@@ -187,7 +159,7 @@ def _pick_backup(library_path: Path, chosen: Path | None) -> Backup:
 
 def _remove_abandoned_partials(folder: Path, now: datetime) -> None:
     """Delete unfinished copies left by a backup that crashed; recent ones may be in progress."""
-    for partial in folder.glob(f".partial-*{_SUFFIX}"):
+    for partial in folder.glob(f".partial-*{SUFFIX}"):
         started = datetime.fromtimestamp(partial.stat().st_mtime, UTC)
         if now - started > PARTIAL_GRACE:
             partial.unlink(missing_ok=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from sourcemark.app.importers import extract
+from sourcemark.app.layout import default_library_path
 from sourcemark.app.library import Library
 from sourcemark.app.models import Kind, Verdict
 
@@ -137,3 +138,11 @@ def seed_demo(library: Library) -> str:
         if demo.rebuts is not None:
             library.link(made[demo.key], made[demo.rebuts])
     return article.id
+
+
+def open_default_library() -> Library:
+    """Open the default library; on its very first use it holds the demo sample."""
+    library = Library.open(default_library_path())
+    if library.is_new:
+        seed_demo(library)
+    return library

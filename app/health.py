@@ -15,10 +15,11 @@ from typing import Any
 import sqlite_utils
 
 from sourcemark.app import lock
-from sourcemark.app.backup import Backup, is_intact, latest_backup
+from sourcemark.app.backup import is_intact
+from sourcemark.app.backup_catalog import Backup, damaged_message, latest_backup
 from sourcemark.app.errors import LibraryDamaged, SourcemarkError
-from sourcemark.app.library import DATABASE_FILE
-from sourcemark.app.search.index import INDEX_DIR, IndexStatus, index_status
+from sourcemark.app.layout import DATABASE_FILE, INDEX_DIR
+from sourcemark.app.search.index import IndexStatus, index_status
 from sourcemark.db import queries
 from sourcemark.db.connection import connect
 from sourcemark.db.migrations import SCHEMA_VERSION, schema_version
@@ -31,17 +32,6 @@ def ensure_intact(library_path: Path) -> None:
     database = library_path / DATABASE_FILE
     if database.exists() and not is_intact(database):
         raise LibraryDamaged(damaged_message(library_path))
-
-
-def damaged_message(library_path: Path) -> str:
-    database = library_path / DATABASE_FILE
-    backup = latest_backup(library_path)
-    offer = (
-        f"the latest good backup is {backup.describe()}: run `python main.py restore` to use it"
-        if backup
-        else "there is no backup to restore"
-    )
-    return f"the library database {database} is damaged and was left untouched; {offer}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import platformdirs
 import sqlite_utils
 
 from sourcemark.app import anchoring, lock
@@ -30,7 +28,9 @@ from sourcemark.app.errors import (
     NotFound,
     SourcemarkError,
 )
+from sourcemark.app.health import ensure_intact
 from sourcemark.app.importers import ExtractedSource
+from sourcemark.app.layout import BACKUPS_DIR, DATABASE_FILE, default_library_path
 from sourcemark.app.models import (
     Annotation,
     Article,
@@ -43,28 +43,14 @@ from sourcemark.app.models import (
     article_from_row,
     link_from_row,
 )
+from sourcemark.app.search.index import SearchIndex, SearchResults
 from sourcemark.app.storage import translated_storage_errors, write_transaction
 from sourcemark.db import queries
 from sourcemark.db.connection import connect, on_read_only_media
 from sourcemark.db.migrations import SCHEMA_VERSION, migrate, schema_version
 
-if TYPE_CHECKING:
-    from sourcemark.app.search.index import SearchIndex, SearchResults
-
-DATABASE_FILE = "library.db"
-INDEX_DIR = "index"
-BACKUPS_DIR = "backups"
-
 Progress = Callable[[int, int], None]
 """Called with (done, total) as long work advances."""
-
-
-def default_library_path() -> Path:
-    """`SOURCEMARK_LIBRARY` if set, else the user data folder for Sourcemark."""
-    configured = os.environ.get("SOURCEMARK_LIBRARY")
-    if configured:
-        return Path(configured).expanduser()
-    return platformdirs.user_data_path("Sourcemark", appauthor=False)
 
 
 def now() -> str:
@@ -121,8 +107,6 @@ class Library:
         try:
             with translated_storage_errors(path):
                 if writer_lock.crashed_owner is not None:
-                    from sourcemark.app.health import ensure_intact
-
                     ensure_intact(path)
                 library = cls._open_locked(path, with_index)
         except BaseException as error:
@@ -170,19 +154,7 @@ class Library:
         return library
 
     def _open_index(self) -> None:
-        from sourcemark.app.search.index import SearchIndex
-
-        self.index = SearchIndex.open_for(self)
-
-    @classmethod
-    def open_default(cls) -> Library:
-        """Open the default library; on its very first use it holds the demo sample."""
-        library = cls.open(default_library_path())
-        if library.is_new:
-            from sourcemark.app.demo import seed_demo
-
-            seed_demo(library)
-        return library
+        self.index = SearchIndex.open_for(self.path, self.db, self.identity)
 
     def close(self) -> None:
         if self.index is not None:

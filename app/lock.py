@@ -25,10 +25,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sourcemark.app.errors import LibraryBusy, StorageError
+from sourcemark.app.layout import LOCK_FILE
 from sourcemark.app.storage import translated_storage_errors
 from sourcemark.db.connection import on_read_only_media
 
-LOCK_FILE = "sourcemark.lock"
 _OWNER_READS, _OWNER_READ_PAUSE_S = 20, 0.01
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from sourcemark.app.backup_catalog import damaged_message
 from sourcemark.app.errors import LibraryBusy, LibraryDamaged, StorageError
 from sourcemark.db import connection
 
@@ -62,8 +63,6 @@ def _from_sqlite(error: sqlite3.DatabaseError, library_path: Path | None) -> Exc
     if code == sqlite3.SQLITE_IOERR:
         return StorageError(f"the disk failed while saving ({error}): nothing was saved")
     if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) and library_path is not None:
-        from sourcemark.app.health import damaged_message
-
         return LibraryDamaged(damaged_message(library_path))
     return error
 

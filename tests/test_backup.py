@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from sourcemark.app import backup
-from sourcemark.app.backup import Backup, backup_if_due, backups, backups_to_keep, create_backup
+from sourcemark.app.backup import backup_if_due, backups_to_keep, create_backup
+from sourcemark.app.backup_catalog import Backup, backups
 from sourcemark.app.errors import LibraryDamaged
 from sourcemark.app.health import check_library
 from sourcemark.app.importers import from_pasted_text

@@ -22,7 +22,8 @@ from typing import Any
 
 from sourcemark.app import lock
 from sourcemark.app.health import database_health
-from sourcemark.app.library import DATABASE_FILE, Library
+from sourcemark.app.layout import DATABASE_FILE
+from sourcemark.app.library import Library
 
 CHILD = Path(__file__).resolve().parent / "crash_child.py"
 KILLS = int(os.environ.get("SOURCEMARK_CRASH_POINTS", "50"))

@@ -19,7 +19,8 @@ from whoosh.filedb.filestore import FileStorage
 from sourcemark.app.errors import StorageError
 from sourcemark.app.health import database_health
 from sourcemark.app.importers import from_pasted_text
-from sourcemark.app.library import DATABASE_FILE, Library
+from sourcemark.app.layout import DATABASE_FILE
+from sourcemark.app.library import Library
 
 REPO = Path(__file__).resolve().parent.parent
 FULL = "the disk holding the library is full: nothing was saved (free some space and retry)"

@@ -17,6 +17,7 @@ import pytest
 from sourcemark.app import lock
 from sourcemark.app.errors import LibraryBusy
 from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.layout import LOCK_FILE
 from sourcemark.app.library import Library
 
 REPO = Path(__file__).resolve().parent.parent
@@ -86,10 +87,10 @@ def test_a_second_process_is_told_who_holds_the_library(tmp_path: Path) -> None:
 
 def test_lock_file_names_the_owner_and_goes_away_on_close(tmp_path: Path) -> None:
     with Library.open(tmp_path, with_index=False):
-        owner = json.loads((tmp_path / lock.LOCK_FILE).read_text())
+        owner = json.loads((tmp_path / LOCK_FILE).read_text())
         assert (owner["pid"], owner["host"]) == (os.getpid(), socket.gethostname())
         assert lock.state(tmp_path).state == "held"
-    assert not (tmp_path / lock.LOCK_FILE).exists()
+    assert not (tmp_path / LOCK_FILE).exists()
     assert lock.state(tmp_path).state == "free"
 
 
@@ -142,7 +143,7 @@ def test_reading_needs_no_lock_while_a_writer_works(tmp_path: Path) -> None:
 
 def test_only_one_of_many_processes_takes_over_a_stale_lock(tmp_path: Path) -> None:
     stale = {"pid": 2**22 + 7, "host": socket.gethostname(), "since": "2020-01-01T00:00:00Z"}
-    (tmp_path / lock.LOCK_FILE).write_text(json.dumps(stale))
+    (tmp_path / LOCK_FILE).write_text(json.dumps(stale))
     start_at = str(time.time() + 1.5)
     racers = [
         subprocess.Popen(
@@ -183,7 +184,7 @@ def test_a_busy_lock_names_its_owner_even_while_the_owner_is_still_writing_it(
 ) -> None:
     library = tmp_path / "library"
     library.mkdir()
-    fd = os.open(library / lock.LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(library / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(fd, fcntl.LOCK_EX)  # another writer has just locked it, its name not yet written
     record = json.dumps({"pid": 4242, "host": "desk-host"}).encode()
     late_writer = threading.Timer(0.05, lambda: os.pwrite(fd, record, 0))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sourcemark.app.library import DATABASE_FILE, Library
+from sourcemark.app.layout import DATABASE_FILE
+from sourcemark.app.library import Library
 from sourcemark.db.connection import connect
 from sourcemark.db.migrations import SCHEMA_VERSION, migrate, schema_version
 

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from sourcemark.app import health, lock
+from sourcemark.app import library as library_module
+from sourcemark.app import lock
 from sourcemark.app.backup import create_backup
 from sourcemark.app.errors import LibraryDamaged
 from sourcemark.app.importers import from_pasted_text
-from sourcemark.app.library import DATABASE_FILE, Library
+from sourcemark.app.layout import DATABASE_FILE, LOCK_FILE
+from sourcemark.app.library import Library
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -43,7 +45,7 @@ def _fill(library: Library, articles: int) -> None:
 def _fake_crash(library_path: Path) -> None:
     """Leave the lock file a dead writer would leave (PID and host, no flock held)."""
     owner = {"pid": 2**22 + 3, "host": socket.gethostname(), "since": "2026-01-01T00:00:00Z"}
-    (library_path / lock.LOCK_FILE).write_text(json.dumps(owner))
+    (library_path / LOCK_FILE).write_text(json.dumps(owner))
 
 
 def _damage(database: Path) -> None:
@@ -71,7 +73,7 @@ def test_after_a_kill_the_next_open_checks_the_database_and_keeps_the_work(
     assert killed.returncode < 0
     assert lock.state(tmp_path).state == "stale"
     checked: list[Path] = []
-    monkeypatch.setattr(health, "ensure_intact", lambda path: checked.append(path))
+    monkeypatch.setattr(library_module, "ensure_intact", lambda path: checked.append(path))
     with Library.open(tmp_path) as library:
         assert [a.quote for a in library.annotations()] == ["The harbour closed at dawn"]
         assert library.index is not None and library.index.status(library.db).agrees
@@ -94,7 +96,7 @@ def test_a_damaged_database_is_kept_untouched_and_the_backup_is_named(tmp_path: 
         Library.open(tmp_path)
     assert str(raised.value) == (
         f"the library database {database} is damaged and was left untouched; the latest good "
-        f"backup is {good.describe()}: run `python main.py restore` to use it"
+        f"backup is {good.describe()}: run `sourcemark restore` to use it"
     )
     assert _digest(database) == before
     assert not (tmp_path / "index").exists()  # nothing was built from the damaged file

@@ -12,9 +12,10 @@ from whoosh import index as whoosh_index
 
 from sourcemark.app.errors import LibraryBusy
 from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.layout import INDEX_DIR
 from sourcemark.app.library import Library
 from sourcemark.app.search import index as search_index
-from sourcemark.app.search.index import INDEX_DIR, SearchIndex
+from sourcemark.app.search.index import SearchIndex
 from sourcemark.db.connection import write_transaction
 from tests.search_helpers import add_article, hit_ids
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from sourcemark.app.demo import open_default_library
 from sourcemark.app.errors import SourcemarkError
 from sourcemark.app.library import Library
 from sourcemark.ui import library_dialogs
@@ -30,7 +31,7 @@ def make_application() -> QApplication:
 
 def open_library(library_path: Path | None) -> Library:
     """The library at `library_path`, or the default one (seeded with the demo on first run)."""
-    return Library.open(library_path) if library_path is not None else Library.open_default()
+    return Library.open(library_path) if library_path is not None else open_default_library()
 
 
 def refuse(message: str) -> None:

@@ -8,7 +8,7 @@ from typing import cast
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from sourcemark.app.library import DATABASE_FILE
+from sourcemark.app.layout import can_hold_library
 
 RECENT_KEY = "libraries/recent"
 MAX_RECENT = 8
@@ -27,20 +27,13 @@ def remember_library(path: Path) -> None:
     QSettings().setValue(RECENT_KEY, [str(p) for p in [path, *others][:MAX_RECENT]])
 
 
-def is_usable_library_folder(folder: Path) -> bool:
-    """A Sourcemark library, or an empty folder to start a new one in."""
-    if (folder / DATABASE_FILE).is_file():
-        return True
-    return folder.is_dir() and not any(folder.iterdir())
-
-
 def choose_library(parent: QWidget | None) -> Path | None:
     """Ask for a library folder (an existing library or an empty folder); None if cancelled."""
     recent = recent_libraries()
     start = recent[0].parent if recent else Path.home()
     while True:
         folder = ask_folder(parent, start)
-        if folder is None or is_usable_library_folder(folder):
+        if folder is None or can_hold_library(folder):
             return folder
         explain(
             parent,

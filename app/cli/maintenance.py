@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sourcemark.app import backup, health
 from sourcemark.app.cli.output import print_json
-from sourcemark.app.library import default_library_path
+from sourcemark.app.layout import default_library_path
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -7,7 +7,9 @@ import json
 import sys
 from typing import Any
 
-from sourcemark.app.library import DATABASE_FILE, Library, default_library_path
+from sourcemark.app.demo import open_default_library
+from sourcemark.app.layout import DATABASE_FILE, default_library_path
+from sourcemark.app.library import Library
 
 
 def open_library(args: argparse.Namespace, *, read_only: bool = False) -> Library:
@@ -19,7 +21,7 @@ def open_library(args: argparse.Namespace, *, read_only: bool = False) -> Librar
     path = getattr(args, "library", None)
     if read_only and ((path or default_library_path()) / DATABASE_FILE).is_file():
         return Library.open(path, read_only=True)
-    return Library.open(path) if path is not None else Library.open_default()
+    return Library.open(path) if path is not None else open_default_library()
 
 
 def print_json(data: Any) -> None:

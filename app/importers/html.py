@@ -24,8 +24,8 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.settings import set_date_params
 
 from sourcemark.app.errors import ImportFailed
-from sourcemark.app.importers import ExtractedSource, from_extracted_fields
 from sourcemark.app.importers.isolation import DEFAULT_LIMITS, ChildLimits, run_extractor
+from sourcemark.app.importers.source import ExtractedSource, from_extracted_fields
 from sourcemark.app.text import NotText, decode, drop_control_characters
 
 # huge_tree: libxml2's default limits silently drop the whole page when one attribute (an inline

@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from pypdf.errors import LimitReachedError
 
 from sourcemark.app.errors import ImportFailed
-from sourcemark.app.importers import MAX_TEXT_CHARS, ExtractedSource, from_extracted_fields
 from sourcemark.app.importers.isolation import DEFAULT_LIMITS, ChildLimits, run_extractor
+from sourcemark.app.importers.source import MAX_TEXT_CHARS, ExtractedSource, from_extracted_fields
 
 # PDF files may start with a little junk before the header; readers accept it within 1 KB.
 _HEADER_WINDOW = 1024

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlite_utils
 from whoosh import collectors, query
@@ -33,6 +33,7 @@ from whoosh.util.filelock import try_for
 from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 from sourcemark.app.errors import LibraryBusy, NotFound, QueryError, SourcemarkError
+from sourcemark.app.layout import INDEX_DIR
 from sourcemark.app.search import documents
 from sourcemark.app.search.query import parse
 from sourcemark.app.search.results import Hit, SearchResults, read_hits
@@ -40,16 +41,12 @@ from sourcemark.app.search.schema import INDEX_FORMAT, SCHEMA, KindField, Verdic
 from sourcemark.app.search.snippets import Wanted, highlight_terms
 from sourcemark.db.connection import write_transaction
 
-if TYPE_CHECKING:
-    from sourcemark.app.library import Library
-
 __all__ = ["Hit", "IndexStatus", "SearchIndex", "SearchResults"]
 
 Progress = Callable[[int, int], None]
 P = ParamSpec("P")
 T = TypeVar("T")
 
-INDEX_DIR = "index"
 META_KEY = "meta"
 _META = query.Term("key", META_KEY)
 _WRITE_LOCK = "MAIN_WRITELOCK"  # the lock file Whoosh's own writers take
@@ -118,17 +115,24 @@ class SearchIndex:
     # --- opening ----------------------------------------------------------------------------
 
     @classmethod
-    def open_for(cls, library: Library, *, progress: Progress | None = None) -> SearchIndex:
+    def open_for(
+        cls,
+        library_path: Path,
+        db: sqlite_utils.Database,
+        identity: str,
+        *,
+        progress: Progress | None = None,
+    ) -> SearchIndex:
         """Open the index in the library folder, rebuilding it if it cannot be trusted."""
-        directory = _private_directory(library.path / INDEX_DIR)
+        directory = _private_directory(library_path / INDEX_DIR)
         ix = _open_existing(directory) or _create(directory)
-        index = cls(directory, ix, library.db, library.identity)
-        if not index._trusted(library.db):
-            index.rebuild(library.db, progress)
+        index = cls(directory, ix, db, identity)
+        if not index._trusted(db):
+            index.rebuild(db, progress)
             return index
-        index.sync(library.db)
-        if index._out_of_step(library.db):
-            index.rebuild(library.db, progress)
+        index.sync(db)
+        if index._out_of_step(db):
+            index.rebuild(db, progress)
         return index
 
     def close(self) -> None:

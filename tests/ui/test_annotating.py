@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from sourcemark.app.library import DATABASE_FILE, Library
+from sourcemark.app.layout import DATABASE_FILE
+from sourcemark.app.library import Library
 from sourcemark.app.models import Kind, Verdict
 from sourcemark.ui.link_picker import LinkPicker
 from tests.ui.conftest import add_article, highlights_in, select_in_reader

@@ -8,10 +8,10 @@ from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
 from whoosh import index as whoosh_index
 
-from sourcemark.app.backup import backups
+from sourcemark.app.backup_catalog import backups
 from sourcemark.app.importers import from_pasted_text
+from sourcemark.app.layout import INDEX_DIR
 from sourcemark.app.library import Library
-from sourcemark.app.search.index import INDEX_DIR
 from sourcemark.ui.upkeep import Upkeep, keep_up
 
 

@@ -13,7 +13,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
-from sourcemark.app import backup
+from sourcemark.app import backup_catalog
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
 from sourcemark.app.models import Kind
@@ -223,7 +223,7 @@ def test_closing_the_window_backs_up_the_library(bare_library: Library, make_win
     add_article(bare_library, "Worth keeping\n\nText.")
     window = make_window(bare_library)
     window.close()
-    assert len(backup.backups(bare_library.path)) == 1
+    assert len(backup_catalog.backups(bare_library.path)) == 1
 
 
 def test_a_second_copy_on_the_same_library_gets_a_clear_message_and_exit_code_1(
