@@ -9,15 +9,11 @@ from __future__ import annotations
 import json
 import math
 import subprocess
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
-import sourcemark
+from sourcemark.app.children import child_command
 from sourcemark.app.errors import ImportFailed
 
-# The folder that holds the `sourcemark` package, so the child imports this very copy of it.
-_PACKAGE_ROOT = Path(sourcemark.__file__).resolve().parent.parent
 _FIELDS = ("text", "title", "author", "outlet", "url", "published")
 
 
@@ -34,16 +30,12 @@ DEFAULT_LIMITS = ChildLimits()
 
 def run_extractor(kind: str, data: bytes, limits: ChildLimits) -> dict[str, str]:
     """The fields `app.importers.<kind>.extract_fields(data)` returns, computed in a child."""
-    command = [
-        sys.executable,
-        "-I",
-        "-c",
-        f"import sys; sys.path.insert(0, {str(_PACKAGE_ROOT)!r}); "
-        "from sourcemark.app.importers.worker import main; main()",
+    command = child_command(
+        "sourcemark.app.importers.worker",
         kind,
         str(limits.memory_bytes),
         str(math.ceil(limits.seconds)),
-    ]
+    )
     try:
         child = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL

@@ -45,3 +45,7 @@ def _lower(which: int, limit: int) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(which, (limit, limit))
+
+
+if __name__ == "__main__":
+    main()
