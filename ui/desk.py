@@ -1,4 +1,5 @@
-"""Start the desk: the Qt application, the library and the main window."""
+"""Start the desk: the Qt application, the library and the main window (and, when the desk
+was opened with a bundle, the offer to import it)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,31 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from sourcemark.app.demo import open_default_library
 from sourcemark.app.errors import SourcemarkError
 from sourcemark.app.library import Library
 from sourcemark.ui import library_dialogs
+from sourcemark.ui.bundle_offer import offer_bundle
 from sourcemark.ui.main_window import MainWindow
 
 STYLE_SHEET = resources.files("sourcemark.resources").joinpath("style.qss")
+ICONS = resources.files("sourcemark.resources").joinpath("icons")
+DESKTOP_FILE_NAME = "sourcemark"  # the installed sourcemark.desktop: the window's menu entry
+
+
+def application_icon() -> QIcon:
+    """Sourcemark's icon in every size drawn from resources/icons/sourcemark.svg."""
+    icon = QIcon()
+    for entry in ICONS.iterdir():
+        if entry.name.startswith("sourcemark-") and entry.name.endswith(".png"):
+            pixmap = QPixmap()
+            pixmap.loadFromData(entry.read_bytes(), "PNG")
+            icon.addPixmap(pixmap)
+    return icon
 
 
 def make_application() -> QApplication:
@@ -25,6 +41,8 @@ def make_application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationDisplayName("Sourcemark")
+    app.setDesktopFileName(DESKTOP_FILE_NAME)
+    app.setWindowIcon(application_icon())
     app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
     return app
 
@@ -41,8 +59,9 @@ def refuse(message: str) -> None:
     box.exec()
 
 
-def run_desk(library_path: Path | None) -> int:
-    """Run the desk window until it closes; 1 if the library cannot be opened."""
+def run_desk(library_path: Path | None, bundle: Path | None = None) -> int:
+    """Run the desk window until it closes, offering to import `bundle` once it shows;
+    1 if the library cannot be opened."""
     app = make_application()
     try:
         library = open_library(library_path)
@@ -52,4 +71,6 @@ def run_desk(library_path: Path | None) -> int:
     library_dialogs.remember_library(library.path)
     window = MainWindow(library)
     window.show()
+    if bundle is not None:
+        QTimer.singleShot(0, window, lambda: offer_bundle(window, bundle))
     return app.exec()
