@@ -7,6 +7,7 @@ CAP_SYS_ADMIN and are skipped without it); the simulated cases run everywhere.
 from __future__ import annotations
 
 import errno
+import os
 import re
 import subprocess
 import sys
@@ -180,3 +181,13 @@ def test_the_command_line_says_plainly_that_the_media_is_read_only(
         f"sourcemark: the library {read_only_library} is on read-only storage: "
         "Sourcemark can only open it read-only"
     )
+
+
+def test_a_library_opens_where_there_is_no_statvfs_as_on_windows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(os, "statvfs")
+    with Library.open(tmp_path / "library", with_index=False) as library:
+        library.import_source(from_pasted_text("The port reopened on Monday."))
+    with Library.open(tmp_path / "library", read_only=True, with_index=False) as library:
+        assert library.counts()["articles"] == 1
