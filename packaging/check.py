@@ -34,6 +34,7 @@ WINDOW_TIMEOUT_S = 60.0
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "check")
+    parser.add_argument("--deb", type=Path, help="check this .deb instead of building one")
     args = parser.parse_args()
     out: Path = args.out.resolve()
     shutil.rmtree(out, ignore_errors=True)
@@ -41,11 +42,14 @@ def main() -> int:
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="sourcemark-check-") as temporary:
         tmp = Path(temporary)
-        deb, tarball, folder, build_seconds = build_from_clean_clone(tmp)
-        results["build_seconds"] = round(build_seconds)
+        if args.deb is None:
+            deb, tarball, folder, build_seconds = build_from_clean_clone(tmp)
+            results["build_seconds"] = round(build_seconds)
+            results["tarball_mb"] = megabytes_of_file(tarball)
+            results["folder_mb"] = megabytes_of_tree(folder)
+        else:
+            deb = args.deb.resolve()
         results["deb_mb"] = megabytes_of_file(deb)
-        results["tarball_mb"] = megabytes_of_file(tarball)
-        results["folder_mb"] = megabytes_of_tree(folder)
         root = tmp / "root"
         run(["dpkg-deb", "-x", str(deb), str(root)])
         packaged = root / "usr" / "bin" / "sourcemark"
@@ -58,6 +62,7 @@ def main() -> int:
         }
         with virtual_display() as display:
             env["DISPLAY"] = display
+            env["SOURCEMARK_CHECK_FAILURE_PNG"] = str(out / "failure.png")
             first = desk_screenshot([str(packaged)], env, out / "packaged-desk.png")
             results["first_start_to_window_seconds"] = round(first, 2)
             bundle = tmp / "story.zip"
@@ -89,7 +94,7 @@ def build_from_clean_clone(tmp: Path) -> tuple[Path, Path, Path, float]:
 
 def check_command_line(packaged: Path, tmp: Path, env: dict[str, str]) -> str:
     """--version, import (web page, PDF), search and export on a fresh library."""
-    version = run_output([str(packaged), "--version"], env=env)
+    version = run_output([str(packaged), "--version"], env=env).strip()
     assert version.startswith("Sourcemark "), version
     library = ["--library", str(tmp / "library")]
     pdf = tmp / "statement.pdf"
@@ -125,7 +130,17 @@ def private_environment(home: Path) -> dict[str, str]:
 def virtual_display() -> Iterator[str]:
     read, write = os.pipe()
     server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write),
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ],
         pass_fds=(write,),
         stderr=subprocess.DEVNULL,
     )
@@ -180,11 +195,14 @@ def wait_for_window(process: subprocess.Popen[bytes], env: dict[str, str]) -> st
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the desk exited with code {process.returncode}")
-        found = xdotool("search", "--onlyvisible", "--name", "Sourcemark$", env=env).split()
+        # By process: a title with a non-ASCII character escapes xdotool's --name.
+        found = xdotool("search", "--onlyvisible", "--pid", str(process.pid), env=env).split()
         if found:
             return found[0]
         time.sleep(0.02)
-    raise RuntimeError("the desk's window did not appear")
+    run(["import", "-window", "root", env["SOURCEMARK_CHECK_FAILURE_PNG"]], env=env)
+    names = [xdotool("getwindowname", w, env=env) for w in xdotool("search", ".", env=env).split()]
+    raise RuntimeError(f"the desk's window did not appear; windows: {names}")
 
 
 def xdotool(*arguments: str, env: dict[str, str]) -> str:
