@@ -42,4 +42,4 @@ class ImportBundleOffer(QMessageBox):
 def offer_bundle(window: MainWindow, bundle: Path) -> None:
     """Ask, then import `bundle` into the window's library as File › Import bundle does."""
     if ImportBundleOffer.ask(window, bundle, window.library.path):
-        window.bundles.import_bundle(bundle)
+        window.import_bundle_file(bundle)

@@ -9,10 +9,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 from sourcemark.ui import desk
 from sourcemark.ui.bundle_offer import ImportBundleOffer
-from sourcemark.ui.main_window import MainWindow
+from sourcemark.ui.main_window import IMPORTING_BUNDLE, MainWindow
 from tests.bundle_support import annotated_library, exported
 
 SAFETY_CLOSE_MS = 60_000  # a broken offer must fail the test, not hang it
@@ -20,7 +20,7 @@ SAFETY_CLOSE_MS = 60_000  # a broken offer must fail the test, not hang it
 
 @pytest.fixture
 def bundle(tmp_path: Path) -> Path:
-    with Library.open(tmp_path / "colleague", with_index=False) as colleague:
+    with open_library(tmp_path / "colleague", with_index=False) as colleague:
         annotated_library(colleague)
         return exported(colleague, tmp_path / "story.zip")
 
@@ -34,7 +34,12 @@ def _run_desk_answering(
         assert isinstance(parent, MainWindow) and parent.isVisible()
         asked.append((offered, into))
         if answer:
-            parent.bundles.ended.connect(parent.close)
+
+            def close_once_imported(label: str) -> None:
+                if label == IMPORTING_BUNDLE:
+                    parent.close()
+
+            parent.operations.ended.connect(close_once_imported)
         else:
             QTimer.singleShot(0, parent.close)
         return answer
@@ -54,7 +59,7 @@ def test_the_desk_opened_with_a_bundle_imports_it_once_accepted(
     library = tmp_path / "mine"
     asked = _run_desk_answering(True, library, bundle, monkeypatch, qapp)
     assert asked == [(bundle, library)]
-    with Library.open(library, with_index=False) as opened:
+    with open_library(library, with_index=False) as opened:
         assert len(opened.articles()) == 2
         assert len(opened.annotations()) == 4
 
@@ -64,7 +69,7 @@ def test_declining_the_offer_imports_nothing(
 ) -> None:
     library = tmp_path / "mine"
     assert _run_desk_answering(False, library, bundle, monkeypatch, qapp) == [(bundle, library)]
-    with Library.open(library, with_index=False) as opened:
+    with open_library(library, with_index=False) as opened:
         assert opened.articles() == []
 
 
