@@ -7,7 +7,7 @@ go through the extraction child processes) and search on a fresh library, a bund
 then the desk on a virtual X server (Xvfb) with screenshots: the demo library on first start,
 and the offer to import a bundle opened from the file manager. It measures the build time,
 the package sizes and the start-up time of the packaged app beside `python main.py`.
-Needs Linux with git, dpkg-deb, Xvfb, xdotool and ImageMagick's `import`.
+Needs Linux with git, dpkg-deb, Xvfb, xdotool, xprop and ImageMagick's `import`.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WEB_PAGE = ROOT / "tests" / "fixtures" / "html" / "ledger-council-budget.html"
 TIMED_RUNS = 5
+NORMAL, DIALOG = "NORMAL", "DIALOG"
 WINDOW_TIMEOUT_S = 60.0
 
 
@@ -179,8 +180,7 @@ def desk(command: list[str], env: dict[str, str]) -> Iterator[float]:
     try:
         window = wait_for_window(process, env)
         yield time.monotonic() - started
-        offer = xdotool("search", "--onlyvisible", "--name", "^Import bundle", env=env)
-        for dialog in offer.split():
+        for dialog in visible_windows(process, env, DIALOG):  # the bundle offer: decline
             xdotool("windowfocus", "--sync", dialog, "key", "Escape", env=env)
         xdotool("windowfocus", "--sync", window, "key", "ctrl+q", env=env)
         process.wait(timeout=30)
@@ -195,14 +195,21 @@ def wait_for_window(process: subprocess.Popen[bytes], env: dict[str, str]) -> st
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the desk exited with code {process.returncode}")
-        # By process: a title with a non-ASCII character escapes xdotool's --name.
-        found = xdotool("search", "--onlyvisible", "--pid", str(process.pid), env=env).split()
+        found = visible_windows(process, env, NORMAL)  # not "Opening the library…"
         if found:
             return found[0]
         time.sleep(0.02)
     run(["import", "-window", "root", env["SOURCEMARK_CHECK_FAILURE_PNG"]], env=env)
     names = [xdotool("getwindowname", w, env=env) for w in xdotool("search", ".", env=env).split()]
     raise RuntimeError(f"the desk's window did not appear; windows: {names}")
+
+
+def visible_windows(process: subprocess.Popen[bytes], env: dict[str, str], kind: str) -> list[str]:
+    """The process's visible windows of one kind (NORMAL: the desk; DIALOG: a dialog), found
+    by process, as a title with a non-ASCII character escapes xdotool's --name."""
+    found = xdotool("search", "--onlyvisible", "--pid", str(process.pid), env=env).split()
+    kinds = {w: run_output(["xprop", "-id", w, "_NET_WM_WINDOW_TYPE"], env=env) for w in found}
+    return [window for window, types in kinds.items() if f"_NET_WM_WINDOW_TYPE_{kind}" in types]
 
 
 def xdotool(*arguments: str, env: dict[str, str]) -> str:
