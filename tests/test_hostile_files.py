@@ -22,8 +22,9 @@ from sourcemark.app.importers import (
 )
 from sourcemark.app.importers import html as html_importer
 from sourcemark.app.importers import pdf as pdf_importer
-from sourcemark.app.importers.isolation import ChildLimits, run_extractor
+from sourcemark.app.importers.reflow import reflow_job
 from sourcemark.app.library import Library
+from sourcemark.app.workers.pool import Limits, WorkerPool
 from tests import hostile, pdf_bytes
 
 # Default child limits apply here; every case stays far below this.
@@ -71,9 +72,9 @@ def test_a_pdf_whose_xref_points_at_itself_still_imports() -> None:
     assert extract(pdf_bytes.xref_loop(), "loop.pdf").text == "Loop"
 
 
-def test_a_child_that_dies_without_an_answer_is_a_clear_failure() -> None:
-    with pytest.raises(ImportFailed, match="the extractor crashed on this file"):
-        run_extractor("no-such-kind", b"data", ChildLimits(seconds=20))
+def test_a_worker_that_fails_without_an_answer_is_a_clear_failure() -> None:
+    with WorkerPool(1) as pool, pytest.raises(ImportFailed, match="the extractor crashed"):
+        pool.run("no-such-job", blobs=[b"data"], limits=Limits(seconds=20))
 
 
 # --- fuzzing ------------------------------------------------------------------------------
@@ -174,8 +175,13 @@ def test_fuzzed_pasted_text(text: str) -> None:
 
 
 def _in_process(module: object, data: bytes) -> ExtractedSource:
-    """An importer's extraction without the child process, so a bug surfaces as itself."""
-    fields = module.extract_fields(data)  # type: ignore[attr-defined]
+    """An importer's extraction without the worker process, so a bug surfaces as itself."""
+    if module is pdf_importer:
+        _, pages = pdf_importer.extract_job({}, [data])
+        _, (text,) = reflow_job({}, pages)
+        fields = {"text": text.decode("utf-8")}
+    else:
+        fields = module.extract_fields(data)  # type: ignore[attr-defined]
     return from_extracted_fields(
         fields, data=data, filename="fuzz", source_format="fuzz", empty="nothing found"
     )

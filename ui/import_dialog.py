@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from sourcemark.app.errors import SourcemarkError
-from sourcemark.app.importers import read_file
+from sourcemark.app.importers import extract_files
 from sourcemark.app.library import Library
 from sourcemark.app.wording import count
 from sourcemark.ui.tasks import BackgroundTask, Cancelled, Progress
@@ -69,25 +69,28 @@ class ImportReport:
 def import_files(
     library_path: Path, files: list[Path], progress: Progress, cancelled: Cancelled
 ) -> ImportReport:
-    """Import `files` one by one into the library at `library_path`, on the calling thread.
+    """Import `files` into the library at `library_path`, on the calling thread (several are
+    extracted at once in the worker pool, and stored in the order given).
 
     A file that fails is recorded with its reason and the others go on; a cancel stops
     between files, so every file is either fully imported or left alone.
     """
     report = ImportReport()
     with Library.open(library_path) as library:
-        for done, path in enumerate(files):
-            if cancelled():
-                report.not_imported.extend(files[done:])
-                break
+        for done, (path, extracted) in enumerate(extract_files(files), start=1):
             try:
-                result = library.import_source(read_file(path))
+                if isinstance(extracted, SourcemarkError):
+                    raise extracted
+                result = library.import_source(extracted)
             except SourcemarkError as error:
                 report.failed.append((path, str(error).removeprefix(f"{path}: ")))
             else:
                 record = ImportedFile(path, result.article.id, result.article.title)
                 (report.imported if result.created else report.already_present).append(record)
-            progress(done + 1, len(files))
+            progress(done, len(files))
+            if cancelled():  # the file in progress is finished; the others are left alone
+                report.not_imported.extend(files[done:])
+                break
     return report
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
+from sourcemark.app import settings
 from sourcemark.app.cli.output import one_line, open_library, print_json, short_id
 from sourcemark.app.errors import ImportFailed
-from sourcemark.app.importers import DEFAULT_MAX_BYTES, ExtractedSource, extract, read_file
+from sourcemark.app.importers import DEFAULT_MAX_BYTES, ExtractedSource, extract, extract_files
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -30,6 +32,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         metavar="BYTES",
         help=f"refuse files larger than this (default {DEFAULT_MAX_BYTES:,})",
     )
+    imp.add_argument(
+        "--ocr-lang",
+        metavar="LANG",
+        help="Tesseract language(s) for scanned PDF pages, e.g. eng or eng+deu "
+        "(default: the `settings ocr-language`, else eng)",
+    )
     imp.add_argument("--json", action="store_true", help="print the results as JSON")
     imp.set_defaults(run=run_import)
 
@@ -38,16 +46,34 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     arts.set_defaults(run=run_articles)
 
 
-def _extract(name: str, max_bytes: int) -> ExtractedSource:
-    if name == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            raise ImportFailed(f"stdin: over the {max_bytes:,}-byte size limit")
+def _from_stdin(max_bytes: int) -> ExtractedSource:
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ImportFailed(f"stdin: over the {max_bytes:,}-byte size limit")
+    try:
+        return extract(data, "stdin.txt", max_bytes=max_bytes)  # BOM and charset detection too
+    except ImportFailed as error:
+        raise ImportFailed(f"stdin: {error}") from None
+
+
+def _extracted(
+    args: argparse.Namespace, language: str | None
+) -> Iterator[tuple[str, ExtractedSource | ImportFailed]]:
+    """Each named file with its source or its failure, in order; files are extracted several
+    at once in the worker pool, and `-` reads standard input when its turn comes."""
+    files = extract_files(
+        [Path(name) for name in args.files if name != "-"],
+        max_bytes=args.max_size,
+        ocr_language=language,
+    )
+    for name in args.files:
+        if name != "-":
+            yield name, next(files)[1]
+            continue
         try:
-            return extract(data, "stdin.txt", max_bytes=max_bytes)  # BOM and charset detection too
+            yield name, _from_stdin(args.max_size)
         except ImportFailed as error:
-            raise ImportFailed(f"stdin: {error}") from None
-    return read_file(Path(name), max_bytes=max_bytes)
+            yield name, error
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -56,16 +82,15 @@ def run_import(args: argparse.Namespace) -> int:
         from sourcemark.app.dates import parse_published
 
         overrides["published"] = parse_published(overrides["published"])
+    language = settings.checked_ocr_language(args.ocr_lang) if args.ocr_lang else None
     results, failures = [], []
     with open_library(args) as library:
-        for name in args.files:
-            try:
-                source = _extract(name, args.max_size).with_metadata(**overrides)
-            except ImportFailed as error:
-                failures.append(str(error))
-                print(f"sourcemark: {error}", file=sys.stderr)
+        for name, extracted in _extracted(args, language):
+            if isinstance(extracted, ImportFailed):
+                failures.append(str(extracted))
+                print(f"sourcemark: {extracted}", file=sys.stderr)
                 continue
-            result = library.import_source(source)
+            result = library.import_source(extracted.with_metadata(**overrides))
             results.append((name, result))
             if not args.json:
                 verb = "imported" if result.created else "already in the library:"

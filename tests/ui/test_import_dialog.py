@@ -100,14 +100,15 @@ def test_cancel_stops_before_the_next_file(
     library_path = tmp_path / "library"
     files = write_sources(tmp_path / "in", 4)
     cancel_clicked = threading.Event()
-    read_file = import_dialog.read_file
+    extract_files = import_dialog.extract_files
 
-    def read_second_file_after_the_cancel(path: Path):  # holds the worker at file 2
-        if path == files[1]:
-            assert cancel_clicked.wait(5)
-        return read_file(path)
+    def second_file_after_the_cancel(paths: list[Path]):  # holds the worker at file 2
+        for path, extracted in extract_files(paths):
+            if path == files[1]:
+                assert cancel_clicked.wait(5)
+            yield path, extracted
 
-    monkeypatch.setattr(import_dialog, "read_file", read_second_file_after_the_cancel)
+    monkeypatch.setattr(import_dialog, "extract_files", second_file_after_the_cancel)
     controller = ImportController(library_path, window)
 
     def click_cancel(done: int, total: int) -> None:
