@@ -191,3 +191,7 @@ def annotation_from_row(row: dict[str, Any]) -> Annotation:
 
 def link_from_row(row: dict[str, Any]) -> Link:
     return Link(row["from_id"], row["to_id"], Relation(row["relation"]), row["created_at"])
+
+
+def page_span_from_row(row: dict[str, Any]) -> PageSpan:
+    return PageSpan(row["page"], row["start"], row["end"], bool(row["ocr"]))

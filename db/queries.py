@@ -159,3 +159,12 @@ def counts(db: sqlite_utils.Database) -> Row:
 def meta_value(db: sqlite_utils.Database, key: str) -> str | None:
     row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
+
+
+def article_pages(db: sqlite_utils.Database, article_id: str) -> list[Row]:
+    """An article's page map (page, start, end, ocr), in page order; empty without pages."""
+    return _rows(
+        db,
+        'SELECT page, start, "end", ocr FROM article_pages WHERE article_id = ? ORDER BY page',
+        (article_id,),
+    )

@@ -6,7 +6,7 @@ import argparse
 
 from sourcemark.app.cli.output import one_line, open_library, print_json, short_id
 from sourcemark.app.errors import InvalidAnnotation
-from sourcemark.app.models import Annotation, Kind, Relation, Verdict
+from sourcemark.app.models import Annotation, Kind, PageRange, Relation, Verdict
 
 KINDS = [k.value for k in Kind]
 
@@ -67,8 +67,12 @@ def _print_annotation(annotation: Annotation, as_json: bool) -> None:
         print(_line(annotation))
 
 
-def _line(a: Annotation) -> str:
-    details = " · ".join(x for x in (a.speaker, a.verdict.label if a.verdict else "") if x)
+def _line(a: Annotation, pages: PageRange | None = None) -> str:
+    details = " · ".join(
+        x
+        for x in (pages.label if pages else "", a.speaker, a.verdict.label if a.verdict else "")
+        if x
+    )
     return f"{short_id(a.id)}  {a.kind.value:8}  {a.start}-{a.end}  {one_line(a.quote, 50)!r}" + (
         f"  [{details}]" if details else ""
     )
@@ -92,12 +96,17 @@ def run_annotate(args: argparse.Namespace) -> int:
 def run_annotations(args: argparse.Namespace) -> int:
     with open_library(args, read_only=True) as library:
         found = library.annotations(args.article, Kind(args.kind) if args.kind else None)
+        pages = library.annotation_pages(found)
     if args.json:
-        print_json([a.to_dict() for a in found])
+        print_json([{**a.to_dict(), "pages": _pages_dict(pages.get(a.id))} for a in found])
     else:
         for a in found:
-            print(_line(a))
+            print(_line(a, pages.get(a.id)))
     return 0
+
+
+def _pages_dict(pages: PageRange | None) -> dict[str, object] | None:
+    return pages.to_dict() if pages else None
 
 
 def run_edit(args: argparse.Namespace) -> int:

@@ -91,7 +91,7 @@ def run_import(args: argparse.Namespace) -> int:
                 print(f"sourcemark: {extracted}", file=sys.stderr)
                 continue
             result = library.import_source(extracted.with_metadata(**overrides))
-            results.append((name, result))
+            results.append((name, result, library.page_map(result.article.id)))
             if not args.json:
                 verb = "imported" if result.created else "already in the library:"
                 print(
@@ -102,8 +102,13 @@ def run_import(args: argparse.Namespace) -> int:
         print_json(
             {
                 "imported": [
-                    {"file": name, "created": r.created, **r.article.to_dict(with_text=False)}
-                    for name, r in results
+                    {
+                        "file": name,
+                        "created": r.created,
+                        **r.article.to_dict(with_text=False),
+                        "pages": [span.to_dict() for span in pages],
+                    }
+                    for name, r, pages in results
                 ],
                 "failed": failures,
             }
