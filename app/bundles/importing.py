@@ -121,6 +121,7 @@ class _Merge:
                     "content": original.content,
                 }
             )
+        self.library.store_page_map(article.id, self.content.page_maps.get(article.id, ()))
         self.article_ids[article.id] = article.id
         self.local_texts[article.id] = article.text
         self.report.articles_added += 1
