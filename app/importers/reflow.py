@@ -96,26 +96,34 @@ def _clean_lines(page: str) -> list[str]:
 
 
 def _drop_running_lines(pages: list[list[str]]) -> None:
-    """Blank the lines that repeat at the top or at the bottom of many pages. Lines that differ
-    only in their numbers count as one when a number goes up with the page ("Page 4 of 30")."""
+    """Blank the lines that repeat at the top or at the bottom of many pages, peeling from
+    the edge inwards (a second line counts only below or above a running one). Lines that
+    differ only in their numbers count as one when a number keeps step with the page."""
     if len(pages) < 2:
         return
-    seen: dict[tuple[bool, str], list[tuple[int, int, tuple[int, ...]]]] = {}
-    for number, lines in enumerate(pages):
-        filled = [i for i, line in enumerate(lines) if line.strip()]
-        if not filled:
-            continue
-        middle = (filled[0] + filled[-1]) / 2
-        for index in sorted(set(filled[:_EDGE_LINES] + filled[-_EDGE_LINES:])):
-            flat = " ".join(lines[index].split()).casefold()
-            key = (index <= middle, _DIGITS.sub("#", flat))
-            numbers = tuple(int(digits) for digits in _DIGITS.findall(flat)[:8])
-            seen.setdefault(key, []).append((number, index, numbers))
     threshold = max(2, math.ceil(_RUNNING_SHARE * len(pages)))
-    for places in seen.values():
-        if len({number for number, _, _ in places}) >= threshold and _numbered_alike(places):
-            for number, index, _ in places:
-                pages[number][index] = ""
+    for from_top in (True, False):
+        edges = {
+            number: [i for i, line in enumerate(lines) if line.strip()][
+                slice(None, _EDGE_LINES) if from_top else slice(None, -_EDGE_LINES - 1, -1)
+            ]
+            for number, lines in enumerate(pages)
+        }
+        peeling = set(edges)
+        for level in range(_EDGE_LINES):
+            seen: dict[str, list[tuple[int, int, tuple[int, ...]]]] = {}
+            for number in sorted(peeling):
+                if level < len(edges[number]):
+                    index = edges[number][level]
+                    flat = " ".join(pages[number][index].split()).casefold()
+                    numbers = tuple(int(digits) for digits in _DIGITS.findall(flat)[:8])
+                    seen.setdefault(_DIGITS.sub("#", flat), []).append((number, index, numbers))
+            peeling = set()
+            for places in seen.values():
+                if len(places) >= threshold and _numbered_alike(places):
+                    for number, index, _ in places:
+                        pages[number][index] = ""
+                        peeling.add(number)
 
 
 def _numbered_alike(places: list[tuple[int, int, tuple[int, ...]]]) -> bool:
