@@ -105,6 +105,8 @@ def character_error_rate(expected: str, found: str) -> float:
     for i, char in enumerate(a, 1):
         current = [i]
         for j, other in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other)))
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
+            )
         previous = current
     return previous[-1] / max(1, len(a))
