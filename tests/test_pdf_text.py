@@ -238,3 +238,13 @@ def test_a_thirty_page_report_reads_as_the_document(library: Library) -> None:
         quote = f"payments in case {number}, which the auditors called irregular. Officials"
         place = anchoring.locate(article.text, quote, None)
         assert library.pages_of(article.id, place.start, place.end) == PageRange(number, number)
+
+
+def test_a_numbered_heading_at_the_top_of_each_page_is_kept() -> None:
+    pages = [
+        Page(lines=[f"Finding {number}: payments under contract {1000 + number}", "", FILLER])
+        for number in range(1, 4)
+    ]
+    text = _text(*pages)
+    for number in range(1, 4):
+        assert f"Finding {number}: payments under contract {1000 + number}" in text

@@ -48,6 +48,7 @@ from sourcemark.ui.commands import (
 from sourcemark.ui.highlights import kind_icon
 from sourcemark.ui.import_dialog import ImportController
 from sourcemark.ui.link_picker import LinkPicker
+from sourcemark.ui.page_view import PagePanel
 from sourcemark.ui.paste_dialog import PasteSourceDialog
 from sourcemark.ui.reader import Reader
 from sourcemark.ui.search_panel import SearchPanel
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.search = SearchPanel(library)
         self.reader = Reader()
         self.annotations = AnnotationPanel()
+        self.pages = PagePanel(library, self.reader)
         self.importer = ImportController(library.path, self)
         self.bundles = BundleTasks(library.path, self)
         self.upkeep = Upkeep(library.path, self)
@@ -85,7 +87,7 @@ class MainWindow(QMainWindow):
         self.left.addTab(self.search, "Search")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
-        for widget in (self.left, self.reader, self.annotations):
+        for widget in (self.left, self.reader, self.pages, self.annotations):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([320, 680, 420])
@@ -202,6 +204,7 @@ class MainWindow(QMainWindow):
             self._action("&Reader", self._focus(self.reader.text), "Ctrl+2"),
             self._action("&Annotations", self._focus(self.annotations.list), "Ctrl+3"),
         ]
+        self.pages_action = self._action("&Page beside the text", self.pages.toggle, "Ctrl+P")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         file_menu = self.menuBar().addMenu("&File")
@@ -222,7 +225,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
         go_menu = self.menuBar().addMenu("&Go")
-        go_menu.addActions(self.focus_actions)
+        go_menu.addActions([*self.focus_actions, self.pages_action])
 
         toolbar = QToolBar("Tagging")
         toolbar.setObjectName("taggingToolbar")
@@ -325,6 +328,7 @@ class MainWindow(QMainWindow):
     def _show_annotation(self, annotation_id: str | None) -> None:
         """Fill the form with an annotation (and, for a rebuttal, the claim it answers)."""
         row = self.annotations.model.row_of(annotation_id) if annotation_id else None
+        self.pages.mark(self.annotations.model.annotation(row) if row is not None else None)
         if row is None:
             self.annotations.form.show_annotation(None)
             return
@@ -590,6 +594,7 @@ class MainWindow(QMainWindow):
         if self.bundles.task is not None:  # an export or bundle import finishes first
             self.bundles.task.wait(BACKGROUND_WAIT_MS)
         self.upkeep.stop(BACKGROUND_WAIT_MS)
+        self.pages.stop(BACKGROUND_WAIT_MS)
         settings = QSettings()
         settings.setValue("desk/geometry", self.saveGeometry())
         settings.setValue("desk/splitter", self.splitter.saveState())

@@ -160,7 +160,7 @@ def _articles(
 
 def _page_map(items: list[Any], length: int, where: str) -> tuple[PageSpan, ...]:
     """Pages 1, 2, ... each starting where the one before ends, from 0, within the text."""
-    spans = []
+    spans: list[PageSpan] = []
     for number, item in enumerate(items, 1):
         span = PageSpan(**schema.fields(item, f"{where} {number}", _PAGE_FIELDS))
         expected_start = spans[-1].end if spans else 0

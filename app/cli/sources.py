@@ -10,8 +10,9 @@ from pathlib import Path
 
 from sourcemark.app import settings
 from sourcemark.app.cli.output import one_line, open_library, print_json, short_id
-from sourcemark.app.errors import ImportFailed
+from sourcemark.app.errors import ImportFailed, SourcemarkError
 from sourcemark.app.importers import DEFAULT_MAX_BYTES, ExtractedSource, extract, extract_files
+from sourcemark.app.page_images import PageImages
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -40,6 +41,17 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     imp.add_argument("--json", action="store_true", help="print the results as JSON")
     imp.set_defaults(run=run_import)
+
+    pages = subparsers.add_parser(
+        "pages",
+        parents=[common],
+        help="a PDF source's page map; --render draws its pages into the library's image cache",
+    )
+    pages.add_argument("article", metavar="ARTICLE", help="article id (a unique prefix is enough)")
+    pages.add_argument("--render", action="store_true", help="draw the pages not yet cached")
+    pages.add_argument("--rebuild", action="store_true", help="draw every page again")
+    pages.add_argument("--json", action="store_true", help="print the page map as JSON")
+    pages.set_defaults(run=run_pages)
 
     arts = subparsers.add_parser("articles", parents=[common], help="list the library's sources")
     arts.add_argument("--json", action="store_true", help="print the list as JSON")
@@ -129,3 +141,38 @@ def run_articles(args: argparse.Namespace) -> int:
             f"{one_line(s.title, 50)}  {s.outlet}"
         )
     return 0
+
+
+def run_pages(args: argparse.Namespace) -> int:
+    with open_library(args, read_only=True) as library:
+        article_id = library.resolve_article_id(args.article)
+        spans = library.page_map(article_id)
+        images = PageImages(library.path)
+        drawn: dict[int, Path | ImportFailed] = {}
+        if spans and (args.render or args.rebuild):
+            if args.rebuild:
+                images.clear(article_id)
+            _, original = library.original(article_id)
+            drawn = dict(images.render(article_id, original, [span.page for span in spans]))
+    if not spans:
+        raise SourcemarkError(
+            f"{short_id(article_id)} has no pages (it was not imported from a PDF)"
+        )
+    image = {
+        span.page: drawn.get(span.page) or images.cached(article_id, span.page) for span in spans
+    }
+    if args.json:
+        print_json(
+            [
+                {**span.to_dict(), "image": str(found) if isinstance(found, Path) else None}
+                | ({"problem": str(found)} if isinstance(found, ImportFailed) else {})
+                for span, found in ((span, image[span.page]) for span in spans)
+            ]
+        )
+    else:
+        for span in spans:
+            found = image[span.page]
+            shown = found if isinstance(found, Path) else f"not drawn: {found}" if found else "-"
+            ocr = "  OCR" if span.ocr else ""
+            print(f"p. {span.page:<5} {span.start}-{span.end}{ocr}  {shown}")
+    return 1 if any(isinstance(found, ImportFailed) for found in image.values()) else 0

@@ -36,6 +36,8 @@ _RUNNING_SHARE = 0.4
 _GAP = re.compile(r"\S( {3,})\S")
 _CELL_SEPARATOR = re.compile(r" {2,}")
 _DIGITS = re.compile(r"\d+")
+_PAGE_WORD = re.compile(r"\b(page|pages|p|pp|seite|página|pagina|pag)\b")
+_LETTERS = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 _LEADING_WORD = re.compile(r"[^\W\d_]+")
 _TRAILING_WORD = re.compile(r"[^\W\d_]+$")
@@ -119,17 +121,20 @@ def _drop_running_lines(pages: list[list[str]]) -> None:
                     numbers = tuple(int(digits) for digits in _DIGITS.findall(flat)[:8])
                     seen.setdefault(_DIGITS.sub("#", flat), []).append((number, index, numbers))
             peeling = set()
-            for places in seen.values():
-                if len(places) >= threshold and _numbered_alike(places):
+            for key, places in seen.items():
+                if len(places) >= threshold and _numbered_alike(key, places):
                     for number, index, _ in places:
                         pages[number][index] = ""
                         peeling.add(number)
 
 
-def _numbered_alike(places: list[tuple[int, int, tuple[int, ...]]]) -> bool:
-    """The same numbers on every page, or one number that keeps step with the page."""
+def _numbered_alike(key: str, places: list[tuple[int, int, tuple[int, ...]]]) -> bool:
+    """The same numbers on every page, or a page number: one that keeps step with the page,
+    in a line that names it ("Page 4 of 30", "Seite 4") or holds little else ("- 4 -")."""
     if len({numbers for _, _, numbers in places}) == 1:
         return True
+    if not _PAGE_WORD.search(key) and len(_LETTERS.findall(key)) > 3:
+        return False
     width = min(len(numbers) for _, _, numbers in places)
     return any(len({numbers[k] - page for page, _, numbers in places}) == 1 for k in range(width))
 

@@ -30,17 +30,25 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
 
 
 def render(
-    document: pdfium.PdfDocument, index: int, scale: float, *, grayscale: bool = False
+    document: pdfium.PdfDocument,
+    index: int,
+    scale: float,
+    *,
+    grayscale: bool = False,
+    width: int | None = None,
 ) -> pdfium.PdfBitmap:
-    """Page `index` (from 0) at `scale` pixels a point, or smaller to stay within MAX_PIXELS."""
+    """Page `index` (from 0) at `scale` pixels a point, or `width` pixels wide (at most
+    MAX_TALLNESS times as tall); never over MAX_PIXELS."""
     if not 0 <= index < len(document):
         raise ImportFailed(f"the PDF has no page {index + 1}")
     page = document[index]
     try:
-        width, height = page.get_size()
-        if not (width > 0 and height > 0):
+        page_width, page_height = page.get_size()
+        if not (page_width > 0 and page_height > 0):
             raise ImportFailed(f"page {index + 1} has no size")
-        scale = min(scale, (MAX_PIXELS / (width * height)) ** 0.5)
+        if width is not None:
+            scale = min(width / page_width, MAX_TALLNESS * width / page_height)
+        scale = min(scale, (MAX_PIXELS / (page_width * page_height)) ** 0.5)
         return page.render(scale=scale, grayscale=grayscale)
     except pdfium.PdfiumError:
         raise ImportFailed(f"page {index + 1} could not be drawn") from None
@@ -67,25 +75,14 @@ def render_job(params: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, An
     try:
         for index in params["pages"]:
             try:
-                images.append(_png(document, int(index), width))
+                image = render(document, int(index), 1.0, width=width).to_pil()
             except ImportFailed as error:
                 images.append(b"")
                 errors[str(index)] = str(error)
+                continue
+            out = io.BytesIO()
+            image.save(out, format="PNG", compress_level=3)
+            images.append(out.getvalue())
     finally:
         document.close()
-    return {"errors": errors, "pages": len(document)}, images
-
-
-def _png(document: pdfium.PdfDocument, index: int, width: int) -> bytes:
-    if not 0 <= index < len(document):
-        raise ImportFailed(f"the PDF has no page {index + 1}")
-    page_width, page_height = document[index].get_size()
-    if not (page_width > 0 and page_height > 0):
-        raise ImportFailed(f"page {index + 1} has no size")
-    scale = width / page_width
-    if page_height * scale > MAX_TALLNESS * width:
-        scale = MAX_TALLNESS * width / page_height
-    image = render(document, index, scale).to_pil()
-    out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=3)
-    return out.getvalue()
+    return {"errors": errors}, images
