@@ -40,6 +40,7 @@ def pdf(pages: Sequence[Page], *, title: str = "", created: str = "") -> bytes:
     """A letter-size PDF with a text layer, one `Page` a page."""
     document = FPDF(format="letter", unit="mm")
     document.set_auto_page_break(False)
+    document.add_font("DejaVu", "", str(FONT_FILE))
     if title:
         document.set_title(title)
     if created:
@@ -48,7 +49,7 @@ def pdf(pages: Sequence[Page], *, title: str = "", created: str = "") -> bytes:
         document.add_page()
         _running(document, page.header, 12, number, len(pages))
         _running(document, page.footer, 262, number, len(pages))
-        document.set_font("Helvetica", size=11)
+        document.set_font("DejaVu", size=11)
         y = _TOP_MM
         for index, line in enumerate(page.lines):
             if line:
@@ -64,7 +65,7 @@ def pdf(pages: Sequence[Page], *, title: str = "", created: str = "") -> bytes:
             for column, cell in enumerate(row):
                 document.text(_LEFT_MM + 55 * column, y, cell)
             y += _LINE_MM
-        document.set_font("Helvetica", size=8)
+        document.set_font("DejaVu", size=8)
         for index, note in enumerate(page.footnotes):
             document.text(_LEFT_MM, 245 + index * 4, note)
     return bytes(document.output())
@@ -72,7 +73,7 @@ def pdf(pages: Sequence[Page], *, title: str = "", created: str = "") -> bytes:
 
 def _running(document: FPDF, template: str, y: float, number: int, count: int) -> None:
     if template:
-        document.set_font("Helvetica", size=8)
+        document.set_font("DejaVu", size=8)
         document.text(_LEFT_MM, y, template.format(n=number, count=count))
 
 
