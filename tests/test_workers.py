@@ -26,8 +26,8 @@ def pool() -> Iterator[WorkerPool]:
         yield workers
 
 
-def _reflow(pool: WorkerPool, text: str, limits: Limits = Limits(seconds=20)) -> str:
-    return pool.run("reflow", blobs=[text.encode()], limits=limits).blobs[0].decode()
+def _reflow(pool: WorkerPool, text: str) -> str:
+    return pool.run("reflow", blobs=[text.encode()], limits=Limits(seconds=20)).blobs[0].decode()
 
 
 def _idle_pids(pool: WorkerPool) -> set[int]:

@@ -182,22 +182,24 @@ def documents_markdown(figures: list[Figure]) -> str:
     lines = [
         "### Importing documents (pages/s, p50 / p95; the worker pool beside the parser alone)",
         "",
-        "| figure | Sourcemark | parser alone, one process | ÷ alone "
-        "| peak MB (Sourcemark / alone) | goal |",
-        "|---|---|---|---|---|---|",
+        "| figure | Sourcemark | parser alone, one process | ÷ alone | goal |",
+        "|---|---|---|---|---|",
     ]
     for f in figures:
         (name, alone), *_ = f.baselines.items()
         lines.append(
-            f"| {f.label} | {_pair(f.sourcemark, f.unit)} | {_ALONE.get(name, name)}: "
-            f"{_pair(alone, f.unit)} | {_ratio(f.ratio(name))} "
-            f"| {_mb(f.sourcemark)} / {_mb(alone)} | {_goal(f)} |"
+            f"| {f.label} | {_rate(f.sourcemark)} | {_ALONE.get(name, name)}: {_rate(alone)} "
+            f"| {_ratio(f.ratio(name))} | {_goal(f)} |"
         )
     return "\n".join(lines)
 
 
-def _mb(stat: Stat | None) -> str:
-    return "—" if stat is None or stat.peak_mb is None else f"{stat.peak_mb:,.0f}"
+def _rate(stat: Stat | None) -> str:
+    """pages/s, with two decimals below ten (OCR reads a page in seconds)."""
+    if stat is None:
+        return "—"
+    values = [stat.median] if stat.n == 1 else [stat.median, stat.p95]
+    return " / ".join(f"{v:.2f}" if v < 10 else f"{v:,.0f}" for v in values)
 
 
 def _hit_count_disagreements(per_query: dict[str, dict[str, Any]]) -> str:
