@@ -14,3 +14,15 @@ def ocr_notice(pages: list[int]) -> str:
         f"OCR text ({count(len(pages), 'scanned page')}): recognised, not typed, so it may "
         "hold errors; check a quote against the page image."
     )
+
+
+def file_size(size: int) -> str:
+    """'812 bytes', '14.2 KB', '3.1 MB' (decimal units, as file managers show them)."""
+    if size < 1000:
+        return count(size, "byte")
+    value = size / 1000
+    for unit in ("KB", "MB", "GB"):
+        if value < 999.95:
+            return f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:,.1f} TB"

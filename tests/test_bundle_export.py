@@ -57,7 +57,9 @@ def test_payload_holds_each_source_text_metadata_and_original(bare_library, ids,
 
 
 def test_an_original_file_name_never_becomes_a_path(bare_library, tmp_path):
-    article = bare_library.import_source(from_pasted_text("Some text", "../../evil.sh")).article
+    article = bare_library.import_source(
+        from_pasted_text("Some text", "../../evil.sh")
+    ).value.article
     names = set(members(exported(bare_library, tmp_path / "b.zip")))
     assert f"data/sources/{article.id}/original.bin" in names
     assert not any("evil" in name or ".." in name for name in names)
@@ -250,7 +252,7 @@ def test_report_escapes_every_user_string(bare_library, tmp_path):
     hostile = "<script>alert(1)</script><img src=http://evil.example/x>"
     source = from_pasted_text(f"Title line\n\nBody {hostile} text", "x.txt")
     source = source.with_metadata(title=hostile, outlet=hostile)
-    article = bare_library.import_source(source).article
+    article = bare_library.import_source(source).value.article
     bare_library.annotate_quote(article.id, "quote", hostile, note=hostile, speaker=hostile)
     page, html = _report(bare_library, tmp_path)
     assert "script" not in page.tags and "img" not in page.tags
@@ -262,7 +264,7 @@ def test_report_escapes_every_user_string(bare_library, tmp_path):
 def test_report_handles_overlapping_passages_across_paragraphs(bare_library, ids, tmp_path):
     story = bare_library.article(ids["story"])
     end = story.text.index("Police")
-    spanning = bare_library.annotate(story.id, "quote", 5, end + 6, speaker="Everyone")
+    spanning = bare_library.annotate(story.id, "quote", 5, end + 6, speaker="Everyone").value
     page, html = _report(bare_library, tmp_path)
     assert page.sources[story.id] == story.text
     assert html.count(f"id='a-{spanning.id}'") == 1

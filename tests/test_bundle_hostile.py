@@ -18,6 +18,7 @@ from sourcemark.app.bundles import import_bundle
 from sourcemark.app.bundles.safezip import Limits
 from sourcemark.app.errors import BundleError
 from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 from tests.bundle_support import (
     annotated_library,
     exported,
@@ -47,7 +48,7 @@ def _refused(library: Library, bundle: Path, match: str, limits: Limits | None =
 @pytest.fixture
 def valid(bare_library: Library, tmp_path: Path) -> Path:
     """A good bundle made by another library; `bare_library` stays empty for the imports."""
-    with Library.open(tmp_path / "maker", with_index=False) as maker:
+    with open_library(tmp_path / "maker", with_index=False) as maker:
         annotated_library(maker)
         return exported(maker, tmp_path / "good.zip")
 
@@ -252,4 +253,4 @@ def test_a_file_that_is_not_a_zip_is_refused(bare_library, tmp_path):
 
 
 def test_the_valid_bundle_itself_imports(bare_library, valid):
-    assert import_bundle(bare_library, valid).added == 4
+    assert import_bundle(bare_library, valid).value.added == 4

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 from tests.conftest import REPO
 from tests.search_helpers import add_article
 
@@ -27,7 +27,7 @@ def sourcemark(*args: str, library: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def filled(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     path = tmp_path / "lib"
-    with Library.open(path) as library:
+    with open_library(path) as library:
         raid = add_article(
             library,
             "The chief said sanctuary policies are the sole reason for the killing.",
@@ -46,7 +46,7 @@ def filled(tmp_path: Path) -> tuple[Path, dict[str, str]]:
             "sanctuary policies are the sole reason",
             speaker="Albence",
             verdict="false",
-        )
+        ).value
     return path, {"raid": raid.id, "echo": echo.id, "claim": claim.id}
 
 
@@ -105,7 +105,7 @@ def test_rebuild_index_reports_progress_and_count(filled: tuple[Path, dict[str, 
 
 def test_search_works_while_the_desk_holds_the_library(filled: tuple[Path, dict[str, str]]) -> None:
     path, ids = filled
-    with Library.open(path) as desk:  # the writer lock is taken, as by an open desk
+    with open_library(path) as desk:  # the writer lock is taken, as by an open desk
         desk.annotate_quote(ids["echo"], "quote", "Critics repeated", speaker="Union")
         result = sourcemark("search", "speaker:union", "--json", library=path)
     assert result.returncode == 0, result.stderr

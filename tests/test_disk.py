@@ -21,6 +21,7 @@ from sourcemark.app.health import database_health
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.layout import DATABASE_FILE
 from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 
 REPO = Path(__file__).resolve().parent.parent
 FULL = "the disk holding the library is full: nothing was saved (free some space and retry)"
@@ -46,7 +47,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 def read_only_library(tmp_path: Path) -> Iterator[Path]:
     """A library seen through a read-only bind mount."""
     source, view = tmp_path / "library", tmp_path / "read-only-view"
-    with Library.open(source) as library:
+    with open_library(source) as library:
         _annotated_article(library, "The mayor said the bridge would reopen in May.")
     view.mkdir()
     _mount("--bind", str(source), str(view))
@@ -58,7 +59,7 @@ def read_only_library(tmp_path: Path) -> Iterator[Path]:
 
 
 def _annotated_article(library: Library, text: str) -> str:
-    article = library.import_source(from_pasted_text(text)).article
+    article = library.import_source(from_pasted_text(text)).value.article
     library.annotate_quote(article.id, "claim", text.split(".")[0][:30])
     return article.id
 
@@ -81,7 +82,7 @@ def test_a_full_disk_stops_an_import_cleanly_and_the_library_reopens(small_disk:
     room = small_disk / "room-to-free"
     room.write_bytes(b"\0" * 300_000)
     imported = 0
-    with Library.open(library_path) as library:
+    with open_library(library_path) as library:
         with pytest.raises(StorageError) as raised:
             for n in range(200):
                 library.import_source(from_pasted_text(_big_text(n)))
@@ -94,10 +95,10 @@ def test_a_full_disk_stops_an_import_cleanly_and_the_library_reopens(small_disk:
         except StorageError as error:
             assert str(error) == FULL
     _assert_whole(library_path)
-    with Library.open(library_path) as library:  # still opens on the full disk
+    with open_library(library_path) as library:  # still opens on the full disk
         assert library.counts()["articles"] == imported
     room.unlink()
-    with Library.open(library_path) as library:
+    with open_library(library_path) as library:
         assert library.index is not None and library.index.status(library.db).agrees
         library.import_source(from_pasted_text("A short note after space was freed."))
         assert library.index.search("freed").total == 1
@@ -126,38 +127,38 @@ def test_a_full_disk_under_the_index_loses_nothing_saved(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(FileStorage, "create_file", disk_full)
-    saved = library.annotate_quote(article_id, "quote", "officials said")  # SQLite has room
+    saved = library.annotate_quote(article_id, "quote", "officials said").value  # SQLite has room
     assert library.index is not None
     assert library.index.status(library.db).pending_outbox == 1
     monkeypatch.undo()
-    with Library.open(library.path) as reopened:
+    with open_library(library.path) as reopened:
         assert reopened.index is not None and reopened.index.status(reopened.db).agrees
         assert reopened.annotation(saved.id).quote == "officials said"
 
 
 def test_writes_to_a_library_opened_read_only_change_nothing(tmp_path: Path) -> None:
-    with Library.open(tmp_path) as library:
+    with open_library(tmp_path) as library:
         article_id = _annotated_article(library, "The minister denied the report on Friday.")
         annotation_id = library.annotations()[0].id
-    with Library.open(tmp_path, read_only=True) as library:
+    with open_library(tmp_path, read_only=True) as library:
         attempts = [
-            lambda: library.import_source(from_pasted_text("Another source entirely.")),
-            lambda: library.annotate_quote(article_id, "quote", "denied the report"),
-            lambda: library.edit_annotation(annotation_id, note="changed"),
-            lambda: library.delete_annotation(annotation_id),
+            lambda: library.import_source(from_pasted_text("Another source entirely.")).value,
+            lambda: library.annotate_quote(article_id, "quote", "denied the report").value,
+            lambda: library.edit_annotation(annotation_id, note="changed").value,
+            lambda: library.delete_annotation(annotation_id).value,
         ]
         for attempt in attempts:
             with pytest.raises(StorageError, match=re.escape(READ_ONLY)):
                 attempt()
-    with Library.open(tmp_path) as library:
+    with open_library(tmp_path) as library:
         assert library.counts() == {"articles": 1, "annotations": 1, "links": 0}
         assert library.annotation(annotation_id).note == ""
 
 
 def test_a_library_on_read_only_media_opens_read_only(read_only_library: Path) -> None:
     with pytest.raises(StorageError, match="on read-only storage: Sourcemark can only open it"):
-        Library.open(read_only_library)
-    with Library.open(read_only_library, read_only=True) as library:
+        open_library(read_only_library)
+    with open_library(read_only_library, read_only=True) as library:
         assert [a.quote for a in library.annotations()] == ["The mayor said the bridge woul"]
         with pytest.raises(StorageError, match=re.escape(READ_ONLY)):
             library.annotate_quote(library.articles()[0].id, "quote", "in May")

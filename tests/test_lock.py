@@ -18,7 +18,7 @@ from sourcemark.app import lock
 from sourcemark.app.errors import LibraryBusy
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.layout import LOCK_FILE
-from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -51,9 +51,8 @@ else:
 _READ_AND_SEARCH = """
 import sys
 from pathlib import Path
-from sourcemark.app.importers import from_pasted_text
-from sourcemark.app.library import Library
-with Library.open(Path(sys.argv[1]), read_only=True) as library:
+from sourcemark.app.opening import open_library
+with open_library(Path(sys.argv[1]), read_only=True) as library:
     print(len(library.annotations()), library.index.search("ferry").total)
 """
 
@@ -75,7 +74,7 @@ def _cli(*args: str) -> subprocess.Popen[str]:
 
 
 def test_a_second_process_is_told_who_holds_the_library(tmp_path: Path) -> None:
-    with Library.open(tmp_path, with_index=False):
+    with open_library(tmp_path, with_index=False):
         source = tmp_path.parent / "note.txt"
         source.write_text("The mayor said the budget grew.")
         proc = _cli("import", "--library", str(tmp_path), str(source))
@@ -86,7 +85,7 @@ def test_a_second_process_is_told_who_holds_the_library(tmp_path: Path) -> None:
 
 
 def test_lock_file_names_the_owner_and_goes_away_on_close(tmp_path: Path) -> None:
-    with Library.open(tmp_path, with_index=False):
+    with open_library(tmp_path, with_index=False):
         owner = json.loads((tmp_path / LOCK_FILE).read_text())
         assert (owner["pid"], owner["host"]) == (os.getpid(), socket.gethostname())
         assert lock.state(tmp_path).state == "held"
@@ -95,8 +94,8 @@ def test_lock_file_names_the_owner_and_goes_away_on_close(tmp_path: Path) -> Non
 
 
 def test_the_lock_is_reentrant_within_one_process(tmp_path: Path) -> None:
-    first = Library.open(tmp_path, with_index=False)
-    second = Library.open(tmp_path, with_index=False)
+    first = open_library(tmp_path, with_index=False)
+    second = open_library(tmp_path, with_index=False)
     first.close()
     assert lock.state(tmp_path).state == "held"
     assert _python(_TRY_AT, str(tmp_path), "0").stdout.strip() == "busy"
@@ -120,7 +119,7 @@ def test_a_lock_left_by_a_killed_process_is_stale_and_taken_over(tmp_path: Path)
 
 
 def test_check_shows_who_holds_the_lock_and_a_stale_one(tmp_path: Path) -> None:
-    with Library.open(tmp_path, with_index=False):
+    with open_library(tmp_path, with_index=False):
         held = _cli("check", "--library", str(tmp_path))
         out, _ = held.communicate(timeout=60)
     assert f"lock      held by PID {os.getpid()} on host {socket.gethostname()}" in out
@@ -129,12 +128,12 @@ def test_check_shows_who_holds_the_lock_and_a_stale_one(tmp_path: Path) -> None:
     out, _ = stale.communicate(timeout=60)
     assert stale.returncode == 1
     assert "lock      stale (left by PID" in out
-    assert "problem:  the last session did not close cleanly" in out
+    assert "advice:   the last session did not close cleanly" in out
 
 
 def test_reading_needs_no_lock_while_a_writer_works(tmp_path: Path) -> None:
-    with Library.open(tmp_path) as writer:
-        article = writer.import_source(from_pasted_text("The ferry strike ended at noon."))
+    with open_library(tmp_path) as writer:
+        article = writer.import_source(from_pasted_text("The ferry strike ended at noon.")).value
         writer.annotate_quote(article.article.id, "claim", "The ferry strike ended")
         reader = _python(_READ_AND_SEARCH, str(tmp_path))
         assert reader.stdout.split() == ["1", "2"], reader.stderr
@@ -160,7 +159,7 @@ def test_only_one_of_many_processes_takes_over_a_stale_lock(tmp_path: Path) -> N
 
 def test_two_processes_importing_at_once_never_see_database_is_locked(tmp_path: Path) -> None:
     library = tmp_path / "library"
-    Library.open(library, with_index=False).close()
+    open_library(library, with_index=False).close()
     batches = []
     for name in ("a", "b"):
         folder = tmp_path / name
@@ -173,7 +172,7 @@ def test_two_processes_importing_at_once_never_see_database_is_locked(tmp_path: 
     for _out, err, code in results:
         assert "Traceback" not in err and "database is locked" not in err
         assert code == 0 or err.strip().startswith("sourcemark: the library is in use by PID")
-    with Library.open(library, with_index=False) as opened:
+    with open_library(library, with_index=False) as opened:
         imported = opened.counts()["articles"]
     assert imported == 15 * sum(1 for _o, _e, code in results if code == 0)
     assert imported >= 15

@@ -42,7 +42,7 @@ def test_a_five_page_scan_imports_with_its_pages_marked_as_ocr(library: Library)
     ]
     source = extract(documents.scan(pages), "minutes.pdf")
     assert [span.ocr for span in source.pages] == [True] * 5
-    article = library.import_source(source).article
+    article = library.import_source(source).value.article
     for span, ordinal in zip(library.page_map(article.id), ordinals, strict=True):
         assert f"These are the {ordinal} minutes." in article.text[span.start : span.end]
     quote = "These are the third minutes."

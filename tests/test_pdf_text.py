@@ -199,7 +199,7 @@ def test_a_paragraph_cut_by_a_page_break_is_joined_and_cited_on_both_pages(
         "who had left."
     )
     assert sentence in source.text.split("\n\n")
-    article = library.import_source(source).article
+    article = library.import_source(source).value.article
     place = anchoring.locate(article.text, sentence, None)
     assert library.pages_of(article.id, place.start, place.end) == PageRange(1, 2)
     assert library.pages_of(article.id, 0, 10) == PageRange(1, 1)
@@ -233,7 +233,7 @@ def test_a_thirty_page_report_reads_as_the_document(library: Library) -> None:
     source = extract(documents.pdf(pages), "audit.pdf")
     assert len(source.pages) == 30 and not any(span.ocr for span in source.pages)
     assert "AUDIT OFFICE" not in source.text and "- 7 -" not in source.text
-    article = library.import_source(source).article
+    article = library.import_source(source).value.article
     for number in (1, 17, 30):
         quote = f"payments in case {number}, which the auditors called irregular. Officials"
         place = anchoring.locate(article.text, quote, None)

@@ -41,13 +41,13 @@ def desk(library: Library) -> dict[str, str]:
         speaker="Albence",
         note="no evidence offered",
         verdict="false",
-    )
+    ).value
     quote = library.annotate_quote(
         safe.id, "quote", "This is not a request — it's a demand", speaker="Henry Lucero"
-    )
+    ).value
     rebuttal = library.annotate_quote(
         safe.id, "rebuttal", "the safest big city in America", note="crime statistics"
-    )
+    ).value
     return {
         "raid": raid.id,
         "safe": safe.id,

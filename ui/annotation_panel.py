@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from sourcemark.app.models import Annotation, Kind, Verdict
-from sourcemark.ui.highlights import KIND_UNDERLINE_NAMES
+from sourcemark.ui.highlights import KIND_UNDERLINE_NAMES, kind_icon
 from sourcemark.ui.models.annotations import AnnotationsModel, preview
 
 
@@ -65,6 +65,11 @@ class AnnotationForm(QWidget):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.speaker.setCompleter(completer)
         self.speaker.editingFinished.connect(self.commit)
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Kind")
+        for kind in Kind:
+            self.kind.addItem(kind_icon(kind), kind.value.capitalize(), kind.value)
+        self.kind.activated.connect(self.commit)
         self.verdict = QComboBox()
         for verdict in Verdict:
             self.verdict.addItem(verdict.label, verdict.value)
@@ -95,6 +100,7 @@ class AnnotationForm(QWidget):
         # In a narrow window a label goes above its field rather than squeezing the reader.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.summary)
+        form.addRow("&Kind", self.kind)
         form.addRow("&Note", self.note)
         form.addRow("S&peaker", self.speaker)
         form.addRow("&Verdict", self.verdict)
@@ -124,6 +130,7 @@ class AnnotationForm(QWidget):
             f"{annotation.kind.value.capitalize()} ({KIND_UNDERLINE_NAMES[annotation.kind]})\n"
             f"“{preview(annotation.quote, 160)}”"
         )
+        self.kind.setCurrentIndex(self.kind.findData(annotation.kind.value))
         self.note.setPlainText(annotation.note)
         self.speaker.setText(annotation.speaker)
         self._form.setRowVisible(self.verdict, annotation.kind is Kind.CLAIM)
@@ -144,11 +151,14 @@ class AnnotationForm(QWidget):
         if current is None:
             return
         changes: dict[str, object] = {}
+        kind = Kind(self.kind.currentData())
+        if kind is not current.kind:
+            changes["kind"] = kind
         if self.note.toPlainText().strip() != current.note:
             changes["note"] = self.note.toPlainText()
         if self.speaker.text().strip() != current.speaker:
             changes["speaker"] = self.speaker.text()
-        if current.kind is Kind.CLAIM:
+        if current.kind is Kind.CLAIM and kind is Kind.CLAIM:
             chosen = Verdict(self.verdict.currentData())
             if chosen is not current.verdict:
                 changes["verdict"] = chosen

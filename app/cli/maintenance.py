@@ -57,6 +57,8 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"{label:<9} {line}")
         for problem in report.problems:
             print(f"problem:  {problem}")
+        for advice in report.advice:
+            print(f"advice:   {advice}")
     return 0 if report.ok else 1
 
 

@@ -1,4 +1,4 @@
-"""Commands for sources: `import` and `articles`."""
+"""Commands for sources: `import`, `pages` and `articles`."""
 
 from __future__ import annotations
 
@@ -9,9 +9,18 @@ from dataclasses import asdict
 from pathlib import Path
 
 from sourcemark.app import settings
-from sourcemark.app.cli.output import one_line, open_library, print_json, short_id
+from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
+from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import ImportFailed, SourcemarkError
-from sourcemark.app.importers import DEFAULT_MAX_BYTES, ExtractedSource, extract, extract_files
+from sourcemark.app.importers import DEFAULT_MAX_BYTES, extract
+from sourcemark.app.importing import (
+    METADATA_FIELDS,
+    Extraction,
+    ImportReport,
+    extract_files,
+    import_extractions,
+)
+from sourcemark.app.models import PageSpan
 from sourcemark.app.page_images import PageImages
 
 
@@ -24,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     imp.add_argument(
         "files", nargs="+", metavar="FILE", help="files to import; - reads text from stdin"
     )
-    for name in ("title", "outlet", "author", "url", "published"):
+    for name in METADATA_FIELDS:
         imp.add_argument(f"--{name}", help=f"set the source's {name} (overrides what is extracted)")
     imp.add_argument(
         "--max-size",
@@ -37,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "--ocr-lang",
         metavar="LANG",
         help="Tesseract language(s) for scanned PDF pages, e.g. eng or eng+deu "
-        "(default: the `settings ocr-language`, else eng)",
+        "(default: `settings ocr-language`, else eng)",
     )
     imp.add_argument("--json", action="store_true", help="print the results as JSON")
     imp.set_defaults(run=run_import)
@@ -58,78 +67,85 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     arts.set_defaults(run=run_articles)
 
 
-def _from_stdin(max_bytes: int) -> ExtractedSource:
+def _stdin_source(max_bytes: int) -> Extraction:
     data = sys.stdin.buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ImportFailed(f"stdin: over the {max_bytes:,}-byte size limit")
+        return ImportFailed(f"over the {max_bytes:,}-byte size limit")
     try:
         return extract(data, "stdin.txt", max_bytes=max_bytes)  # BOM and charset detection too
     except ImportFailed as error:
-        raise ImportFailed(f"stdin: {error}") from None
+        return error
 
 
-def _extracted(
-    args: argparse.Namespace, language: str | None
-) -> Iterator[tuple[str, ExtractedSource | ImportFailed]]:
-    """Each named file with its source or its failure, in order; files are extracted several
-    at once in the worker pool, and `-` reads standard input when its turn comes."""
-    files = extract_files(
-        [Path(name) for name in args.files if name != "-"],
-        max_bytes=args.max_size,
-        ocr_language=language,
-    )
-    for name in args.files:
-        if name != "-":
-            yield name, next(files)[1]
-            continue
-        try:
-            yield name, _from_stdin(args.max_size)
-        except ImportFailed as error:
-            yield name, error
+def _extractions(names: list[str], max_bytes: int, language: str | None) -> Iterator[Extraction]:
+    """What each named file gives, in order (several are extracted at once in the worker
+    pool); `-` is standard input."""
+    paths = [Path(n) for n in names if n != "-"]
+    files = extract_files(paths, max_bytes=max_bytes, ocr_language=language)
+    for name in names:
+        yield _stdin_source(max_bytes) if name == "-" else next(files)
 
 
 def run_import(args: argparse.Namespace) -> int:
-    overrides = {k: getattr(args, k) for k in ("title", "outlet", "author", "url", "published")}
-    if overrides["published"] is not None:
-        from sourcemark.app.dates import parse_published
-
-        overrides["published"] = parse_published(overrides["published"])
+    metadata = {k: getattr(args, k) for k in METADATA_FIELDS if getattr(args, k) is not None}
+    if "published" in metadata:
+        metadata["published"] = parse_published(metadata["published"])
     language = settings.checked_ocr_language(args.ocr_lang) if args.ocr_lang else None
-    results, failures = [], []
-    with open_library(args) as library:
-        for name, extracted in _extracted(args, language):
-            if isinstance(extracted, ImportFailed):
-                failures.append(str(extracted))
-                print(f"sourcemark: {extracted}", file=sys.stderr)
-                continue
-            result = library.import_source(extracted.with_metadata(**overrides))
-            results.append((name, result, library.page_map(result.article.id)))
-            if not args.json:
-                verb = "imported" if result.created else "already in the library:"
-                print(
-                    f"{verb} {short_id(result.article.id)} "
-                    f"{one_line(result.article.title)} ({name})"
-                )
+    names = [_label(name) for name in args.files]
+    with library_for(args) as library:
+        report = import_extractions(
+            library, names, _extractions(args.files, args.max_size, language), metadata=metadata
+        ).value
+        page_maps = {
+            record.article_id: library.page_map(record.article_id)
+            for record in (*report.imported, *report.already_present)
+        }
     if args.json:
-        print_json(
+        print_json(_report_json(report, page_maps))
+    else:
+        _print_report(report, len(names))
+    return 1 if report.failed else 0
+
+
+def _label(name: str) -> str:
+    return "stdin" if name == "-" else name
+
+
+def _print_report(report: ImportReport, files: int) -> None:
+    for name, reason in report.failed:
+        print(f"sourcemark: {name}: {reason}", file=sys.stderr)
+    for verb, records in (
+        ("imported", report.imported),
+        ("already in the library:", report.already_present),
+    ):
+        for record in records:
+            print(f"{verb} {short_id(record.article_id)} {one_line(record.title)} ({record.name})")
+    if files > 1:
+        print(report.headline)
+    for line in report.advice:
+        print(line, file=sys.stderr)
+
+
+def _report_json(report: ImportReport, page_maps: dict[str, list[PageSpan]]) -> dict[str, object]:
+    return {
+        "imported": [
             {
-                "imported": [
-                    {
-                        "file": name,
-                        "created": r.created,
-                        **r.article.to_dict(with_text=False),
-                        "pages": [span.to_dict() for span in pages],
-                    }
-                    for name, r, pages in results
-                ],
-                "failed": failures,
+                "file": record.name,
+                "created": created,
+                "id": record.article_id,
+                "title": record.title,
+                "pages": [span.to_dict() for span in page_maps[record.article_id]],
             }
-        )
-    return 1 if failures else 0
+            for created, records in ((True, report.imported), (False, report.already_present))
+            for record in records
+        ],
+        "failed": [{"file": name, "reason": reason} for name, reason in report.failed],
+        "metadata_not_applied": report.metadata_not_applied,
+    }
 
 
 def run_articles(args: argparse.Namespace) -> int:
-    with open_library(args, read_only=True) as library:
+    with library_for(args, read_only=True) as library:
         summaries = library.articles()
     if args.json:
         print_json([asdict(s) for s in summaries])
@@ -144,7 +160,7 @@ def run_articles(args: argparse.Namespace) -> int:
 
 
 def run_pages(args: argparse.Namespace) -> int:
-    with open_library(args, read_only=True) as library:
+    with library_for(args, read_only=True) as library:
         article_id = library.resolve_article_id(args.article)
         spans = library.page_map(article_id)
         images = PageImages(library.path)

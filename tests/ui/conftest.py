@@ -32,7 +32,7 @@ def _private_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
 
 
 def add_article(library: Library, text: str, **metadata: str) -> Article:
-    return library.import_source(from_pasted_text(text).with_metadata(**metadata)).article
+    return library.import_source(from_pasted_text(text).with_metadata(**metadata)).value.article
 
 
 def qt_position(text: str, offset: int) -> int:

@@ -108,14 +108,14 @@ def test_toolbar_and_context_menu_actions_tag_too(
     window, article = open_desk(bare_library, make_window)
     start = TEXT.index("Critics")
     select_in_reader(window, start, start + len("Critics"))
-    window.tag_actions[Kind.QUOTE].trigger()
+    window.desk_actions.tag[Kind.QUOTE].trigger()
     start = TEXT.index("invented")
     select_in_reader(window, start, start + len("invented"))
-    assert set(window.tag_actions.values()) <= set(window.toolbar.actions())
+    assert set(window.desk_actions.tag.values()) <= set(window.desk_actions.toolbar.actions())
     menu = window.reader.text.context_menu(window.reader.text.cursorRect().center())
     first = menu.actions()[0]  # the selection's context menu starts with the kinds
     assert (first.text(), first.shortcut().toString()) == ("Tag as &claim", "C")
-    toolbar_button = window.toolbar.widgetForAction(first)
+    toolbar_button = window.desk_actions.toolbar.widgetForAction(first)
     assert toolbar_button is not None and toolbar_button.text() == "Claim (C)"
     first.trigger()
     menu.deleteLater()
@@ -157,7 +157,7 @@ def test_text_imported_with_crlf_highlights_what_was_selected(
     from sourcemark.app.importers import extract
 
     source = extract("Line one 🔥\r\nThe mayor 😀 said this.\r\n".encode(), "crlf.txt")
-    article = bare_library.import_source(source).article
+    article = bare_library.import_source(source).value.article
     window = make_window(bare_library)
     window.open_article(article.id)
     tag(window, qtbot, "said this")
@@ -202,20 +202,20 @@ def test_delete_key_removes_the_selected_annotation_and_undo_restores_it_with_it
     bare_library: Library, make_window, qtbot: QtBot
 ) -> None:
     window, article = open_desk(bare_library, make_window)
-    claim = bare_library.annotate_quote(article.id, "claim", "crime fell by half last year")
-    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "Police records show")
+    claim = bare_library.annotate_quote(article.id, "claim", "crime fell by half last year").value
+    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "Police records show").value
     bare_library.link(rebuttal.id, claim.id)
     window.open_annotation(claim.id)
     window.annotations.list.setFocus()
     qtbot.keyClick(window.annotations.list, Qt.Key.Key_Delete)
     assert [a.id for a in bare_library.annotations(article.id)] == [rebuttal.id]
     assert bare_library.links() == []
-    window.undo_action.trigger()
+    window.desk_actions.undo.trigger()
     assert {a.id for a in bare_library.annotations(article.id)} == {claim.id, rebuttal.id}
     assert [(link.from_id, link.to_id) for link in bare_library.links()] == [
         (rebuttal.id, claim.id)
     ]
-    window.redo_action.trigger()
+    window.desk_actions.redo.trigger()
     assert [a.id for a in bare_library.annotations(article.id)] == [rebuttal.id]
 
 
@@ -227,7 +227,7 @@ def test_editing_note_speaker_and_verdict_saves_and_undoes(
     bare_library_speaker = "Mayor Adams"
     window, article = open_desk(bare_library, make_window)
     bare_library.annotate_quote(article.id, "quote", "The mayor said", speaker=bare_library_speaker)
-    claim = bare_library.annotate_quote(article.id, "claim", "crime fell by half last year")
+    claim = bare_library.annotate_quote(article.id, "claim", "crime fell by half last year").value
     window.open_annotation(claim.id)
     form = window.annotations.form
     assert form.speakers.stringList() == [bare_library_speaker]
@@ -245,13 +245,13 @@ def test_editing_note_speaker_and_verdict_saves_and_undoes(
     assert bare_library.annotation(claim.id).verdict is Verdict.FALSE
     assert window.annotations.model.annotation(1).verdict is Verdict.FALSE
 
-    window.undo_action.trigger()
+    window.desk_actions.undo.trigger()
     assert bare_library.annotation(claim.id).verdict is Verdict.UNVERIFIED
-    window.undo_action.trigger()
-    window.undo_action.trigger()
+    window.desk_actions.undo.trigger()
+    window.desk_actions.undo.trigger()
     assert bare_library.annotation(claim.id).note == ""
     assert bare_library.annotation(claim.id).speaker == ""
-    window.redo_action.trigger()
+    window.desk_actions.redo.trigger()
     assert bare_library.annotation(claim.id).note == "Check the NYPD CompStat numbers."
     assert form.note.toPlainText() == "Check the NYPD CompStat numbers."
 
@@ -261,8 +261,8 @@ def test_linking_a_rebuttal_to_a_claim_in_another_article_and_undoing(
 ) -> None:
     window, article = open_desk(bare_library, make_window)
     other = add_article(bare_library, "Elsewhere the chief said crime is down.", title="Other")
-    claim = bare_library.annotate_quote(other.id, "claim", "crime is down")
-    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "Police records show")
+    claim = bare_library.annotate_quote(other.id, "claim", "crime is down").value
+    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "Police records show").value
     window.open_annotation(rebuttal.id)
     form = window.annotations.form
     assert form.link_row.isVisibleTo(form) and not form.verdict.isVisibleTo(form)
@@ -282,13 +282,13 @@ def test_linking_a_rebuttal_to_a_claim_in_another_article_and_undoing(
     qtbot.mouseClick(form.open_claim, Qt.MouseButton.LeftButton)
     assert window.article_id == other.id and window.annotations.selected_id() == claim.id
 
-    window.undo_action.trigger()
+    window.desk_actions.undo.trigger()
     assert bare_library.links() == []
     assert window.article_id == article.id and window.annotations.selected_id() == rebuttal.id
-    window.redo_action.trigger()
+    window.desk_actions.redo.trigger()
     qtbot.mouseClick(form.unlink, Qt.MouseButton.LeftButton)
     assert bare_library.links() == []
-    window.undo_action.trigger()
+    window.desk_actions.undo.trigger()
     assert [(link.from_id, link.to_id) for link in bare_library.links()] == [
         (rebuttal.id, claim.id)
     ]
@@ -298,8 +298,8 @@ def test_a_refused_link_is_explained_and_changes_nothing(
     bare_library: Library, make_window, qtbot: QtBot
 ) -> None:
     window, article = open_desk(bare_library, make_window)
-    quote = bare_library.annotate_quote(article.id, "quote", "The mayor said")
-    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "Police records show")
+    quote = bare_library.annotate_quote(article.id, "quote", "The mayor said").value
+    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "Police records show").value
     window.open_annotation(rebuttal.id)
     window.set_rebutted_claim(rebuttal.id, quote.id)  # a quote is not a claim
     assert bare_library.links() == []
@@ -314,7 +314,7 @@ def test_an_undo_the_library_refuses_is_explained_and_leaves_the_stack(
     tag(window, qtbot, "Critics called")
     (created,) = bare_library.annotations(article.id)
     bare_library.delete_annotation(created.id)  # as another copy of the app might
-    window.undo_action.trigger()
+    window.desk_actions.undo.trigger()
     assert "Cannot tag claim" in window.statusBar().currentMessage()
     assert window.undo_stack.count() == 0
     assert bare_library.annotations(article.id) == []

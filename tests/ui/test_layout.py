@@ -22,7 +22,7 @@ def test_a_narrow_window_keeps_the_reader_readable_and_the_form_whole(
     bare_library: Library, make_window, qtbot: QtBot
 ) -> None:
     article = add_article(bare_library, "The mayor said crime fell.", title="Crime")
-    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "crime fell")
+    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "crime fell").value
     window = make_window(bare_library)
     window.open_annotation(rebuttal.id)  # the widest form: the link row and its buttons
     window.resize(900, 700)

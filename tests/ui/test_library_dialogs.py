@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 
-from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 from sourcemark.ui import library_dialogs
 from sourcemark.ui.library_dialogs import (
     MAX_RECENT,
@@ -82,7 +82,7 @@ def test_missing_folders_are_dropped(tmp_path: Path) -> None:
 def test_choose_an_existing_library_or_an_empty_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    Library.open(tmp_path / "existing", with_index=False).close()
+    open_library(tmp_path / "existing", with_index=False).close()
     (empty,) = folders(tmp_path, 1)
     for choice in (tmp_path / "existing", empty):
         monkeypatch.setattr(library_dialogs, "ask_folder", lambda parent, start, c=choice: c)

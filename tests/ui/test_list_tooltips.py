@@ -16,7 +16,7 @@ LONG_QUOTE = "the housing budget would build ten thousand homes in every borough
 
 def test_an_annotation_row_shows_its_whole_passage_and_note(library: Library, qapp) -> None:
     article = add_article(library, f"The mayor said {LONG_QUOTE}.", title="Budget")
-    claim = library.annotate_quote(article.id, "claim", LONG_QUOTE, note=f"Check {HOSTILE}")
+    claim = library.annotate_quote(article.id, "claim", LONG_QUOTE, note=f"Check {HOSTILE}").value
     model = AnnotationsModel()
     model.set_annotations([claim])
     shown = model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)

@@ -34,7 +34,7 @@ def test_models_pass_the_model_tester(bare_library: Library, qtmodeltester, qapp
     article = add_article(
         bare_library, "There is one claim, one quote and one rebuttal here.", title="T"
     )
-    claim = bare_library.annotate_quote(article.id, "claim", "one claim")
+    claim = bare_library.annotate_quote(article.id, "claim", "one claim").value
     bare_library.annotate_quote(article.id, "quote", "one quote", speaker="Ann")
     bare_library.annotate_quote(article.id, "rebuttal", "one rebuttal")
     qtmodeltester.check(SourcesModel(bare_library))
@@ -101,8 +101,10 @@ def test_link_picker_filters_claims_and_returns_the_chosen_one(
 ) -> None:
     first = add_article(bare_library, "The mayor said crime fell by half.", title="Mayor")
     second = add_article(bare_library, "The chief said arrests doubled.", title="Chief")
-    crime = bare_library.annotate_quote(first.id, "claim", "crime fell by half", speaker="Mayor")
-    arrests = bare_library.annotate_quote(second.id, "claim", "arrests doubled")
+    crime = bare_library.annotate_quote(
+        first.id, "claim", "crime fell by half", speaker="Mayor"
+    ).value
+    arrests = bare_library.annotate_quote(second.id, "claim", "arrests doubled").value
     picker = LinkPicker(bare_library, current=crime.id)
     qtbot.addWidget(picker)
     assert picker.chosen_claim() == crime.id
@@ -115,8 +117,8 @@ def test_link_picker_filters_claims_and_returns_the_chosen_one(
 def test_link_picker_works_from_the_keyboard_alone(bare_library: Library, qtbot: QtBot) -> None:
     article = add_article(bare_library, "The mayor said crime fell and arrests doubled.", title="T")
     bare_library.annotate_quote(article.id, "claim", "crime fell", speaker="Mayor")
-    arrests = bare_library.annotate_quote(article.id, "claim", "arrests doubled")
-    doubled = bare_library.annotate_quote(article.id, "claim", "doubled")
+    arrests = bare_library.annotate_quote(article.id, "claim", "arrests doubled").value
+    doubled = bare_library.annotate_quote(article.id, "claim", "doubled").value
     picker = LinkPicker(bare_library)
     qtbot.addWidget(picker)
     picker.show()

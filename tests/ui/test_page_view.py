@@ -22,7 +22,7 @@ LINES = [
 
 def _report(library: Library) -> str:
     pages = [Page(lines=[f"Part {word} of the report.", "", *LINES]) for word in "ABCD"]
-    return library.import_source(extract(documents.pdf(pages), "report.pdf")).article.id
+    return library.import_source(extract(documents.pdf(pages), "report.pdf")).value.article.id
 
 
 def test_ctrl_p_shows_the_page_of_the_passage_under_the_cursor(
@@ -52,10 +52,10 @@ def test_the_selected_annotations_page_is_marked(
     article_id = _report(library)
     text = library.article(article_id).text
     start = text.index("Part B")
-    annotation = library.annotate(article_id, "quote", start, start + 19)
+    annotation = library.annotate(article_id, "quote", start, start + 19).value
     window = make_window(library)
     window.open_article(article_id)
-    window.pages_action.trigger()
+    window.desk_actions.pages.trigger()
     window.focus_annotation(annotation.id)
     panel = window.pages
     assert panel.page == 2
@@ -67,7 +67,7 @@ def test_the_selected_annotations_page_is_marked(
 
 def test_a_scan_says_its_text_was_read_by_ocr(qtbot: QtBot, library: Library, make_window) -> None:
     source = extract(documents.scan([["The committee met on Tuesday."]]), "scan.pdf")
-    article_id = library.import_source(source).article.id
+    article_id = library.import_source(source).value.article.id
     window = make_window(library)
     window.open_article(article_id)
     assert window.reader.notice.isVisible()
@@ -85,10 +85,10 @@ def test_a_page_that_cannot_be_drawn_shows_why_and_the_desk_goes_on(
         filename="hostile.pdf",
         pages=(PageSpan(1, 0, 18), PageSpan(2, 18, len(text))),
     )
-    article_id = library.import_source(source).article.id
+    article_id = library.import_source(source).value.article.id
     window = make_window(library)
     window.open_article(article_id)
-    window.pages_action.trigger()
+    window.desk_actions.pages.trigger()
     panel = window.pages
     qtbot.waitUntil(lambda: "cannot be shown" in panel.image.text(), timeout=20_000)
     assert panel.image.text().startswith("Page 1 cannot be shown: ")
@@ -104,6 +104,6 @@ def test_a_source_without_pages_says_so(qtbot: QtBot, library: Library, make_win
     article = add_article(library, "A plain text source.")
     window = make_window(library)
     window.open_article(article.id)
-    window.pages_action.trigger()
+    window.desk_actions.pages.trigger()
     assert "not imported from a PDF" in window.pages.image.text()
     assert not window.reader.notice.isVisible()

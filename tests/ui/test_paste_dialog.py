@@ -39,7 +39,7 @@ def test_fields_become_an_article_with_that_metadata(qtbot, bare_library: Librar
 
     assert dialog.result() == PasteSourceDialog.DialogCode.Accepted
     assert dialog.source is not None
-    article = bare_library.import_source(dialog.source).article
+    article = bare_library.import_source(dialog.source).value.article
     stored = bare_library.article(article.id)
     assert (stored.title, stored.outlet, stored.author, stored.url, stored.published) == (
         "Homes pledge",

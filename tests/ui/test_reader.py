@@ -170,7 +170,7 @@ def test_hovering_shows_kind_speaker_verdict_and_note_escaped(
     article = add_article(bare_library, "Officials said <b>the plan</b> works well.", title="Plan")
     claim = bare_library.annotate_quote(
         article.id, "claim", "the plan</b> works", speaker="Ann <i>Lee</i>", note="See <img src=x>"
-    )
+    ).value
     window = make_window(bare_library)
     window.open_article(article.id)
     text = window.reader.text
@@ -192,8 +192,8 @@ def test_clicking_a_highlight_selects_it_and_selecting_in_the_list_marks_the_pas
     article = add_article(
         bare_library, "First sentence here.\n\nSecond sentence there.", title="Two"
     )
-    first = bare_library.annotate_quote(article.id, "quote", "First sentence")
-    second = bare_library.annotate_quote(article.id, "claim", "Second sentence")
+    first = bare_library.annotate_quote(article.id, "quote", "First sentence").value
+    second = bare_library.annotate_quote(article.id, "claim", "Second sentence").value
     window = make_window(bare_library)
     window.open_article(article.id)
     text = window.reader.text

@@ -112,12 +112,12 @@ def test_a_hostile_source_makes_no_request_and_reads_no_file(
             outlet=f"<img src=http://127.0.0.1:{canary.port}/outlet>",
             url=page[:200],
         )
-    ).article
+    ).value.article
     note = f'<img src="http://127.0.0.1:{canary.port}/note"><img src="file://{canary.fifo}">'
     marked = bare_library.annotate_quote(
         as_text.id, "claim", "tracking pixel", note=note, speaker=note
-    )
-    as_html = bare_library.import_source(extract(page.encode(), "hostile.html")).article
+    ).value
+    as_html = bare_library.import_source(extract(page.encode(), "hostile.html")).value.article
     assert "<img" in as_html.title  # the page's own title, markup and all: shown as plain text
     window = make_window(bare_library)
     for article_id in (as_html.id, as_text.id):

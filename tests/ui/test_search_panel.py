@@ -30,8 +30,10 @@ TRANSIT = (
 def annotated(library: Library) -> dict[str, Annotation]:
     budget = library.import_source(
         from_pasted_text(BUDGET).with_metadata(outlet="City Desk", published="2024-03-04")
-    ).article
-    transit = library.import_source(from_pasted_text(TRANSIT).with_metadata(outlet="Wire")).article
+    ).value.article
+    transit = library.import_source(
+        from_pasted_text(TRANSIT).with_metadata(outlet="Wire")
+    ).value.article
     return {
         "claim": library.annotate_quote(
             budget.id,
@@ -39,19 +41,19 @@ def annotated(library: Library) -> dict[str, Annotation]:
             "the housing budget would build 10,000 homes by 2030",
             speaker="Mayor",
             verdict=Verdict.MISLEADING,
-        ),
+        ).value,
         "rebuttal": library.annotate_quote(
             budget.id, Kind.REBUTTAL, "the budget covers fewer than 4,000 homes", speaker="Critics"
-        ),
+        ).value,
         "quote": library.annotate_quote(
             transit.id,
             Kind.QUOTE,
             "the freeze means 10,000 homes will lose bus service",
             speaker="Union leader",
-        ),
+        ).value,
         "true claim": library.annotate_quote(
             transit.id, Kind.CLAIM, "fares would stay frozen for two years", verdict=Verdict.TRUE
-        ),
+        ).value,
     }
 
 

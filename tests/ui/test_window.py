@@ -17,6 +17,7 @@ from sourcemark.app import backup_catalog
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
 from sourcemark.app.models import Kind
+from sourcemark.app.opening import open_library
 from sourcemark.ui import desk, library_dialogs
 from sourcemark.ui.import_dialog import ImportSummaryDialog
 from sourcemark.ui.main_window import MainWindow
@@ -43,7 +44,7 @@ def test_ctrl_f_searches_and_enter_on_a_hit_opens_and_selects_the_passage(
     add_article(library, "Another story about parks.", title="Parks")
     claim = library.annotate_quote(
         article.id, "claim", "the housing budget would build 10,000 homes"
-    )
+    ).value
     window = make_window(library)
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.left.currentWidget() is window.search
@@ -71,7 +72,7 @@ def test_enter_on_a_claim_hit_selects_the_claim_ready_to_edit(
     library: Library, make_window, qtbot: QtBot
 ) -> None:
     article = add_article(library, BUDGET)
-    claim = library.annotate_quote(article.id, "claim", "would build 10,000 homes by 2030")
+    claim = library.annotate_quote(article.id, "claim", "would build 10,000 homes by 2030").value
     window = make_window(library)
     window.focus_search()
     window.search.kind.setCurrentIndex(window.search.kind.findData(Kind.CLAIM))
@@ -125,7 +126,7 @@ def test_paste_as_new_source_imports_and_opens_it(
     assert window.article_id == summary.id
     assert window.reader.title.text() == "Press statement"
     assert window.sources.selected_id() == summary.id
-    assert window.counts.text() == "1 source · 0 annotations · 0 links"
+    assert window.status.counts.text() == "1 source · 0 annotations · 0 links"
 
 
 def test_ctrl_o_imports_in_the_background_and_opens_the_first_import(
@@ -144,15 +145,15 @@ def test_ctrl_o_imports_in_the_background_and_opens_the_first_import(
         QFileDialog, "getOpenFileNames", lambda *args: ([str(f) for f in files], "")
     )
     window = make_window(bare_library)
-    with qtbot.waitSignal(window.importer.importFinished, timeout=20_000):
+    with qtbot.waitSignal(window.importer.imported, timeout=20_000):
         qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
-        assert window.activity.isVisibleTo(window)
+        assert window.status.activity.isVisibleTo(window)
     qtbot.waitUntil(lambda: not window.importer.is_running, timeout=5000)
     assert sorted(s.title for s in bare_library.articles()) == ["Story 0", "Story 1", "Story 2"]
     assert window.sources.model.total == 3
-    assert window.article_id is not None
-    assert not window.activity.isVisibleTo(window)
-    assert window.statusBar().currentMessage() == "Imported 3 sources."
+    assert window.reader.title.text() == "Story 0"
+    assert not window.status.activity.isVisibleTo(window)
+    assert window.statusBar().currentMessage() == "3 imported."
 
 
 def test_dropped_files_are_imported(
@@ -170,7 +171,7 @@ def test_dropped_files_are_imported(
         Qt.MouseButton.NoButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    with qtbot.waitSignal(window.importer.importFinished, timeout=20_000):
+    with qtbot.waitSignal(window.importer.imported, timeout=20_000):
         window.dropEvent(event)
     qtbot.waitUntil(lambda: not window.importer.is_running, timeout=5000)
     assert [s.title for s in bare_library.articles()] == ["Dropped story"]
@@ -189,7 +190,7 @@ def test_geometry_splitters_and_last_source_are_remembered(
     sizes = window.splitter.sizes()
     window.close()
 
-    again = make_window(Library.open(path, with_index=False))
+    again = make_window(open_library(path, with_index=False))
     assert (again.width(), again.height()) == (700, 500)
     assert again.splitter.sizes() == sizes
     assert again.article_id == article.id
@@ -203,19 +204,21 @@ def test_open_library_replaces_the_window_and_is_remembered(
     tmp_path: Path,
 ) -> None:
     other = tmp_path / "other-library"
-    with Library.open(other, with_index=False) as library:
+    with open_library(other, with_index=False) as library:
         add_article(library, "In the other library\n\nText.")
     monkeypatch.setattr(library_dialogs, "choose_library", lambda parent: other)
     window = make_window(bare_library)
-    window.open_library_action.trigger()
+    window.desk_actions.open_library.trigger()
+    qtbot.waitUntil(lambda: window.successor is not None, timeout=10_000)
     successor = window.successor
     assert successor is not None
     qtbot.addWidget(successor)
     assert not window.isVisible() and successor.isVisible()
     assert [s.title for s in successor.library.articles()] == ["In the other library"]
     assert library_dialogs.recent_libraries()[0] == other.resolve()
-    successor.recent_menu.aboutToShow.emit()
-    assert [a.text() for a in successor.recent_menu.actions()] == [str(other.resolve())]
+    recent = successor.desk_actions.recent_menu
+    recent.aboutToShow.emit()
+    assert [a.text() for a in recent.actions()] == [str(other.resolve())]
     successor.close()
 
 
@@ -234,8 +237,9 @@ def test_a_second_copy_on_the_same_library_gets_a_clear_message_and_exit_code_1(
         [
             sys.executable,
             "-c",
-            "import sys; from pathlib import Path; from app.library import Library; "
-            "library = Library.open(Path(sys.argv[1]), with_index=False); "
+            "import sys; from pathlib import Path; "
+            "from sourcemark.app.opening import open_library; "
+            "library = open_library(Path(sys.argv[1]), with_index=False); "
             "print('open', flush=True); sys.stdin.read()",
             str(path),
         ],
@@ -258,7 +262,7 @@ def test_a_second_copy_on_the_same_library_gets_a_clear_message_and_exit_code_1(
 
 def test_run_desk_shows_the_window_on_the_library_and_exits_0(tmp_path: Path, qapp) -> None:
     path = tmp_path / "library"
-    with Library.open(path, with_index=False) as library:
+    with open_library(path, with_index=False) as library:
         add_article(library, "Opened by run_desk\n\nText.")
     shown: list[tuple[Path, int]] = []
 
@@ -288,7 +292,7 @@ def test_closing_during_an_import_stops_it_first(
     assert window.importer.is_running
     window.close()
     assert not window.importer.is_running and not window.isVisible()
-    with Library.open(bare_library.path, with_index=False) as library:
+    with open_library(bare_library.path, with_index=False) as library:
         assert len(library.articles()) < 40  # cancelled between two files
 
 
