@@ -11,7 +11,9 @@ from sourcemark.app.models import Kind
 from sourcemark.app.wording import count
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     exp = subparsers.add_parser(
         "export", parents=[common], help="write sources and their annotations as a bundle (.zip)"
     )

@@ -12,7 +12,9 @@ from sourcemark.app.errors import ImportFailed
 from sourcemark.app.importers import DEFAULT_MAX_BYTES, ExtractedSource, extract, read_file
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     imp = subparsers.add_parser(
         "import",
         parents=[common],
