@@ -37,7 +37,9 @@ def library_content(library: Library) -> tuple[Any, ...]:
     )
 
 
-def test_round_trip_into_an_empty_library_then_nothing_changes(bare_library, tmp_path):
+def test_round_trip_into_an_empty_library_then_nothing_changes(
+    bare_library: Library, tmp_path: Path
+) -> None:
     annotated_library(bare_library)
     bundle = exported(bare_library, tmp_path / "b.zip")
     with open_bare(tmp_path / "other") as other:
@@ -51,7 +53,9 @@ def test_round_trip_into_an_empty_library_then_nothing_changes(bare_library, tmp
     assert (again.conflicting, again.orphaned, again.links_added) == (0, 0, 0)
 
 
-def test_a_source_already_present_under_another_id_receives_the_annotations(bare_library, tmp_path):
+def test_a_source_already_present_under_another_id_receives_the_annotations(
+    bare_library: Library, tmp_path: Path
+) -> None:
     ids = annotated_library(bare_library)
     bundle = exported(bare_library, tmp_path / "b.zip")
     with open_bare(tmp_path / "other") as other:
@@ -63,7 +67,9 @@ def test_a_source_already_present_under_another_id_receives_the_annotations(bare
         assert {a.id for a in other.articles()} == {local.id, ids["statement"]}
 
 
-def test_a_change_made_on_one_side_only_wins_and_the_old_version_is_kept(bare_library, tmp_path):
+def test_a_change_made_on_one_side_only_wins_and_the_old_version_is_kept(
+    bare_library: Library, tmp_path: Path
+) -> None:
     ids = annotated_library(bare_library)
     with open_bare(tmp_path / "other") as other:
         import_bundle(other, exported(bare_library, tmp_path / "first.zip"))
@@ -80,7 +86,9 @@ def test_a_change_made_on_one_side_only_wins_and_the_old_version_is_kept(bare_li
         assert other.annotation(ids["quote"]).speaker == "Eric Adams"
 
 
-def test_a_change_on_both_sides_keeps_the_newer_and_saves_the_other(bare_library, tmp_path):
+def test_a_change_on_both_sides_keeps_the_newer_and_saves_the_other(
+    bare_library: Library, tmp_path: Path
+) -> None:
     ids = annotated_library(bare_library)
     with open_bare(tmp_path / "other") as other:
         import_bundle(other, exported(bare_library, tmp_path / "first.zip"))
@@ -105,7 +113,9 @@ def test_a_change_on_both_sides_keeps_the_newer_and_saves_the_other(bare_library
         assert saved[-1] == ("merge_conflict", "theirs (older)")
 
 
-def test_annotations_are_reanchored_in_a_changed_text_and_orphans_are_kept(bare_library, tmp_path):
+def test_annotations_are_reanchored_in_a_changed_text_and_orphans_are_kept(
+    bare_library: Library, tmp_path: Path
+) -> None:
     ids = annotated_library(bare_library)
     story = bare_library.article(ids["story"])
     bundle = exported(bare_library, tmp_path / "b.zip")
@@ -131,7 +141,7 @@ def test_annotations_are_reanchored_in_a_changed_text_and_orphans_are_kept(bare_
         assert snapshot(other) == before
 
 
-def test_import_reports_progress_up_to_the_end(bare_library, tmp_path):
+def test_import_reports_progress_up_to_the_end(bare_library: Library, tmp_path: Path) -> None:
     annotated_library(bare_library)
     bundle = exported(bare_library, tmp_path / "b.zip")
     seen: list[tuple[int, int]] = []
@@ -145,12 +155,14 @@ _TEXT = st.text(
     min_size=1,
     max_size=80,
 ).filter(lambda t: t.strip())
-_WORDS = st.text(st.characters(exclude_categories=("Cs",)), max_size=20)
+_WORDS = st.text(st.characters(exclude_categories=["Cs"]), max_size=20)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(_TEXT, min_size=1, max_size=3), data=st.data())
-def test_export_then_import_gives_back_the_same_library(texts, data):
+def test_export_then_import_gives_back_the_same_library(
+    texts: list[str], data: st.DataObject
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         with open_bare(root / "a") as source, open_bare(root / "b") as target:
@@ -179,12 +191,16 @@ def _fill(library: Library, texts: list[str], data: st.DataObject) -> None:
                 verdict=verdict,
             )
     claims = library.annotations(kind=Kind.CLAIM)
+    if not claims:
+        return
     for rebuttal in library.annotations(kind=Kind.REBUTTAL):
-        if claims and data.draw(st.booleans()):
+        if data.draw(st.booleans()):
             library.link(rebuttal.id, data.draw(st.sampled_from(claims)).id)
 
 
-def test_a_failure_half_way_leaves_the_library_as_it_was(bare_library, tmp_path, monkeypatch):
+def test_a_failure_half_way_leaves_the_library_as_it_was(
+    bare_library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     annotated_library(bare_library)
     bundle = exported(bare_library, tmp_path / "b.zip")
     real = _Merge.merge_annotation

@@ -173,9 +173,9 @@ def test_fuzzed_pasted_text(text: str) -> None:
     _extracted_or_refused(from_pasted_text, text)
 
 
-def _in_process(module: object, data: bytes) -> ExtractedSource:
+def _in_process(extract_fields: Callable[[bytes], dict[str, str]], data: bytes) -> ExtractedSource:
     """An importer's extraction without the child process, so a bug surfaces as itself."""
-    fields = module.extract_fields(data)  # type: ignore[attr-defined]
+    fields = extract_fields(data)
     return from_extracted_fields(
         fields, data=data, filename="fuzz", source_format="fuzz", empty="nothing found"
     )
@@ -185,13 +185,13 @@ def _in_process(module: object, data: bytes) -> ExtractedSource:
 @given(st.one_of(html_bytes(), st.binary(max_size=2048)))
 @example(b"<p><script></script>\x1f")  # a control character crashed lxml inside htmldate
 def test_fuzzed_html_in_process(data: bytes) -> None:
-    _extracted_or_refused(_in_process, html_importer, data)
+    _extracted_or_refused(_in_process, html_importer.extract_fields, data)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_pdfs())
 def test_fuzzed_pdf_in_process(data: bytes) -> None:
-    _extracted_or_refused(_in_process, pdf_importer, data)
+    _extracted_or_refused(_in_process, pdf_importer.extract_fields, data)
 
 
 @settings(max_examples=8, deadline=None)

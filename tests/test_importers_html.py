@@ -7,6 +7,7 @@ import json
 import socket
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,8 +18,11 @@ from sourcemark.app.importers.html import decode_html, extract_fields, extract_h
 PAGES = sorted((Path(__file__).parent / "fixtures" / "html").glob("*.html"))
 
 
-def _expected(page: Path) -> dict:
-    return json.loads(page.with_suffix(".expected.json").read_text(encoding="utf-8"))
+def _expected(page: Path) -> dict[str, Any]:
+    expected: dict[str, Any] = json.loads(
+        page.with_suffix(".expected.json").read_text(encoding="utf-8")
+    )
+    return expected
 
 
 def test_there_are_several_publishers_pages() -> None:

@@ -57,9 +57,11 @@ def desk(library: Library) -> dict[str, str]:
     }
 
 
-def search_ids(library: Library, query: str, **options: object) -> set[str]:
+def search_ids(
+    library: Library, query: str, *, kind: str | None = None, verdict: str | None = None
+) -> set[str]:
     assert library.index is not None
-    return hit_ids(library.index.search(query, **options))  # type: ignore[arg-type]
+    return hit_ids(library.index.search(query, kind=kind, verdict=verdict))
 
 
 @pytest.mark.parametrize(

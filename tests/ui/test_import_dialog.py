@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QPushButton, QWidget
+from pytestqt.qtbot import QtBot
 
 from sourcemark.app.errors import LibraryBusy
+from sourcemark.app.importers import ExtractedSource, read_file
 from sourcemark.app.library import Library
 from sourcemark.ui import import_dialog
 from sourcemark.ui.import_dialog import ImportController, ImportReport, ImportSummaryDialog
@@ -25,7 +27,7 @@ def summaries(monkeypatch: pytest.MonkeyPatch) -> list[ImportReport]:
 
 
 @pytest.fixture
-def window(qtbot) -> QWidget:
+def window(qtbot: QtBot) -> QWidget:
     widget = QWidget()
     qtbot.addWidget(widget)
     return widget
@@ -46,14 +48,18 @@ def titles(library_path: Path) -> list[str]:
         return sorted(summary.title for summary in library.articles())
 
 
-def run_import(qtbot, controller: ImportController, files: list[Path]) -> list[str]:
+def run_import(qtbot: QtBot, controller: ImportController, files: list[Path]) -> list[str]:
     with qtbot.waitSignal(controller.importFinished, timeout=10_000) as finished:
         controller.start(files)
     qtbot.waitUntil(lambda: not controller.is_running, timeout=5000)
-    return finished.args[0]
+    assert finished.args is not None
+    ids: list[str] = finished.args[0]
+    return ids
 
 
-def test_import_with_progress_and_a_bad_file(qtbot, tmp_path, window, summaries) -> None:
+def test_import_with_progress_and_a_bad_file(
+    qtbot: QtBot, tmp_path: Path, window: QWidget, summaries: list[ImportReport]
+) -> None:
     library_path = tmp_path / "library"
     good = write_sources(tmp_path / "in", 3)
     bad = tmp_path / "in" / "photo.png"
@@ -76,7 +82,7 @@ def test_import_with_progress_and_a_bad_file(qtbot, tmp_path, window, summaries)
 
 
 def test_files_already_in_the_library_are_reported_not_duplicated(
-    qtbot, tmp_path, window, summaries
+    qtbot: QtBot, tmp_path: Path, window: QWidget, summaries: list[ImportReport]
 ) -> None:
     library_path = tmp_path / "library"
     files = write_sources(tmp_path / "in", 2)
@@ -95,14 +101,17 @@ def test_files_already_in_the_library_are_reported_not_duplicated(
 
 
 def test_cancel_stops_before_the_next_file(
-    qtbot, tmp_path, window, summaries, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    tmp_path: Path,
+    window: QWidget,
+    summaries: list[ImportReport],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     library_path = tmp_path / "library"
     files = write_sources(tmp_path / "in", 4)
     cancel_clicked = threading.Event()
-    read_file = import_dialog.read_file
 
-    def read_second_file_after_the_cancel(path: Path):  # holds the worker at file 2
+    def read_second_file_after_the_cancel(path: Path) -> ExtractedSource:  # holds file 2
         if path == files[1]:
             assert cancel_clicked.wait(5)
         return read_file(path)
@@ -113,7 +122,9 @@ def test_cancel_stops_before_the_next_file(
     def click_cancel(done: int, total: int) -> None:
         if done == 1:
             assert controller.progress_dialog is not None
-            controller.progress_dialog.findChild(QPushButton).click()
+            cancel = controller.progress_dialog.findChild(QPushButton)
+            assert cancel is not None
+            cancel.click()
             cancel_clicked.set()
 
     controller.progressed.connect(click_cancel)
@@ -126,7 +137,9 @@ def test_cancel_stops_before_the_next_file(
     assert titles(library_path) == ["Source number 0", "Source number 1"]
 
 
-def test_files_given_during_an_import_wait_for_it(qtbot, tmp_path, window, summaries) -> None:
+def test_files_given_during_an_import_wait_for_it(
+    qtbot: QtBot, tmp_path: Path, window: QWidget, summaries: list[ImportReport]
+) -> None:
     library_path = tmp_path / "library"
     files = write_sources(tmp_path / "in", 3)
     controller = ImportController(library_path, window)
@@ -142,7 +155,11 @@ def test_files_given_during_an_import_wait_for_it(qtbot, tmp_path, window, summa
 
 
 def test_a_library_that_cannot_be_opened_changes_nothing(
-    qtbot, tmp_path, window, summaries, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    tmp_path: Path,
+    window: QWidget,
+    summaries: list[ImportReport],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def busy(path: Path) -> Library:
         raise LibraryBusy("the library is in use by PID 4242 on host desk")
@@ -159,17 +176,15 @@ def test_a_library_that_cannot_be_opened_changes_nothing(
     assert not (tmp_path / "library").exists()
 
 
-def test_summary_dialog_lists_failures_first(qtbot, tmp_path) -> None:
+def test_summary_dialog_lists_failures_first(qtbot: QtBot, tmp_path: Path) -> None:
     report = ImportReport(
         imported=[import_dialog.ImportedFile(tmp_path / "a.txt", "id-a", "Council votes")],
         failed=[(tmp_path / "b.pdf", "the PDF is encrypted")],
     )
     dialog = ImportSummaryDialog(report)
     qtbot.addWidget(dialog)
-    rows = [
-        (dialog.files.topLevelItem(n).text(0), dialog.files.topLevelItem(n).text(1))
-        for n in range(dialog.files.topLevelItemCount())
-    ]
+    items = [dialog.files.topLevelItem(n) for n in range(dialog.files.topLevelItemCount())]
+    rows = [(item.text(0), item.text(1)) for item in items if item is not None]
     assert rows == [
         ("b.pdf", "Failed: the PDF is encrypted"),
         ("a.txt", "Imported as “Council votes”"),
@@ -178,7 +193,9 @@ def test_summary_dialog_lists_failures_first(qtbot, tmp_path) -> None:
     assert dialog.windowTitle() == "Import finished"
 
 
-def test_stop_cancels_and_waits_without_a_summary(qtbot, tmp_path, window, summaries) -> None:
+def test_stop_cancels_and_waits_without_a_summary(
+    qtbot: QtBot, tmp_path: Path, window: QWidget, summaries: list[ImportReport]
+) -> None:
     library_path = tmp_path / "library"
     files = write_sources(tmp_path / "in", 20)
     controller = ImportController(library_path, window)
@@ -195,13 +212,14 @@ def test_stop_cancels_and_waits_without_a_summary(qtbot, tmp_path, window, summa
 
 
 def test_the_window_library_finds_what_the_worker_imported(
-    qtbot, tmp_path, window, summaries, library: Library
+    qtbot: QtBot, tmp_path: Path, window: QWidget, summaries: list[ImportReport], library: Library
 ) -> None:
     files = write_sources(tmp_path / "in", 2)
     controller = ImportController(library.path, window)
 
     ids = run_import(qtbot, controller, files)
 
+    assert library.index is not None
     found = library.index.search("council voted")
     assert sorted(hit.article_id for hit in found.hits if hit.doc_type == "article") == sorted(ids)
     assert sorted(summary.id for summary in library.articles()) == sorted(ids)

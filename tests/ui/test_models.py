@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from sourcemark.app.importers import from_pasted_text
@@ -29,7 +30,9 @@ def many_sources(library: Library, count: int) -> None:
     library.import_many(sources, total=count)
 
 
-def test_models_pass_the_model_tester(bare_library: Library, qtmodeltester, qapp) -> None:
+def test_models_pass_the_model_tester(
+    bare_library: Library, qtmodeltester: ModelTester, qapp: QApplication
+) -> None:
     """`qapp`: the kind icons are pixmaps, which need the application even when run alone."""
     article = add_article(
         bare_library, "There is one claim, one quote and one rebuttal here.", title="T"

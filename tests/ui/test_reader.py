@@ -14,7 +14,7 @@ from sourcemark.app.library import Library
 from sourcemark.app.models import Annotation, Kind
 from sourcemark.ui.highlights import KIND_UNDERLINES, segments
 from sourcemark.ui.reader import Reader, tooltip_html
-from tests.ui.conftest import add_article, highlights_in, qt_position
+from tests.ui.conftest import MakeWindow, add_article, highlights_in, qt_position
 
 
 def annotation(id: str, kind: Kind, start: int, end: int) -> Annotation:
@@ -165,7 +165,7 @@ def test_twenty_thousand_void_calls_do_not_crash_pyside() -> None:
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")  # the tooltip, headless
 def test_hovering_shows_kind_speaker_verdict_and_note_escaped(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     article = add_article(bare_library, "Officials said <b>the plan</b> works well.", title="Plan")
     claim = bare_library.annotate_quote(
@@ -187,7 +187,7 @@ def test_hovering_shows_kind_speaker_verdict_and_note_escaped(
 
 
 def test_clicking_a_highlight_selects_it_and_selecting_in_the_list_marks_the_passage(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     article = add_article(
         bare_library, "First sentence here.\n\nSecond sentence there.", title="Two"
