@@ -3,7 +3,6 @@ fuzzed input to every importer raises nothing but the app's own errors."""
 
 from __future__ import annotations
 
-import time
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -26,9 +25,6 @@ from sourcemark.app.importers.isolation import ChildLimits, run_extractor
 from sourcemark.app.library import Library
 from tests import hostile, pdf_bytes
 
-# Default child limits apply here; every case stays far below this.
-SECONDS_PER_FILE = 20
-
 
 @pytest.mark.parametrize("case", sorted(hostile.REFUSED))
 def test_hostile_file_is_refused_quickly_and_changes_nothing(
@@ -38,12 +34,11 @@ def test_hostile_file_is_refused_quickly_and_changes_nothing(
     path = tmp_path / filename
     path.write_bytes(make())
     before = bare_library.counts()
-    started = time.monotonic()
     with pytest.raises(ImportFailed) as refused:
         bare_library.import_source(read_file(path))
-    assert time.monotonic() - started < SECONDS_PER_FILE
     message = str(refused.value)
     assert message.startswith(f"{path}: ") and problem in message
+    assert "gave up after" not in message  # refused for what it is, not by the time limit
     assert "\n" not in message and len(message) < 300
     assert bare_library.counts() == before
 
