@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from sourcemark.app.errors import LibraryBusy
@@ -206,7 +206,7 @@ def test_stop_cancels_and_waits_without_a_summary(
     assert controller.stop()
 
     assert not controller.is_running
-    qtbot.wait(50)  # let any queued signal arrive: none must reach the controller
+    QApplication.processEvents()  # deliver any signal the worker queued: none must arrive
     assert finished == [] and summaries == []
     assert len(titles(library_path)) < len(files)
 

@@ -203,7 +203,6 @@ def test_hits_fit_the_list_width_when_there_are_enough_to_scroll(
     panel.show()
     qtbot.waitExposed(panel)
     search_now(qtbot, panel, "budget")
-    qtbot.wait(50)  # let the list lay its rows out
     results = panel.results
-    assert results.verticalScrollBar().isVisible()
+    qtbot.waitUntil(results.verticalScrollBar().isVisible)  # the list has laid its rows out
     assert results.horizontalScrollBar().maximum() == 0  # no snippet runs past the right edge

@@ -271,12 +271,18 @@ def test_run_desk_shows_the_window_on_the_library_and_exits_0(
     shown: list[tuple[Path, int]] = []
 
     def close_the_desk() -> None:
-        for window in QApplication.topLevelWidgets():
-            if isinstance(window, MainWindow) and window.isVisible():
-                shown.append((window.library.path, window.sources.model.total))
-                window.close()
+        windows = [
+            window
+            for window in QApplication.topLevelWidgets()
+            if isinstance(window, MainWindow) and window.isVisible()
+        ]
+        if not windows:  # not shown yet: look again once the event loop has run a little
+            QTimer.singleShot(10, close_the_desk)
+        for window in windows:
+            shown.append((window.library.path, window.sources.model.total))
+            window.close()
 
-    QTimer.singleShot(300, close_the_desk)
+    QTimer.singleShot(0, close_the_desk)
     try:
         assert desk.run_desk(path) == 0
     finally:
