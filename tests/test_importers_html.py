@@ -125,7 +125,7 @@ def test_sanitising_keeps_structure_and_web_links_only() -> None:
 
 def test_sanitising_a_deeply_nested_page_caps_the_nesting() -> None:
     clean = sanitise_html("<div>" * 100_000 + "<p>deep</p>" + "</div>" * 100_000)
-    assert "<script" not in clean and clean.count("<div>") <= 2048
+    assert 0 < clean.count("<div>") <= 2048  # the outer levels are kept, down to the cap
 
 
 def test_a_meta_charset_decodes_the_page() -> None:
