@@ -10,7 +10,7 @@ import errno
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -141,11 +141,11 @@ def test_writes_to_a_library_opened_read_only_change_nothing(tmp_path: Path) -> 
         article_id = _annotated_article(library, "The minister denied the report on Friday.")
         annotation_id = library.annotations()[0].id
     with open_library(tmp_path, read_only=True) as library:
-        attempts = [
-            lambda: library.import_source(from_pasted_text("Another source entirely.")).value,
-            lambda: library.annotate_quote(article_id, "quote", "denied the report").value,
-            lambda: library.edit_annotation(annotation_id, note="changed").value,
-            lambda: library.delete_annotation(annotation_id).value,
+        attempts: list[Callable[[], object]] = [
+            lambda: library.import_source(from_pasted_text("Another source entirely.")),
+            lambda: library.annotate_quote(article_id, "quote", "denied the report"),
+            lambda: library.edit_annotation(annotation_id, note="changed"),
+            lambda: library.delete_annotation(annotation_id),
         ]
         for attempt in attempts:
             with pytest.raises(StorageError, match=re.escape(READ_ONLY)):

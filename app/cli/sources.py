@@ -21,7 +21,9 @@ from sourcemark.app.importing import (
 )
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     imp = subparsers.add_parser(
         "import",
         parents=[common],

@@ -87,7 +87,7 @@ def _rebuilt_if_damaged(
     not damage but a bug, and propagates."""
 
     @functools.wraps(read)
-    def guarded(index: SearchIndex, *args: P.args, **kwargs: P.kwargs) -> T:
+    def guarded(index: SearchIndex, /, *args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return read(index, *args, **kwargs)
         except SourcemarkError:
@@ -397,7 +397,8 @@ def index_status(directory: Path, db: sqlite_utils.Database, identity: str) -> I
 
 def _document_count(searcher: Searcher) -> int:
     """Articles and annotations in the index: every document but the meta one."""
-    return searcher.doc_count() - (1 if searcher.document(key=META_KEY) else 0)
+    documents: int = searcher.doc_count()
+    return documents - (1 if searcher.document(key=META_KEY) else 0)
 
 
 def _apply(

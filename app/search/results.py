@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlite_utils
 from whoosh.searching import Results
@@ -54,7 +55,7 @@ def read_hits(db: sqlite_utils.Database, results: Results, wanted: Wanted) -> li
     return hits
 
 
-def _article_hit(row: dict, score: float, wanted: Wanted) -> Hit:
+def _article_hit(row: dict[str, Any], score: float, wanted: Wanted) -> Hit:
     shown = snippet(row["text"], wanted)
     return Hit(
         doc_type="article",
@@ -74,7 +75,7 @@ def _article_hit(row: dict, score: float, wanted: Wanted) -> Hit:
     )
 
 
-def _annotation_hit(row: dict, score: float, wanted: Wanted) -> Hit:
+def _annotation_hit(row: dict[str, Any], score: float, wanted: Wanted) -> Hit:
     shown = snippet(row["quote"], wanted)
     if shown.start == shown.end and row["note"]:
         in_note = snippet(row["note"], wanted)

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from sourcemark.app import importing
+from sourcemark.app import importers, importing
 from sourcemark.app.changes import Changes
 from sourcemark.app.errors import LibraryBusy
 from sourcemark.app.importers import ExtractedSource
@@ -132,7 +132,7 @@ def test_cancel_stops_before_the_next_file(
 ) -> None:
     files = write_sources(tmp_path / "in", 4)
     reading_second, cancel_clicked = threading.Event(), threading.Event()
-    read_file = importing.read_file
+    read_file = importers.read_file
 
     def read_second_file_after_the_cancel(path: Path, **options: int) -> ExtractedSource:
         if path == files[1]:  # holds the worker inside file 2 until Cancel was clicked
@@ -147,7 +147,9 @@ def test_cancel_stops_before_the_next_file(
         if done == 1:
             assert reading_second.wait(5)  # Cancel comes while file 2 is being read
             assert controller.progress_dialog is not None
-            controller.progress_dialog.findChild(QPushButton).click()
+            cancel = controller.progress_dialog.findChild(QPushButton)
+            assert cancel is not None
+            cancel.click()
             cancel_clicked.set()
 
     operations.progressed.connect(click_cancel)
@@ -208,10 +210,8 @@ def test_summary_dialog_lists_failures_first(qtbot: QtBot, tmp_path: Path) -> No
     )
     dialog = ImportSummaryDialog(report)
     qtbot.addWidget(dialog)
-    rows = [
-        (dialog.files.topLevelItem(n).text(0), dialog.files.topLevelItem(n).text(1))
-        for n in range(dialog.files.topLevelItemCount())
-    ]
+    items = [dialog.files.topLevelItem(n) for n in range(dialog.files.topLevelItemCount())]
+    rows = [(item.text(0), item.text(1)) for item in items if item is not None]
     assert rows == [
         ("b.pdf", "Failed: the PDF is encrypted"),
         ("a.txt", "Imported as “Council votes”"),
