@@ -258,7 +258,7 @@ def test_changes_are_searchable_as_soon_as_committed(
 def test_article_metadata_change_reaches_its_annotations(
     library: Library, desk: dict[str, str]
 ) -> None:
-    from sourcemark.db.connection import write_transaction
+    from sourcemark.app.storage import write_transaction
 
     with write_transaction(library.db):
         library.db.execute("UPDATE articles SET outlet = 'Newsday' WHERE id = ?", (desk["raid"],))

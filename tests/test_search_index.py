@@ -18,7 +18,7 @@ from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
 from sourcemark.app.search import index as search_index
 from sourcemark.app.search.index import SearchIndex
-from sourcemark.db.connection import write_transaction
+from sourcemark.app.storage import write_transaction
 from tests.search_helpers import add_article, hit_ids
 
 

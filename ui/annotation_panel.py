@@ -33,6 +33,7 @@ class NoteEdit(QPlainTextEdit):
     """A plain-text note field that reports when the user leaves it."""
 
     left = Signal()
+    """The focus left the field."""
 
     def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
         super().focusOutEvent(event)
@@ -43,10 +44,16 @@ class AnnotationForm(QWidget):
     """Edits one annotation's note, speaker, verdict (claims) and rebutted claim (rebuttals)."""
 
     editRequested = Signal(str, dict)
+    """(annotation id, {field: new value}) for the fields the user changed: kind (Kind), note,
+    speaker (str) and verdict (Verdict)."""
     pickClaimRequested = Signal(str)
+    """A rebuttal's (id) claim is to be chosen."""
     unlinkRequested = Signal(str)
+    """A rebuttal's (id) link to its claim is to be removed."""
     openClaimRequested = Signal(str)
+    """The claim (id) a rebuttal answers is to be shown."""
     findSimilarRequested = Signal(str)
+    """Passages resembling an annotation (id) are to be listed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -198,6 +205,7 @@ class AnnotationPanel(QWidget):
     """The list of the open article's annotations above the form for the selected one."""
 
     annotationActivated = Signal(str)
+    """The user selected an annotation (its id); not sent when the desk selects one."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import gc
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,7 +38,8 @@ from sourcemark.app.search.query import parse
 from sourcemark.app.search.results import Hit, SearchResults, read_hits
 from sourcemark.app.search.schema import INDEX_FORMAT, SCHEMA, KindField, VerdictField
 from sourcemark.app.search.snippets import Wanted, highlight_terms
-from sourcemark.db.connection import write_transaction
+from sourcemark.app.storage import write_transaction
+from sourcemark.db import writes
 
 __all__ = ["Hit", "IndexStatus", "SearchIndex", "SearchResults"]
 
@@ -468,8 +468,8 @@ def _prune_outbox(db: sqlite_utils.Database, applied: int) -> None:
     applied again, so if the database is busy they simply wait for the next sync."""
     try:
         with write_transaction(db):
-            db.execute("DELETE FROM index_outbox WHERE seq <= ?", (applied,))
-    except sqlite3.OperationalError:
+            writes.prune_outbox(db, applied)
+    except SourcemarkError:
         pass
 
 
