@@ -85,3 +85,8 @@ def keep_orphan(
         },
         ignore=True,
     )
+
+
+def prune_outbox(db: sqlite_utils.Database, applied: int) -> None:
+    """Drop the index outbox rows up to `applied`, which the index holds."""
+    db.execute("DELETE FROM index_outbox WHERE seq <= ?", (applied,))

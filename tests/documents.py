@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fpdf import FPDF
@@ -61,9 +62,9 @@ def pdf(pages: Sequence[Page], *, title: str = "", created: str = "") -> bytes:
                 for row, line in enumerate(lines):
                     document.text(_LEFT_MM + 92 * column, y + row * _LINE_MM, line)
             y += _LINE_MM * (max(len(lines) for lines in page.columns) + 1)
-        for row in page.table:
-            for column, cell in enumerate(row):
-                document.text(_LEFT_MM + 55 * column, y, cell)
+        for cells in page.table:
+            for place, cell in enumerate(cells):
+                document.text(_LEFT_MM + 55 * place, y, cell)
             y += _LINE_MM
         document.set_font("DejaVu", size=8)
         for index, note in enumerate(page.footnotes):
@@ -77,9 +78,7 @@ def _running(document: FPDF, template: str, y: float, number: int, count: int) -
         document.text(_LEFT_MM, y, template.format(n=number, count=count))
 
 
-def _date(text: str):  # noqa: ANN202 - a datetime for fpdf2
-    from datetime import UTC, datetime
-
+def _date(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 

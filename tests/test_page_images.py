@@ -3,7 +3,7 @@ PDF costs a clear reason per page, quickly, never a hang or a crash of the app."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -32,9 +32,11 @@ def test_pages_are_drawn_once_and_cached_until_cleared(tmp_path: Path, pool: Wor
     for page, path in drawn.items():
         assert isinstance(path, Path) and path == images.cached(ARTICLE, page)
         assert path.read_bytes().startswith(b"\x89PNG")
-    stamp = drawn[3].stat().st_mtime_ns
+    third = drawn[3]
+    assert isinstance(third, Path)
+    stamp = third.stat().st_mtime_ns
     again = dict(images.render(ARTICLE, b"not used: every page is cached", [3]))
-    assert again == {3: drawn[3]} and drawn[3].stat().st_mtime_ns == stamp
+    assert again == {3: third} and third.stat().st_mtime_ns == stamp
     images.clear(ARTICLE)
     assert images.cached(ARTICLE, 3) is None
     assert not list(tmp_path.rglob("*.partial"))
@@ -52,7 +54,9 @@ def test_a_page_the_pdf_lacks_gives_its_reason(tmp_path: Path, pool: WorkerPool)
     [pdf_bytes.looping_page_tree, pdf_bytes.exponential_page_tree, lambda: b"%PDF-1.4 junk"],
     ids=["looping-page-tree", "exponential-page-tree", "junk"],
 )
-def test_a_hostile_pdf_gives_each_page_a_reason(make, tmp_path: Path, pool: WorkerPool) -> None:
+def test_a_hostile_pdf_gives_each_page_a_reason(
+    make: Callable[[], bytes], tmp_path: Path, pool: WorkerPool
+) -> None:
     drawn = dict(PageImages(tmp_path, pool).render(ARTICLE, make(), [1, 2, 3]))
     assert set(drawn) == {1, 2, 3}
     assert all(isinstance(reason, ImportFailed) for reason in drawn.values())

@@ -19,7 +19,7 @@ from sourcemark.app.bundles import BundleImportReport, ExportSummary, export_bun
 from sourcemark.app.changes import Changes, Outcome
 from sourcemark.app.errors import SourcemarkError
 from sourcemark.app.importing import ImportReport
-from sourcemark.app.library import Library
+from sourcemark.app.library import AnnotationEdit, Library
 from sourcemark.app.models import Kind
 from sourcemark.app.wording import count
 from sourcemark.ui import library_dialogs
@@ -316,20 +316,16 @@ class MainWindow(QMainWindow):
             return
         self._push(lambda: DeleteAnnotation.perform(self.context, annotation_id))
 
-    @Slot(str, dict)
-    def edit_annotation(self, annotation_id: str, changes: dict[str, object]) -> None:
+    @Slot(str, AnnotationEdit)
+    def edit_annotation(self, annotation_id: str, edit: AnnotationEdit) -> None:
         """Save the form's edits; a kind change that breaks a rebuttal's link asks first."""
-        kind = changes.get("kind")
-        if not isinstance(kind, Kind):
-            self._perform(lambda: EditAnnotation.perform(self.context, annotation_id, changes))
-            return
-        blocking = self.library.links_forbidding(annotation_id, kind)
-        if blocking and not confirm_removing_links(self, kind, len(blocking)):
+        blocking = self.library.links_forbidding(annotation_id, edit.kind) if edit.kind else ()
+        if blocking and edit.kind and not confirm_removing_links(self, edit.kind, len(blocking)):
             self._show_annotation(annotation_id)  # back to what is stored
             return
         self._perform(
             lambda: EditAnnotation.perform(
-                self.context, annotation_id, changes, drop_links=bool(blocking)
+                self.context, annotation_id, edit, drop_links=bool(blocking)
             )
         )
 

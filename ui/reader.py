@@ -40,6 +40,7 @@ class ReaderText(QTextEdit):
     """The article text: read-only, selectable by mouse and keyboard, centred at reading width."""
 
     annotationClicked = Signal(str)
+    """An annotation's passage was clicked (its id)."""
     columnMoved = Signal(int)
     """The width of the empty margin left of the text column changed (pixels)."""
 
@@ -168,6 +169,7 @@ class Reader(QWidget):
     `articleShown(article)` follows every change of the article shown (None when cleared)."""
 
     annotationClicked = Signal(str)
+    """An annotation's passage was clicked (its id)."""
     articleShown = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -11,7 +11,9 @@ from sourcemark.app.models import Annotation, Kind, PageRange, Relation, Verdict
 KINDS = [k.value for k in Kind]
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     ann = subparsers.add_parser(
         "annotate", parents=[common], help="tag a passage of a source as a claim, quote or rebuttal"
     )

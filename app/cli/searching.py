@@ -11,7 +11,9 @@ from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.search.index import MAX_LIMIT, SearchResults
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     search = subparsers.add_parser(
         "search",
         parents=[common],

@@ -8,7 +8,10 @@ from sourcemark.app import settings
 from sourcemark.app.cli.output import print_json
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
     command = subparsers.add_parser(
         "settings",
         parents=[common],

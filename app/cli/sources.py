@@ -24,7 +24,9 @@ from sourcemark.app.models import PageSpan
 from sourcemark.app.page_images import PageImages
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     imp = subparsers.add_parser(
         "import",
         parents=[common],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import pypdfium2 as pdfium
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
 from sourcemark.app.errors import ImportFailed
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import sqlite_utils
 from whoosh.searching import Results
@@ -65,7 +66,7 @@ def _with_pages(db: sqlite_utils.Database, hits: list[Hit]) -> list[Hit]:
     return [replace(hit, pages=pages_of(maps[hit.article_id], hit.start, hit.end)) for hit in hits]
 
 
-def _article_hit(row: dict, score: float, wanted: Wanted) -> Hit:
+def _article_hit(row: dict[str, Any], score: float, wanted: Wanted) -> Hit:
     shown = snippet(row["text"], wanted)
     return Hit(
         doc_type="article",
@@ -85,7 +86,7 @@ def _article_hit(row: dict, score: float, wanted: Wanted) -> Hit:
     )
 
 
-def _annotation_hit(row: dict, score: float, wanted: Wanted) -> Hit:
+def _annotation_hit(row: dict[str, Any], score: float, wanted: Wanted) -> Hit:
     shown = snippet(row["quote"], wanted)
     if shown.start == shown.end and row["note"]:
         in_note = snippet(row["note"], wanted)

@@ -68,7 +68,8 @@ def _header(data: bytes) -> dict[str, Any]:
         isinstance(size, int) and not isinstance(size, bool) and size >= 0 for size in sizes
     ):
         raise BadFrame("a header without a list of blob sizes")
-    return header
+    checked: dict[str, Any] = header
+    return checked
 
 
 def read_frame(stream: BinaryIO) -> Frame | None:

@@ -213,7 +213,7 @@ def pypdf_alone(files: list[str]) -> dict[str, Any]:
 def tesseract_alone(files: list[str]) -> dict[str, Any]:
     """Each page drawn at 300 dpi with pypdfium2 and read by the tesseract command, one page
     after another in one process (Tesseract's own threads left at their default)."""
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
     started = time.perf_counter()
     pages = 0

@@ -148,7 +148,9 @@ def test_cancel_stops_before_the_next_file(
         if done == 1:
             assert reading_second.wait(5)  # Cancel comes while file 2 is being read
             assert controller.progress_dialog is not None
-            controller.progress_dialog.findChild(QPushButton).click()
+            cancel = controller.progress_dialog.findChild(QPushButton)
+            assert cancel is not None
+            cancel.click()
             cancel_clicked.set()
 
     operations.progressed.connect(click_cancel)
@@ -214,10 +216,8 @@ def test_summary_dialog_lists_failures_first(qtbot: QtBot, tmp_path: Path) -> No
     )
     dialog = ImportSummaryDialog(report)
     qtbot.addWidget(dialog)
-    rows = [
-        (dialog.files.topLevelItem(n).text(0), dialog.files.topLevelItem(n).text(1))
-        for n in range(dialog.files.topLevelItemCount())
-    ]
+    items = [dialog.files.topLevelItem(n) for n in range(dialog.files.topLevelItemCount())]
+    rows = [(item.text(0), item.text(1)) for item in items if item is not None]
     assert rows == [
         ("b.pdf", "Failed: the PDF is encrypted"),
         ("a.txt", "Imported as “Council votes”"),

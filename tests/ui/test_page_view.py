@@ -12,7 +12,7 @@ from sourcemark.app.library import Library
 from sourcemark.app.models import PageSpan
 from tests import documents, pdf_bytes
 from tests.documents import Page
-from tests.ui.conftest import select_in_reader
+from tests.ui.conftest import MakeWindow, select_in_reader
 
 LINES = [
     "The contract for the bridge was signed in March by the director of",
@@ -26,7 +26,7 @@ def _report(library: Library) -> str:
 
 
 def test_ctrl_p_shows_the_page_of_the_passage_under_the_cursor(
-    qtbot: QtBot, library: Library, make_window
+    qtbot: QtBot, library: Library, make_window: MakeWindow
 ) -> None:
     article_id = _report(library)
     window = make_window(library)
@@ -37,8 +37,7 @@ def test_ctrl_p_shows_the_page_of_the_passage_under_the_cursor(
     assert panel.isVisible() and panel.count.text() == "of 4"
     qtbot.waitUntil(lambda: not panel.image.pixmap().isNull(), timeout=20_000)
     assert panel.page == 1
-    text = window.reader.article.text
-    at = text.index("Part C")
+    at = library.article(article_id).text.index("Part C")
     select_in_reader(window, at, at + 6)
     qtbot.waitUntil(lambda: panel.page == 3, timeout=5_000)
     qtbot.waitUntil(lambda: not panel.image.pixmap().isNull(), timeout=20_000)
@@ -47,7 +46,7 @@ def test_ctrl_p_shows_the_page_of_the_passage_under_the_cursor(
 
 
 def test_the_selected_annotations_page_is_marked(
-    qtbot: QtBot, library: Library, make_window
+    qtbot: QtBot, library: Library, make_window: MakeWindow
 ) -> None:
     article_id = _report(library)
     text = library.article(article_id).text
@@ -65,7 +64,9 @@ def test_the_selected_annotations_page_is_marked(
     assert panel.image.property("marked") is False
 
 
-def test_a_scan_says_its_text_was_read_by_ocr(qtbot: QtBot, library: Library, make_window) -> None:
+def test_a_scan_says_its_text_was_read_by_ocr(
+    qtbot: QtBot, library: Library, make_window: MakeWindow
+) -> None:
     source = extract(documents.scan([["The committee met on Tuesday."]]), "scan.pdf")
     article_id = library.import_source(source).value.article.id
     window = make_window(library)
@@ -75,7 +76,7 @@ def test_a_scan_says_its_text_was_read_by_ocr(qtbot: QtBot, library: Library, ma
 
 
 def test_a_page_that_cannot_be_drawn_shows_why_and_the_desk_goes_on(
-    qtbot: QtBot, library: Library, make_window
+    qtbot: QtBot, library: Library, make_window: MakeWindow
 ) -> None:
     text = "First page text.\n\nSecond page text."
     source = ExtractedSource(
@@ -98,7 +99,9 @@ def test_a_page_that_cannot_be_drawn_shows_why_and_the_desk_goes_on(
     assert window.reader.article is not None
 
 
-def test_a_source_without_pages_says_so(qtbot: QtBot, library: Library, make_window) -> None:
+def test_a_source_without_pages_says_so(
+    qtbot: QtBot, library: Library, make_window: MakeWindow
+) -> None:
     from tests.ui.conftest import add_article
 
     article = add_article(library, "A plain text source.")
