@@ -26,6 +26,13 @@ def insert_article(
         )
 
 
+def insert_page_map(db: sqlite_utils.Database, article_id: str, pages: list[Row]) -> None:
+    """Insert a new article's page map: rows of page, start, end and ocr."""
+    db.table("article_pages").insert_all(
+        {**page, "article_id": article_id, "ocr": int(page["ocr"])} for page in pages
+    )
+
+
 def insert_annotation(db: sqlite_utils.Database, annotation: Row) -> None:
     db.table("annotations").insert(annotation)
 
@@ -78,3 +85,8 @@ def keep_orphan(
         },
         ignore=True,
     )
+
+
+def prune_outbox(db: sqlite_utils.Database, applied: int) -> None:
+    """Drop the index outbox rows up to `applied`, which the index holds."""
+    db.execute("DELETE FROM index_outbox WHERE seq <= ?", (applied,))

@@ -142,6 +142,7 @@ def stage_debian_tree(folder: Path, version: str, arch: str) -> Path:
         f"Maintainer: Sourcemark developers <sourcemark@users.noreply.invalid>\n"
         f"Installed-Size: {installed_kib(stage)}\n"
         f"Depends: {', '.join(DEB_DEPENDS)}\n"
+        f"Recommends: tesseract-ocr, tesseract-ocr-eng\n"  # reads scanned PDF pages
         f"Section: text\n"
         f"Priority: optional\n"
         f"Description: annotation desk for journalists\n"

@@ -53,8 +53,8 @@ def annotated_library(library: Library) -> dict[str, str]:
     }
 
 
-def exported(library: Library, out: Path, **options: object) -> Path:
-    export_bundle(library, out, **options)  # type: ignore[arg-type]
+def exported(library: Library, out: Path) -> Path:
+    export_bundle(library, out)
     return out
 
 

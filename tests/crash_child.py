@@ -100,8 +100,8 @@ def install_hooks(crash: CrashPoint) -> None:
         real_commit(self, *args, **kwargs)
         crash.reached("after_index_commit")
 
-    connection.write_transaction = hooked_transaction  # type: ignore[assignment]
-    SegmentWriter.commit = hooked_commit  # type: ignore[method-assign]
+    connection.write_transaction = hooked_transaction
+    SegmentWriter.commit = hooked_commit
 
 
 def article_text(rng: random.Random, tag: str) -> str:

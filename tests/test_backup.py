@@ -35,9 +35,10 @@ def _add_article(library: Library, n: int) -> str:
 def _counts(database: Path) -> tuple[int, int]:
     conn = sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)
     try:
-        return conn.execute(
+        counts: tuple[int, int] = conn.execute(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM annotations)"
         ).fetchone()
+        return counts
     finally:
         conn.close()
 
@@ -96,7 +97,7 @@ def test_rotation_deletes_old_backups_only_after_a_new_one_is_verified(
     for day in range(40):
         create_backup(bare_library.path, now=T0 + timedelta(days=day))
     before = backups(bare_library.path)
-    assert len(before) <= 7 + 4
+    assert len(before) == 7 + 4  # rotation kept 7 daily and 4 weekly of the 40
     monkeypatch.setattr(backup, "is_intact", lambda path: False)
     with pytest.raises(LibraryDamaged, match="no backup was kept"):
         create_backup(bare_library.path, now=T0 + timedelta(days=41))
@@ -114,7 +115,8 @@ def test_a_backup_is_due_once_a_day_and_on_close_only_after_changes(bare_library
     assert backup_if_due(bare_library.path, now=T0 + timedelta(days=2)) is None  # nothing changed
     _add_article(bare_library, 2)
     assert backup_if_due(bare_library.path, closing=True, now=T0 + timedelta(hours=4)) is not None
-    bare_library.link(*(a.id for a in bare_library.annotations()[:2]), relation="supports")
+    first, second = bare_library.annotations()[:2]
+    bare_library.link(first.id, second.id, relation="supports")
     assert backup_if_due(bare_library.path, now=T0 + timedelta(hours=5)) is None
     assert backup_if_due(bare_library.path, now=T0 + timedelta(days=1, hours=5)) is not None
 

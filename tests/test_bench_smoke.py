@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ SIZE = 100
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     workdir = tmp_path_factory.mktemp("bench")
     options = Options(
         workdir=workdir,
@@ -29,6 +30,11 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
         search_rounds=2,
         large_source_chars=50_000,
         large_source_annotations=100,
+        saved_pages=3,
+        pdf_files=1,
+        pdf_pages=2,
+        scan_pages=1,
+        document_repeats=1,
     )
     found = {"machine": machine(), "command": "smoke"} | run_suite([SIZE], options, lambda _: None)
     write(found, workdir / "results.json", workdir / "results.md")
@@ -37,12 +43,12 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return found
 
 
-def _figures(results: dict) -> dict[str, dict]:
-    figures = results["sizes"][str(SIZE)] + results["any_size"]
+def _figures(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    figures = results["sizes"][str(SIZE)] + results["any_size"] + results["documents"]
     return {figure["key"]: figure for figure in figures}
 
 
-def test_every_figure_is_measured(results: dict) -> None:
+def test_every_figure_is_measured(results: dict[str, Any]) -> None:
     assert set(_figures(results)) == {
         "import",
         "search",
@@ -54,24 +60,27 @@ def test_every_figure_is_measured(results: dict) -> None:
         "memory",
         "memory_headless",
         "open_large_source",
+        "html_bulk",
+        "pdf_text",
+        "pdf_ocr",
     }
 
 
-def test_figures_are_positive_and_ordered(results: dict) -> None:
+def test_figures_are_positive_and_ordered(results: dict[str, Any]) -> None:
     for figure in _figures(results).values():
         for stat in [figure["sourcemark"], *figure["baselines"].values()]:
             assert math.isfinite(stat["median"]) and stat["median"] > 0, figure["key"]
             assert stat["p95"] >= stat["median"], figure["key"]
 
 
-def test_import_reports_every_engine_and_its_memory(results: dict) -> None:
+def test_import_reports_every_engine_and_its_memory(results: dict[str, Any]) -> None:
     figure = _figures(results)["import"]
     assert set(figure["baselines"]) == {"whoosh_defaults", WHOOSH, FTS5}
     assert figure["sourcemark"]["peak_mb"] > 10
     assert all(ratio > 0 for ratio in figure["ratios"].values())
 
 
-def test_every_engine_finds_the_same_documents(results: dict) -> None:
+def test_every_engine_finds_the_same_documents(results: dict[str, Any]) -> None:
     per_query = _figures(results)["search"]["details"]["per_query"]
     assert set(per_query) == {query for _, query in QUERY_MIX}
     for query, engines in per_query.items():
@@ -79,12 +88,20 @@ def test_every_engine_finds_the_same_documents(results: dict) -> None:
         assert engines["sourcemark"]["total"] > 0, query
 
 
-def test_the_reader_shows_every_highlight(results: dict) -> None:
+def test_the_reader_shows_every_highlight(results: dict[str, Any]) -> None:
     details = _figures(results)["open_large_source"]["details"]
     assert details["highlight_selections"] >= 100
 
 
-def test_the_report_has_a_row_per_figure(results: dict) -> None:
+def test_documents_are_measured_beside_their_parser_alone(results: dict[str, Any]) -> None:
+    figures = _figures(results)
+    assert set(figures["html_bulk"]["baselines"]) == {"trafilatura"}
+    assert set(figures["pdf_text"]["baselines"]) == {"pypdf"}
+    assert set(figures["pdf_ocr"]["baselines"]) == {"tesseract"}
+    assert "Importing documents" in results["markdown"]
+
+
+def test_the_report_has_a_row_per_figure(results: dict[str, Any]) -> None:
     markdown = results["markdown"]
     assert f"### {SIZE} articles" in markdown
     for figure in _figures(results).values():

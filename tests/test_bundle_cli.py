@@ -30,7 +30,7 @@ def made(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         return tmp_path / "mine", annotated_library(library)
 
 
-def test_export_then_import_bundle_twice(made, tmp_path):
+def test_export_then_import_bundle_twice(made: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     mine, _ = made
     out = tmp_path / "story.zip"
     done = sourcemark("export", "--library", mine, "--out", out, "--all")
@@ -44,7 +44,9 @@ def test_export_then_import_bundle_twice(made, tmp_path):
     assert (counts["added"], counts["unchanged"], counts["links_added"]) == (0, 4, 0)
 
 
-def test_export_of_chosen_articles_and_kind_as_json(made, tmp_path):
+def test_export_of_chosen_articles_and_kind_as_json(
+    made: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
     mine, ids = made
     out = tmp_path / "claims.zip"
     done = sourcemark(
@@ -56,7 +58,9 @@ def test_export_of_chosen_articles_and_kind_as_json(made, tmp_path):
     assert summary["bytes"] == out.stat().st_size
 
 
-def test_usage_and_user_errors_have_their_exit_codes(made, tmp_path):
+def test_usage_and_user_errors_have_their_exit_codes(
+    made: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
     mine, _ = made
     neither = sourcemark("export", "--library", mine, "--out", tmp_path / "x.zip")
     assert neither.returncode == 2 and "--all" in neither.stderr

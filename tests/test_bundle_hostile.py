@@ -224,7 +224,9 @@ HOSTILE: dict[str, tuple[Build, str]] = {
 
 
 @pytest.mark.parametrize("case", HOSTILE, ids=list(HOSTILE))
-def test_hostile_bundle_is_refused_and_changes_nothing(case, bare_library, valid, tmp_path):
+def test_hostile_bundle_is_refused_and_changes_nothing(
+    case: str, bare_library: Library, valid: Path, tmp_path: Path
+) -> None:
     build, message = HOSTILE[case]
     folder = tmp_path / "inbox"
     folder.mkdir()
@@ -240,11 +242,13 @@ def test_hostile_bundle_is_refused_and_changes_nothing(case, bare_library, valid
         (Limits(total_bytes=12_000), "unpacks to"),
     ],
 )
-def test_size_caps_refuse_oversized_bundles(limits, message, bare_library, valid):
+def test_size_caps_refuse_oversized_bundles(
+    limits: Limits, message: str, bare_library: Library, valid: Path
+) -> None:
     _refused(bare_library, valid, message, limits)
 
 
-def test_a_file_that_is_not_a_zip_is_refused(bare_library, tmp_path):
+def test_a_file_that_is_not_a_zip_is_refused(bare_library: Library, tmp_path: Path) -> None:
     fake = tmp_path / "fake.zip"
     fake.write_bytes(b"PK\x03\x04 not really")
     _refused(bare_library, fake, "not a readable zip file")
@@ -252,5 +256,5 @@ def test_a_file_that_is_not_a_zip_is_refused(bare_library, tmp_path):
         import_bundle(bare_library, tmp_path / "missing.zip")
 
 
-def test_the_valid_bundle_itself_imports(bare_library, valid):
+def test_the_valid_bundle_itself_imports(bare_library: Library, valid: Path) -> None:
     assert import_bundle(bare_library, valid).value.added == 4

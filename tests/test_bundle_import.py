@@ -38,7 +38,9 @@ def library_content(library: Library) -> tuple[Any, ...]:
     )
 
 
-def test_round_trip_into_an_empty_library_then_nothing_changes(bare_library, tmp_path):
+def test_round_trip_into_an_empty_library_then_nothing_changes(
+    bare_library: Library, tmp_path: Path
+) -> None:
     annotated_library(bare_library)
     bundle = exported(bare_library, tmp_path / "b.zip")
     with open_bare(tmp_path / "other") as other:
@@ -52,7 +54,9 @@ def test_round_trip_into_an_empty_library_then_nothing_changes(bare_library, tmp
     assert (again.conflicting, again.orphaned, again.links_added) == (0, 0, 0)
 
 
-def test_a_source_already_present_under_another_id_receives_the_annotations(bare_library, tmp_path):
+def test_a_source_already_present_under_another_id_receives_the_annotations(
+    bare_library: Library, tmp_path: Path
+) -> None:
     ids = annotated_library(bare_library)
     bundle = exported(bare_library, tmp_path / "b.zip")
     with open_bare(tmp_path / "other") as other:
@@ -64,7 +68,9 @@ def test_a_source_already_present_under_another_id_receives_the_annotations(bare
         assert {a.id for a in other.articles()} == {local.id, ids["statement"]}
 
 
-def test_a_change_made_on_one_side_only_wins_and_the_old_version_is_kept(bare_library, tmp_path):
+def test_a_change_made_on_one_side_only_wins_and_the_old_version_is_kept(
+    bare_library: Library, tmp_path: Path
+) -> None:
     ids = annotated_library(bare_library)
     with open_bare(tmp_path / "other") as other:
         import_bundle(other, exported(bare_library, tmp_path / "first.zip"))
@@ -81,7 +87,9 @@ def test_a_change_made_on_one_side_only_wins_and_the_old_version_is_kept(bare_li
         assert other.annotation(ids["quote"]).speaker == "Eric Adams"
 
 
-def test_a_change_on_both_sides_keeps_the_newer_and_saves_the_other(bare_library, tmp_path):
+def test_a_change_on_both_sides_keeps_the_newer_and_saves_the_other(
+    bare_library: Library, tmp_path: Path
+) -> None:
     ids = annotated_library(bare_library)
     with open_bare(tmp_path / "other") as other:
         import_bundle(other, exported(bare_library, tmp_path / "first.zip"))
@@ -106,7 +114,9 @@ def test_a_change_on_both_sides_keeps_the_newer_and_saves_the_other(bare_library
         assert saved[-1] == ("merge_conflict", "theirs (older)")
 
 
-def test_annotations_are_reanchored_in_a_changed_text_and_orphans_are_kept(bare_library, tmp_path):
+def test_annotations_are_reanchored_in_a_changed_text_and_orphans_are_kept(
+    bare_library: Library, tmp_path: Path
+) -> None:
     ids = annotated_library(bare_library)
     story = bare_library.article(ids["story"])
     bundle = exported(bare_library, tmp_path / "b.zip")
@@ -132,7 +142,7 @@ def test_annotations_are_reanchored_in_a_changed_text_and_orphans_are_kept(bare_
         assert snapshot(other) == before
 
 
-def test_import_reports_progress_up_to_the_end(bare_library, tmp_path):
+def test_import_reports_progress_up_to_the_end(bare_library: Library, tmp_path: Path) -> None:
     annotated_library(bare_library)
     bundle = exported(bare_library, tmp_path / "b.zip")
     seen: list[tuple[int, int]] = []
@@ -151,7 +161,9 @@ _WORDS = st.text(st.characters(exclude_categories=["Cs"]), max_size=20)
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(_TEXT, min_size=1, max_size=3), data=st.data())
-def test_any_library_exports_and_imports_back_identically(texts: list[str], data: Any) -> None:
+def test_any_library_exports_and_imports_back_identically(
+    texts: list[str], data: st.DataObject
+) -> None:
     """Whatever a user does (annotate, edit, change kinds, link, unlink, delete, restore), the
     library exports into a bundle that an empty library imports back identically, and that
     the library itself imports without a change."""
@@ -167,7 +179,7 @@ def test_any_library_exports_and_imports_back_identically(texts: list[str], data
             assert snapshot(source) == before
 
 
-def _fill(library: Library, texts: list[str], data: Any) -> None:
+def _fill(library: Library, texts: list[str], data: st.DataObject) -> None:
     """Import the texts, then make a drawn sequence of the changes a user can make."""
     articles = []
     for text in texts:
@@ -211,7 +223,7 @@ def _change(
     step: str,
     annotation: Annotation,
     existing: list[Annotation],
-    data: Any,
+    data: st.DataObject,
     deleted: list[DeletedAnnotation],
 ) -> None:
     if step == "edit":
@@ -234,7 +246,9 @@ def _change(
         deleted.append(library.delete_annotation(annotation.id).value)
 
 
-def test_a_failure_half_way_leaves_the_library_as_it_was(bare_library, tmp_path, monkeypatch):
+def test_a_failure_half_way_leaves_the_library_as_it_was(
+    bare_library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     annotated_library(bare_library)
     bundle = exported(bare_library, tmp_path / "b.zip")
     real = _Merge.merge_annotation

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 import pytest
+from sqlite_utils.db import Table
 
 from sourcemark.app.errors import AmbiguousId, InvalidAnnotation, NotFound
 from sourcemark.app.importers import from_pasted_text
@@ -171,7 +173,8 @@ def test_failed_write_leaves_nothing_behind(
     table_class = type(bare_library.db.table("originals"))
     real_insert = table_class.insert
 
-    def disk_full_on_second_table(table, *args, **kwargs):  # type: ignore[no-untyped-def]
+    # The arguments pass through to the real insert untouched, whatever they are.
+    def disk_full_on_second_table(table: Table, *args: Any, **kwargs: Any) -> Table:
         if table.name == "originals":  # the article row is already written by now
             raise sqlite3.OperationalError("database or disk is full")
         return real_insert(table, *args, **kwargs)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.writing import IndexWriter
 
 from sourcemark.app.errors import LibraryBusy
 from sourcemark.app.importers import from_pasted_text
@@ -17,7 +18,7 @@ from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
 from sourcemark.app.search import index as search_index
 from sourcemark.app.search.index import SearchIndex
-from sourcemark.db.connection import write_transaction
+from sourcemark.app.storage import write_transaction
 from tests.search_helpers import add_article, hit_ids
 
 
@@ -311,14 +312,14 @@ def test_a_bulk_sync_uses_the_parallel_writer_and_agrees_with_the_database(
 ) -> None:
     rows = search_index._BULK_SYNC_ROWS
     kinds: list[str] = []
-    real_writer = search_index.whoosh_index.FileIndex.writer
+    real_writer = whoosh_index.FileIndex.writer
 
-    def spy(ix, **settings):  # type: ignore[no-untyped-def]
+    def spy(ix: whoosh_index.FileIndex, **settings: object) -> IndexWriter:
         writer = real_writer(ix, **settings)
         kinds.append(type(writer).__name__)
         return writer
 
-    monkeypatch.setattr(search_index.whoosh_index.FileIndex, "writer", spy)
+    monkeypatch.setattr(whoosh_index.FileIndex, "writer", spy)
     with open_library(tmp_path / "lib") as lib:
         lib.import_many(from_pasted_text(f"Bulk wire story {n} on turnout.") for n in range(rows))
         assert lib.index is not None and lib.index.status(lib.db).agrees

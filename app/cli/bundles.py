@@ -10,7 +10,9 @@ from sourcemark.app.cli.output import library_for, print_json
 from sourcemark.app.models import Kind
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     exp = subparsers.add_parser(
         "export", parents=[common], help="write sources and their annotations as a bundle (.zip)"
     )

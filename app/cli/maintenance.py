@@ -14,7 +14,9 @@ from sourcemark.app.cli.output import print_json
 from sourcemark.app.layout import default_library_path
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     chk = subparsers.add_parser(
         "check",
         parents=[common],

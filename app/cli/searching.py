@@ -11,7 +11,9 @@ from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.search.index import MAX_LIMIT, SearchResults
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     search = subparsers.add_parser(
         "search",
         parents=[common],
@@ -87,7 +89,10 @@ def _print(results: SearchResults, as_json: bool) -> None:
                 "query": results.query,
                 "total": results.total,
                 "elapsed_ms": results.elapsed_ms,
-                "hits": [asdict(hit) for hit in results.hits],
+                "hits": [
+                    {**asdict(hit), "pages": hit.pages.to_dict() if hit.pages else None}
+                    for hit in results.hits
+                ],
             }
         )
         return
@@ -98,7 +103,7 @@ def _print(results: SearchResults, as_json: bool) -> None:
             label += f" ({hit.speaker})"
         print(
             f"{hit.doc_type:10} {ident}  {label}  in {one_line(hit.title, 50)!r} "
-            f"[{hit.start}:{hit.end}]"
+            f"[{hit.start}:{hit.end}{', ' + hit.pages.label if hit.pages else ''}]"
         )
         print(f"    {hit.snippet}")
     print(f"{len(results.hits)} of {results.total} results ({results.elapsed_ms:.0f} ms)")

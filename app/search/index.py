@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import gc
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,7 +38,8 @@ from sourcemark.app.search.query import parse
 from sourcemark.app.search.results import Hit, SearchResults, read_hits
 from sourcemark.app.search.schema import INDEX_FORMAT, SCHEMA, KindField, VerdictField
 from sourcemark.app.search.snippets import Wanted, highlight_terms
-from sourcemark.db.connection import write_transaction
+from sourcemark.app.storage import write_transaction
+from sourcemark.db import writes
 
 __all__ = ["Hit", "IndexStatus", "SearchIndex", "SearchResults"]
 
@@ -87,7 +87,7 @@ def _rebuilt_if_damaged(
     not damage but a bug, and propagates."""
 
     @functools.wraps(read)
-    def guarded(index: SearchIndex, *args: P.args, **kwargs: P.kwargs) -> T:
+    def guarded(index: SearchIndex, /, *args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return read(index, *args, **kwargs)
         except SourcemarkError:
@@ -397,7 +397,8 @@ def index_status(directory: Path, db: sqlite_utils.Database, identity: str) -> I
 
 def _document_count(searcher: Searcher) -> int:
     """Articles and annotations in the index: every document but the meta one."""
-    return searcher.doc_count() - (1 if searcher.document(key=META_KEY) else 0)
+    documents: int = searcher.doc_count()
+    return documents - (1 if searcher.document(key=META_KEY) else 0)
 
 
 def _apply(
@@ -467,8 +468,8 @@ def _prune_outbox(db: sqlite_utils.Database, applied: int) -> None:
     applied again, so if the database is busy they simply wait for the next sync."""
     try:
         with write_transaction(db):
-            db.execute("DELETE FROM index_outbox WHERE seq <= ?", (applied,))
-    except sqlite3.OperationalError:
+            writes.prune_outbox(db, applied)
+    except SourcemarkError:
         pass
 
 

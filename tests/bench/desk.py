@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ class PaintWatch(QObject):
             self.painted_at = time.monotonic()
         return False
 
-    def wait(self, app: QApplication, ready: Any = lambda: True) -> float:
+    def wait(self, app: QApplication, ready: Callable[[], bool] = lambda: True) -> float:
         """Process events until a paint after `ready()` holds; the time of that paint."""
         self.painted_at = None
         deadline = time.monotonic() + PAINT_TIMEOUT_S

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from sourcemark.app.importers import ExtractedSource
 from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
 from sourcemark.app.search.index import SearchIndex
@@ -20,7 +22,7 @@ from tests.bench.workload import QUERY_MIX, SNIPPET_HITS, marker_word, run_query
 FOUND_WITHIN_S = 10.0
 
 
-def _sources(articles: list[GeneratedArticle]) -> Any:
+def _sources(articles: list[GeneratedArticle]) -> Iterator[ExtractedSource]:
     """Extraction (decoding, normalising) happens here, inside the timed import."""
     return (article.source(number) for number, article in enumerate(articles))
 

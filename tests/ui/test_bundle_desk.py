@@ -11,7 +11,7 @@ from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
 from sourcemark.ui import main_window
 from sourcemark.ui.bundle_dialogs import ExportDialog, ExportRequest
-from tests.ui.conftest import add_article
+from tests.ui.conftest import MakeWindow, add_article
 
 TEXT = "Budget story\n\nThe mayor said the budget builds 10,000 homes. Critics disagree."
 
@@ -31,7 +31,7 @@ def test_export_dialog_offers_the_open_source_and_a_kind(qtbot: QtBot, tmp_path:
 
 def test_export_then_import_the_bundle_into_another_library(
     bare_library: Library,
-    make_window,
+    make_window: MakeWindow,
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
@@ -72,7 +72,7 @@ def test_export_then_import_the_bundle_into_another_library(
 
 def test_a_bad_bundle_is_explained_and_changes_nothing(
     bare_library: Library,
-    make_window,
+    make_window: MakeWindow,
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication
 
 from sourcemark.app.opening import open_library
 from sourcemark.ui import library_dialogs
@@ -19,7 +20,7 @@ from sourcemark.ui.library_dialogs import (
 
 
 @pytest.fixture(autouse=True)
-def private_settings(qapp, tmp_path: Path) -> Iterator[Path]:
+def private_settings(qapp: QApplication, tmp_path: Path) -> Iterator[Path]:
     """Point QSettings at an INI file under tmp_path, never the user's real settings."""
     saved = (
         QCoreApplication.organizationName(),

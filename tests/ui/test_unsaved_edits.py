@@ -12,13 +12,16 @@ from pytestqt.qtbot import QtBot
 
 from sourcemark.app.importing import ImportedFile, ImportReport
 from sourcemark.app.library import Library
-from sourcemark.app.models import Kind
-from tests.ui.conftest import add_article, select_in_reader
+from sourcemark.app.models import Annotation, Article, Kind
+from sourcemark.ui.main_window import MainWindow
+from tests.ui.conftest import MakeWindow, add_article, select_in_reader
 
 TEXT = "The mayor said crime fell by half last year. Police records show a small drop."
 
 
-def open_claim_with_typed_note(library: Library, make_window, qtbot: QtBot):
+def open_claim_with_typed_note(
+    library: Library, make_window: MakeWindow, qtbot: QtBot
+) -> tuple[MainWindow, Article, Annotation]:
     """Tag a claim with C, then type a note for it without leaving the note field."""
     article = add_article(library, TEXT, title="Crime figures")
     window = make_window(library)
@@ -36,7 +39,7 @@ def open_claim_with_typed_note(library: Library, make_window, qtbot: QtBot):
 
 
 def test_toolbar_undo_saves_the_typed_note_then_undoes_it(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window, _article, claim = open_claim_with_typed_note(bare_library, make_window, qtbot)
     window.desk_actions.undo.trigger()  # a toolbar click: the focus stays in the note
@@ -48,7 +51,7 @@ def test_toolbar_undo_saves_the_typed_note_then_undoes_it(
 
 
 def test_tagging_from_the_toolbar_keeps_the_note_being_typed(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window, article, claim = open_claim_with_typed_note(bare_library, make_window, qtbot)
     start = TEXT.index("Police records")
@@ -63,7 +66,7 @@ def test_tagging_from_the_toolbar_keeps_the_note_being_typed(
 
 
 def test_an_import_ending_while_a_note_is_typed_keeps_the_note(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window, _article, claim = open_claim_with_typed_note(bare_library, make_window, qtbot)
     other = add_article(bare_library, "A second source, imported meanwhile.", title="Other")

@@ -23,7 +23,7 @@ from sourcemark.ui.import_dialog import ImportSummaryDialog
 from sourcemark.ui.main_window import MainWindow
 from sourcemark.ui.paste_dialog import PasteSourceDialog
 from tests.conftest import REPO
-from tests.ui.conftest import add_article
+from tests.ui.conftest import MakeWindow, add_article
 
 BUDGET = (
     "Council passes the housing budget\n\n"
@@ -38,7 +38,7 @@ def no_import_summary(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_ctrl_f_searches_and_enter_on_a_hit_opens_and_selects_the_passage(
-    library: Library, make_window, qtbot: QtBot
+    library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     article = add_article(library, BUDGET)
     add_article(library, "Another story about parks.", title="Parks")
@@ -69,7 +69,7 @@ def test_ctrl_f_searches_and_enter_on_a_hit_opens_and_selects_the_passage(
 
 
 def test_enter_on_a_claim_hit_selects_the_claim_ready_to_edit(
-    library: Library, make_window, qtbot: QtBot
+    library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     article = add_article(library, BUDGET)
     claim = library.annotate_quote(article.id, "claim", "would build 10,000 homes by 2030").value
@@ -89,7 +89,7 @@ def test_enter_on_a_claim_hit_selects_the_claim_ready_to_edit(
 
 
 def test_clicking_a_source_opens_it_with_its_annotations(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     article = add_article(bare_library, BUDGET, outlet="City Desk", published="2024-03-04")
     bare_library.annotate_quote(article.id, "claim", "the housing budget would build 10,000 homes")
@@ -109,7 +109,7 @@ def test_clicking_a_source_opens_it_with_its_annotations(
 
 
 def test_paste_as_new_source_imports_and_opens_it(
-    bare_library: Library, make_window, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pasted = from_pasted_text("Statement\n\nWe never said that.").with_metadata(
         title="Press statement", outlet="City Hall"
@@ -131,7 +131,7 @@ def test_paste_as_new_source_imports_and_opens_it(
 
 def test_ctrl_o_imports_in_the_background_and_opens_the_first_import(
     bare_library: Library,
-    make_window,
+    make_window: MakeWindow,
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
@@ -157,7 +157,11 @@ def test_ctrl_o_imports_in_the_background_and_opens_the_first_import(
 
 
 def test_dropped_files_are_imported(
-    bare_library: Library, make_window, qtbot: QtBot, tmp_path: Path, no_import_summary: None
+    bare_library: Library,
+    make_window: MakeWindow,
+    qtbot: QtBot,
+    tmp_path: Path,
+    no_import_summary: None,
 ) -> None:
     dropped = tmp_path / "dropped.txt"
     dropped.write_text("Dropped story\n\nBody text.")
@@ -178,7 +182,7 @@ def test_dropped_files_are_imported(
 
 
 def test_geometry_splitters_and_last_source_are_remembered(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     path = bare_library.path
     article = add_article(bare_library, "Remember me\n\nText.")
@@ -198,7 +202,7 @@ def test_geometry_splitters_and_last_source_are_remembered(
 
 def test_open_library_replaces_the_window_and_is_remembered(
     bare_library: Library,
-    make_window,
+    make_window: MakeWindow,
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
@@ -222,7 +226,9 @@ def test_open_library_replaces_the_window_and_is_remembered(
     successor.close()
 
 
-def test_closing_the_window_backs_up_the_library(bare_library: Library, make_window) -> None:
+def test_closing_the_window_backs_up_the_library(
+    bare_library: Library, make_window: MakeWindow
+) -> None:
     add_article(bare_library, "Worth keeping\n\nText.")
     window = make_window(bare_library)
     window.close()
@@ -260,19 +266,27 @@ def test_a_second_copy_on_the_same_library_gets_a_clear_message_and_exit_code_1(
     assert str(holder.pid) in message
 
 
-def test_run_desk_shows_the_window_on_the_library_and_exits_0(tmp_path: Path, qapp) -> None:
+def test_run_desk_shows_the_window_on_the_library_and_exits_0(
+    tmp_path: Path, qapp: QApplication
+) -> None:
     path = tmp_path / "library"
     with open_library(path, with_index=False) as library:
         add_article(library, "Opened by run_desk\n\nText.")
     shown: list[tuple[Path, int]] = []
 
     def close_the_desk() -> None:
-        for window in QApplication.topLevelWidgets():
-            if isinstance(window, MainWindow) and window.isVisible():
-                shown.append((window.library.path, window.sources.model.total))
-                window.close()
+        windows = [
+            window
+            for window in QApplication.topLevelWidgets()
+            if isinstance(window, MainWindow) and window.isVisible()
+        ]
+        if not windows:  # not shown yet: look again once the event loop has run a little
+            QTimer.singleShot(10, close_the_desk)
+        for window in windows:
+            shown.append((window.library.path, window.sources.model.total))
+            window.close()
 
-    QTimer.singleShot(300, close_the_desk)
+    QTimer.singleShot(0, close_the_desk)
     try:
         assert desk.run_desk(path) == 0
     finally:
@@ -281,7 +295,11 @@ def test_run_desk_shows_the_window_on_the_library_and_exits_0(tmp_path: Path, qa
 
 
 def test_closing_during_an_import_stops_it_first(
-    bare_library: Library, make_window, qtbot: QtBot, tmp_path: Path, no_import_summary: None
+    bare_library: Library,
+    make_window: MakeWindow,
+    qtbot: QtBot,
+    tmp_path: Path,
+    no_import_summary: None,
 ) -> None:
     files = []
     for n in range(40):
@@ -297,7 +315,7 @@ def test_closing_during_an_import_stops_it_first(
 
 
 def test_ctrl_digits_move_the_focus_between_panels(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window = make_window(bare_library)
     for key, widget in (
