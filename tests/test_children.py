@@ -12,6 +12,7 @@ from sourcemark import __version__
 from sourcemark.__main__ import main
 from sourcemark.app.children import CHILD_FLAG, child_command
 from sourcemark.app.importers import extract
+from sourcemark.app.workers.pool import WorkerPool
 from tests.conftest import REPO
 
 HTML = REPO / "tests" / "fixtures" / "html" / "ledger-council-budget.html"
@@ -56,8 +57,9 @@ def test_a_frozen_build_starts_the_child_through_its_own_entry_point(
     assert _run(command, tmp_path).stdout == f"Sourcemark {__version__}\n"
 
 
-def test_a_frozen_build_extracts_a_web_page_in_its_child(frozen: Path) -> None:
-    source = extract(HTML.read_bytes(), HTML.name)
+def test_a_frozen_build_extracts_a_web_page_in_its_worker(frozen: Path) -> None:
+    with WorkerPool(size=1) as pool:  # its own workers, started the frozen way
+        source = extract(HTML.read_bytes(), HTML.name, pool=pool)
     assert source.title == "Council approves $2.1bn budget after six-hour debate"
     assert "six-hour debate" in source.text
 
