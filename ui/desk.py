@@ -7,15 +7,17 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from sourcemark.app.layout import default_library_path
 from sourcemark.app.library import Library
 from sourcemark.ui import library_dialogs
-from sourcemark.ui.bundle_offer import offer_bundle
+from sourcemark.ui.bundle_offer import BundleOffers
 from sourcemark.ui.library_opener import LibraryOpener
 from sourcemark.ui.main_window import MainWindow
+from sourcemark.ui.running_desk import BundleReceiver, hand_over
 from sourcemark.ui.shutdown import CloseOnSignals
 
 STYLE_SHEET = resources.files("sourcemark.resources").joinpath("style.qss")
@@ -58,8 +60,17 @@ def run_desk(library_path: Path | None, bundle: Path | None = None) -> int:
     """Run the desk until its window closes; 1 if the library cannot be opened.
 
     The library opens in the background (an index rebuild can take a while) and the window
-    shows once it is ready, then offers to import `bundle` when one was given."""
+    shows once it is ready, then offers to import `bundle` when one was given. When a desk
+    already has the library open, the bundle goes to that desk instead (0, nothing opened)."""
     app = make_application()
+    library_folder = library_path or default_library_path()
+    if bundle is not None and hand_over(bundle, library_folder):
+        return 0
+    offers = BundleOffers()
+    receiver = BundleReceiver(library_folder)
+    receiver.received.connect(offers.add)
+    if bundle is not None:
+        offers.add(bundle)
     CloseOnSignals(app)
     opener = LibraryOpener()
     windows: list[MainWindow] = []
@@ -69,8 +80,7 @@ def run_desk(library_path: Path | None, bundle: Path | None = None) -> int:
         window = MainWindow(library)
         windows.append(window)
         window.show()
-        if bundle is not None:
-            QTimer.singleShot(0, window, lambda: offer_bundle(window, bundle))
+        offers.show_in(window)
 
     def fail(message: str) -> None:
         refuse(f"Cannot open the library: {message}")
@@ -79,4 +89,7 @@ def run_desk(library_path: Path | None, bundle: Path | None = None) -> int:
     opener.opened.connect(show)
     opener.failed.connect(fail)
     opener.open(library_path)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        receiver.close()
