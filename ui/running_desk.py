@@ -5,6 +5,7 @@ the library's writer lock, so that process could not open it. Instead it hands t
 path to the desk over a local socket (QLocalServer: a socket file on Linux and macOS, a
 named pipe on Windows) and exits; the running desk offers to import it. The socket's name
 comes from the library's path, so a bundle reaches the desk that has its library open.
+macOS starts no second process: Finder sends the running app a file-open event instead.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal, Slot
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from sourcemark.app.cli import BUNDLE_SUFFIX
@@ -48,7 +50,8 @@ def hand_over(bundle: Path, library: Path) -> bool:
 
 
 class BundleReceiver(QObject):
-    """Listens for bundles handed over by later `sourcemark story.zip` starts.
+    """Listens for bundles handed over by later `sourcemark story.zip` starts, and for the
+    file-open events macOS sends.
 
     Signal: `received(Path)`, an existing .zip file to offer to import.
     """
@@ -64,10 +67,24 @@ class BundleReceiver(QObject):
             QLocalServer.removeServer(name)  # left behind by a desk that crashed
             self.server.listen(name)
         self.server.newConnection.connect(self._accept)
+        application = QCoreApplication.instance()
+        if application is not None:
+            application.installEventFilter(self)
 
     def close(self) -> None:
         """Stop listening (the desk is closing)."""
         self.server.close()
+        application = QCoreApplication.instance()
+        if application is not None:
+            application.removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if isinstance(event, QFileOpenEvent) and event.file():
+            bundle = Path(event.file())
+            if _is_bundle(bundle):
+                self.received.emit(bundle)
+                return True
+        return super().eventFilter(watched, event)
 
     @Slot()
     def _accept(self) -> None:
@@ -82,10 +99,14 @@ class BundleReceiver(QObject):
         if not connection.canReadLine():
             return
         bundle = Path(bytes(connection.readLine().data()).decode("utf-8", "replace").strip())
-        if not (bundle.suffix.lower() == BUNDLE_SUFFIX and bundle.is_file()):
+        if not _is_bundle(bundle):
             connection.abort()
             return
         connection.write(_ACCEPTED)
         connection.flush()
         connection.disconnectFromServer()
         self.received.emit(bundle)
+
+
+def _is_bundle(path: Path) -> bool:
+    return path.suffix.lower() == BUNDLE_SUFFIX and path.is_file()

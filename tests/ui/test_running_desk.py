@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -113,3 +114,18 @@ def test_a_bundle_opened_while_the_desk_runs_goes_to_that_desk(
     assert asked == [bundle]
     with open_library(library, with_index=False) as opened:
         assert len(opened.articles()) == 2
+
+
+def test_a_bundle_macos_opens_in_the_running_app_goes_to_the_desk(
+    qapp: QApplication, bundle: Path, tmp_path: Path
+) -> None:
+    receiver = BundleReceiver(tmp_path / "mine")
+    received: list[Path] = []
+    receiver.received.connect(received.append)
+    try:
+        QApplication.sendEvent(qapp, QFileOpenEvent(str(tmp_path / "notes.txt")))
+        QApplication.sendEvent(qapp, QFileOpenEvent(str(bundle)))
+    finally:
+        receiver.close()
+    QApplication.sendEvent(qapp, QFileOpenEvent(str(bundle)))  # no desk any more
+    assert received == [bundle]
