@@ -64,7 +64,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "dist", help="where packages go")
     parser.add_argument(
-        "--reuse-env", action="store_true", help="keep build/env's dependencies (faster)"
+        "--reuse-env", action="store_true", help="keep build/env and what it holds (faster)"
     )
     args = parser.parse_args()
     started = time.monotonic()
@@ -94,8 +94,8 @@ def prepare_environment(*, reuse: bool) -> Path:
         shutil.rmtree(ENV, ignore_errors=True)
         run([sys.executable, "-m", "venv", str(ENV)])
         run([python, "-m", "pip", "install", "-q", "-U", "pip"])
-        run([python, "-m", "pip", "install", "-q", f"{ROOT}[build]"])
     step("install this checkout")
+    run([python, "-m", "pip", "install", "-q", f"{ROOT}[build]"])  # and any new dependency
     # A fresh wheel of the code as it is now, whatever version number it carries.
     run([python, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(ROOT)])
     return python

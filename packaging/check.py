@@ -231,8 +231,14 @@ def visible_windows(process: subprocess.Popen[bytes], env: dict[str, str], kind:
     """The process's visible windows of one kind (NORMAL: the desk; DIALOG: a dialog), found
     by process, as a title with a non-ASCII character escapes xdotool's --name."""
     found = xdotool("search", "--onlyvisible", "--pid", str(process.pid), env=env).split()
-    kinds = {w: run_output(["xprop", "-id", w, "_NET_WM_WINDOW_TYPE"], env=env) for w in found}
-    return [window for window, types in kinds.items() if f"_NET_WM_WINDOW_TYPE_{kind}" in types]
+    return [window for window in found if _window_type(window, env) == kind]
+
+
+def _window_type(window: str, env: dict[str, str]) -> str:
+    """The window's first (preferred) type: a Qt dialog is "DIALOG, NORMAL"."""
+    listed = run_output(["xprop", "-id", window, "_NET_WM_WINDOW_TYPE"], env=env)
+    first = listed.partition("=")[2].split(",")[0].strip()
+    return first.removeprefix("_NET_WM_WINDOW_TYPE_")
 
 
 def xdotool(*arguments: str, env: dict[str, str]) -> str:
