@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
+from sourcemark.app.capture.fetch import DEFAULT_FETCH_LIMITS, is_web_address
+from sourcemark.app.capture.importing import fetch_sources
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import ImportFailed
@@ -27,10 +29,14 @@ def register(
     imp = subparsers.add_parser(
         "import",
         parents=[common],
-        help="import source files (.txt, .md, .html, .pdf, or - for stdin)",
+        help="import source files (.txt, .md, .html, .pdf, - for stdin) or web pages (https://…)",
     )
     imp.add_argument(
-        "files", nargs="+", metavar="FILE", help="files to import; - reads text from stdin"
+        "files",
+        nargs="+",
+        metavar="FILE|URL",
+        help="files to import; - reads text from stdin; an http(s) address is fetched and kept "
+        "as evidence (a WARC record)",
     )
     for name in METADATA_FIELDS:
         imp.add_argument(f"--{name}", help=f"set the source's {name} (overrides what is extracted)")
@@ -60,10 +66,19 @@ def _stdin_source(max_bytes: int) -> Extraction:
 
 
 def _extractions(names: list[str], max_bytes: int) -> Iterator[Extraction]:
-    """What each named file gives, in order; `-` is standard input."""
-    files = extract_files((Path(n) for n in names if n != "-"), max_bytes=max_bytes)
+    """What each named file gives, in order; `-` is standard input, an http(s) address is
+    fetched from the web."""
+    files = extract_files(
+        (Path(n) for n in names if n != "-" and not is_web_address(n)), max_bytes=max_bytes
+    )
+    limits = replace(DEFAULT_FETCH_LIMITS, max_bytes=max_bytes)
     for name in names:
-        yield _stdin_source(max_bytes) if name == "-" else next(files)
+        if name == "-":
+            yield _stdin_source(max_bytes)
+        elif is_web_address(name):
+            yield next(fetch_sources([name], limits=limits))
+        else:
+            yield next(files)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -95,6 +110,8 @@ def _print_report(report: ImportReport, files: int) -> None:
     ):
         for record in records:
             print(f"{verb} {short_id(record.article_id)} {one_line(record.title)} ({record.name})")
+    for name, warning in report.warnings:
+        print(f"sourcemark: warning: {name}: {warning}", file=sys.stderr)
     if files > 1:
         print(report.headline)
     for line in report.advice:
@@ -114,6 +131,7 @@ def _report_json(report: ImportReport) -> dict[str, object]:
             for record in records
         ],
         "failed": [{"file": name, "reason": reason} for name, reason in report.failed],
+        "warnings": [{"file": name, "warning": warning} for name, warning in report.warnings],
         "metadata_not_applied": report.metadata_not_applied,
     }
 

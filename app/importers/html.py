@@ -15,6 +15,7 @@ Pipeline, in a child process (see `isolation`):
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import lxml.html
 import nh3
@@ -25,8 +26,9 @@ from trafilatura.settings import set_date_params
 
 from sourcemark.app.errors import ImportFailed
 from sourcemark.app.importers.isolation import DEFAULT_LIMITS, ChildLimits, run_extractor
+from sourcemark.app.importers.plausibility import extraction_warning
 from sourcemark.app.importers.source import ExtractedSource, from_extracted_fields
-from sourcemark.app.text import NotText, decode, drop_control_characters
+from sourcemark.app.text import NotText, decode, drop_control_characters, normalise
 
 # huge_tree: libxml2's default limits silently drop the whole page when one attribute (an inline
 # image saved with the page) is over 10 MB; the element cap and the child's limits bound the work.
@@ -159,12 +161,16 @@ def extract_html(
 ) -> ExtractedSource:
     """Import a saved web page; the work runs in a child process under `limits`."""
     fields = run_extractor("html", data, limits)
-    return from_extracted_fields(
+    source = from_extracted_fields(
         fields,
         data=data,
         filename=filename,
         source_format="html",
         empty="no article text found in the page",
+    )
+    page_text = normalise(drop_control_characters(fields.get("page_text", "")))
+    return replace(
+        source, page_text=page_text, extraction_warning=extraction_warning(source.text, page_text)
     )
 
 
@@ -174,6 +180,7 @@ def extract_fields(data: bytes) -> dict[str, str]:
     tree = _parse(drop_control_characters(decode_html(data)))
     metadata = _metadata(tree)
     body = _body(tree)
+    page_text = visible_text(body)
     _unwrap_layout_tables(body)
     markup = clean_markup(lxml.html.tostring(body, encoding="unicode"))
     text = trafilatura.extract(
@@ -183,7 +190,73 @@ def extract_fields(data: bytes) -> dict[str, str]:
         deduplicate=False,
     )
     lines = (line.strip() for line in (text or "").splitlines())
-    return {"text": "\n".join(lines), **metadata}
+    return {"text": "\n".join(lines), "page_text": page_text, **metadata}
+
+
+# Elements whose text a browser lays out as blocks of their own.
+_BLOCKS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+        "summary",
+        "details",
+    }
+)
+
+
+def visible_text(root: lxml.html.HtmlElement) -> str:
+    """All the text a reader of the page would see, as plain lines: the whole page, not only
+    the article, to compare the extracted text with. Scripts, styles, forms, media and
+    comments are left out."""
+    parts: list[str] = []
+
+    def walk(element: lxml.html.HtmlElement) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag and tag not in _DROPPED_WITH_CONTENT:
+            block = tag in _BLOCKS
+            if block:
+                parts.append("\n")
+            parts.append(element.text or "")
+            for child in element:
+                walk(child)
+            if block:
+                parts.append("\n")
+        if element.tail:
+            parts.append(element.tail)
+
+    walk(root)
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def decode_html(data: bytes) -> str:

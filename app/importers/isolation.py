@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sourcemark.app.children import child_command
 from sourcemark.app.errors import ImportFailed
 
-_FIELDS = ("text", "title", "author", "outlet", "url", "published")
+_FIELDS = ("text", "title", "author", "outlet", "url", "published", "page_text")
 
 
 @dataclass(frozen=True, slots=True)
