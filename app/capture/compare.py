@@ -153,18 +153,27 @@ def compare(old: str, new: str) -> TextDiff:
 
 
 def word_segments(diff: TextDiff) -> list[tuple[str, str, str]]:
-    """The diff as (tag, old words, new words) runs, adjacent runs of one tag merged: what a
-    word-level diff prints ('equal' runs carry the same text on both sides)."""
+    """The diff as runs of ('equal' or 'replace', old words, new words): what a word-level diff
+    prints. Changes only white space apart are one run; an insertion or a deletion is a
+    'replace' with one side empty."""
     runs: list[tuple[str, str, str]] = []
     for op in diff.ops:
         old, new = diff.old[op.a1 : op.a2], diff.new[op.b1 : op.b2]
         if not old and not new:
             continue
-        if runs and runs[-1][0] == op.tag:
-            tag, before, after = runs[-1]
-            runs[-1] = (tag, before + old, after + new)
+        tag = op.tag if op.tag == "equal" else "replace"
+        if runs and runs[-1][0] == tag:
+            runs[-1] = (tag, runs[-1][1] + old, runs[-1][2] + new)
+        elif (
+            tag == "replace"
+            and len(runs) >= 2
+            and runs[-2][0] == "replace"
+            and not runs[-1][1].strip()
+        ):  # two changes one space apart read as one change
+            space, before = runs.pop(), runs.pop()
+            runs.append((tag, before[1] + space[1] + old, before[2] + space[2] + new))
         else:
-            runs.append((op.tag, old, new))
+            runs.append((tag, old, new))
     return runs
 
 
