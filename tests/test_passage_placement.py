@@ -100,6 +100,7 @@ def expected(
     kept = sum(len(text.words[k]) for k in left)
     if not left or kept * 2 < total:
         return PassageStatus.REMOVED, None
+
     def moved(k: int) -> int:
         return k if k < a else k - (b - a)
 
