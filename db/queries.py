@@ -259,7 +259,7 @@ def captures(db: sqlite_utils.Database, article_id: str) -> list[Row]:
     """Every fetch of a source, oldest first, without the WARC files."""
     return _rows(
         db,
-        f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE article_id = ? ORDER BY fetched_at, id",
+        f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE article_id = ? ORDER BY fetched_at, rowid",
         (article_id,),
     )
 
@@ -276,4 +276,13 @@ def superseded_versions(db: sqlite_utils.Database) -> list[Row]:
         "SELECT v.article_id, v.number, v.text, a.title, a.outlet, a.author, a.published "
         "FROM article_versions v JOIN articles a ON a.id = v.article_id "
         "WHERE v.number <> a.version ORDER BY v.article_id, v.number",
+    )
+
+
+def article_pages(db: sqlite_utils.Database, article_id: str) -> list[Row]:
+    """An article's page map (page, start, end, ocr), in page order; empty without pages."""
+    return _rows(
+        db,
+        'SELECT page, start, "end", ocr FROM article_pages WHERE article_id = ? ORDER BY page',
+        (article_id,),
     )

@@ -57,7 +57,7 @@ def test_an_edited_quote_a_removed_and_an_added_paragraph(library: Library, web:
         web,
         [
             ORIGINAL[0],
-            "\u201cThis is one of the safest harbours in the country,\u201d the mayor said at the close.",
+            ORIGINAL[1].replace("the safest harbour", "one of the safest harbours"),
             "A new paragraph says the vote was 7 to 4.",
             ORIGINAL[3],
         ],

@@ -6,7 +6,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from sourcemark.app.models import Annotation, Article, Capture, Kind, Link, Relation
+from sourcemark.app.models import (
+    Annotation,
+    Article,
+    Capture,
+    Kind,
+    Link,
+    PageRange,
+    PageSpan,
+    Relation,
+    pages_of,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +66,18 @@ class BundleContent:
             if earlier.number == number:
                 return earlier.text
         return None
+
+    # article id -> its page map (sources from PDFs only).
+    page_maps: dict[str, tuple[PageSpan, ...]] = field(default_factory=dict)
+
+    def pages_of(self, annotation: Annotation) -> PageRange | None:
+        """The pages an annotation's passage lies on, for a source with a page map."""
+        spans = self.page_maps.get(annotation.article_id, ())
+        return pages_of(spans, annotation.start, annotation.end)
+
+    def ocr_pages(self, article_id: str) -> list[int]:
+        """The pages of a source whose text OCR read from a scan (it may hold errors)."""
+        return [span.page for span in self.page_maps.get(article_id, ()) if span.ocr]
 
     @cached_property
     def article_by_id(self) -> dict[str, Article]:

@@ -100,11 +100,13 @@ def collect(
         chosen = [summary.id for summary in library.articles()]
     else:
         chosen = list(dict.fromkeys(library.resolve_article_id(i) for i in article_ids))
-    articles, originals, annotations = [], {}, []
+    articles, originals, annotations, page_maps = [], {}, [], {}
     version_texts, captures = {}, {}
     for done, article_id in enumerate(chosen, 1):
         article = library.article(article_id)
         articles.append(article)
+        if spans := library.page_map(article_id):
+            page_maps[article_id] = tuple(spans)
         with contextlib.suppress(NotFound):  # a source stored without its original file
             originals[article_id] = Original(*library.original(article_id))
         annotations += library.annotations(article_id, kind)
@@ -128,7 +130,14 @@ def collect(
     links = tuple(k for k in library.links() if k.from_id in ids and k.to_id in ids)
     earlier = {a.id: v for a in annotations if (v := _earlier_versions(library, a.id))}
     return BundleContent(
-        tuple(articles), originals, tuple(annotations), links, earlier, version_texts, captures
+        tuple(articles),
+        originals,
+        tuple(annotations),
+        links,
+        earlier,
+        version_texts,
+        captures,
+        page_maps,
     )
 
 

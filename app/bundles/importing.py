@@ -155,6 +155,8 @@ class _Merge:
             },
             None if original is None else (original.filename, original.content),
         )
+        spans = self.content.page_maps.get(article.id, ())
+        writes.insert_page_map(self.db, article.id, [span.to_dict() for span in spans])
         for version in later:  # replayed in order, as refetches made them
             writes.add_version(
                 self.db, {**asdict(version), "article_id": article.id, "page_text": None}

@@ -29,6 +29,7 @@ from sourcemark.app.models import (
     Capture,
     Kind,
     Link,
+    PageSpan,
     PassageStatus,
     Relation,
     Verdict,
@@ -47,6 +48,7 @@ MAX_LINKS = 500_000
 MAX_VERSIONS = 1_000
 MAX_CAPTURES = 10_000
 MAX_HEADERS = 500
+MAX_PAGES = 20_000
 _SHORT, _LONG = 100_000, 10_000_000
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -88,9 +90,11 @@ def native_files(content: BundleContent, exported_at: str) -> dict[str, bytes]:
         original = content.originals.get(article.id)
         versions = content.version_texts.get(article.id, ())
         captures = content.captures.get(article.id, ())
+        spans = content.page_maps.get(article.id)
         metadata = {
             **article.to_dict(with_text=False),
             "original_filename": original.filename if original else None,
+            "pages": [span.to_dict() for span in spans] if spans else None,
             "versions": [
                 {"number": e.number, "text_sha256": e.text_sha256, "created_at": e.created_at}
                 for e in versions
@@ -149,7 +153,8 @@ def read_native(payload: Mapping[str, bytes], extra_files: set[str]) -> BundleCo
     )
     if record["version"] == 1:
         _as_version_two(record)
-    articles, originals, version_texts, captures = _articles(record["articles"], payload)
+    page_maps: dict[str, tuple[PageSpan, ...]] = {}
+    articles, originals, version_texts, captures = _articles(record["articles"], payload, page_maps)
     texts = {
         (article_id, version.number): version.text
         for article_id, versions in version_texts.items()
@@ -179,6 +184,7 @@ def read_native(payload: Mapping[str, bytes], extra_files: set[str]) -> BundleCo
         versions,
         version_texts,
         captures,
+        page_maps,
     )
 
 
@@ -195,7 +201,7 @@ def _as_version_two(record: dict[str, Any]) -> None:
 
 
 def _articles(
-    items: list[Any], payload: Mapping[str, bytes]
+    items: list[Any], payload: Mapping[str, bytes], page_maps: dict[str, tuple[PageSpan, ...]]
 ) -> tuple[
     dict[str, Article],
     dict[str, Original],
@@ -209,7 +215,7 @@ def _articles(
     hashes: set[str] = set()
     for number, item in enumerate(items, 1):
         where = f"{RECORD}: article {number}"
-        fields = schema.fields(item, where, _ARTICLE_FIELDS)
+        fields = schema.fields(item, where, _ARTICLE_FIELDS, may_omit=frozenset({"pages"}))
         article_id = fields["id"]
         if article_id in articles:
             raise BundleError(f"{where}: id {article_id} appears twice")
@@ -219,8 +225,11 @@ def _articles(
         filename = fields.pop("original_filename")
         earlier = fields.pop("versions")
         fetched = fields.pop("captures")
+        pages = fields.pop("pages")
         text = _source_text(payload, article_id, fields["text_sha256"], where)
         articles[article_id] = Article(**fields, text=text)
+        if pages:
+            page_maps[article_id] = _page_map(pages, len(text), f"{where}: pages")
         if filename is not None:
             originals[article_id] = _original(payload, article_id, filename, fields, where)
         version_texts[article_id] = _version_texts(payload, articles[article_id], earlier, where)
@@ -274,6 +283,20 @@ def _captures(
     if len({c.capture.id for c in found}) != len(found):
         raise BundleError(f"{where}: a capture appears twice")
     return tuple(found)
+
+
+def _page_map(items: list[Any], length: int, where: str) -> tuple[PageSpan, ...]:
+    """Pages 1, 2, ... each starting where the one before ends, from 0, within the text."""
+    spans: list[PageSpan] = []
+    for number, item in enumerate(items, 1):
+        span = PageSpan(**schema.fields(item, f"{where} {number}", _PAGE_FIELDS))
+        expected_start = spans[-1].end if spans else 0
+        if span.page != number or span.start != expected_start or not span.start <= span.end:
+            raise BundleError(f"{where} {number}: pages must follow one another through the text")
+        if span.end > length:
+            raise BundleError(f"{where} {number}: page {number} ends beyond the text")
+        spans.append(span)
+    return tuple(spans)
 
 
 def _source_text(payload: Mapping[str, bytes], article_id: str, sha256: str, where: str) -> str:
@@ -414,6 +437,13 @@ _ARTICLE_FIELDS: dict[str, schema.Check] = {
             },
         ),
     ),
+    "pages": schema.optional(schema.array(MAX_PAGES)),
+}
+_PAGE_FIELDS: dict[str, schema.Check] = {
+    "page": schema.offset,
+    "start": schema.offset,
+    "end": schema.offset,
+    "ocr": schema.boolean,
 }
 _ANNOTATION_FIELDS: dict[str, schema.Check] = {
     "id": _uuid,

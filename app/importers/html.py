@@ -1,6 +1,6 @@
 """Saved web pages: the article's main text and metadata, from HTML that is never trusted.
 
-Pipeline, in a child process (see `isolation`):
+Pipeline, in a worker process (see `app.workers`; `documents.extract_html` sends the job):
 1. decode: a BOM, then the page's <meta> charset if the bytes fit it, then as any text;
 2. parse with lxml (no network, no entities; nesting stops at 2,048 levels; at most
    `MAX_ELEMENTS` elements);
@@ -15,20 +15,18 @@ Pipeline, in a child process (see `isolation`):
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from typing import Any
 
 import lxml.html
 import nh3
 import trafilatura
+from lxml import etree
 from lxml.etree import ParserError
 from trafilatura.metadata import extract_metadata
 from trafilatura.settings import set_date_params
 
 from sourcemark.app.errors import ImportFailed
-from sourcemark.app.importers.isolation import DEFAULT_LIMITS, ChildLimits, run_extractor
-from sourcemark.app.importers.plausibility import extraction_warning
-from sourcemark.app.importers.source import ExtractedSource, from_extracted_fields
-from sourcemark.app.text import NotText, decode, drop_control_characters, normalise
+from sourcemark.app.text import NotText, decode, drop_control_characters
 
 # huge_tree: libxml2's default limits silently drop the whole page when one attribute (an inline
 # image saved with the page) is over 10 MB; the element cap and the child's limits bound the work.
@@ -156,26 +154,16 @@ _SAFE_ATTRIBUTES = {
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
-def extract_html(
-    data: bytes, filename: str, *, limits: ChildLimits = DEFAULT_LIMITS
-) -> ExtractedSource:
-    """Import a saved web page; the work runs in a child process under `limits`."""
-    fields = run_extractor("html", data, limits)
-    source = from_extracted_fields(
-        fields,
-        data=data,
-        filename=filename,
-        source_format="html",
-        empty="no article text found in the page",
-    )
-    page_text = normalise(drop_control_characters(fields.get("page_text", "")))
-    return replace(
-        source, page_text=page_text, extraction_warning=extraction_warning(source.text, page_text)
-    )
+def extract_job(params: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
+    """Worker job: the page's bytes in; its metadata, its text and the whole page's visible
+    text (two UTF-8 blobs) out."""
+    fields = extract_fields(blobs[0])
+    text, page_text = fields.pop("text"), fields.pop("page_text")
+    return fields, [text.encode("utf-8"), page_text.encode("utf-8")]
 
 
 def extract_fields(data: bytes) -> dict[str, str]:
-    """The page's main text and metadata (runs in the child process)."""
+    """The page's main text and metadata."""
     # Control characters are parse errors in HTML, and lxml refuses them in text it is given.
     tree = _parse(drop_control_characters(decode_html(data)))
     metadata = _metadata(tree)
@@ -237,24 +225,23 @@ _BLOCKS = frozenset(
 def visible_text(root: lxml.html.HtmlElement) -> str:
     """All the text a reader of the page would see, as plain lines: the whole page, not only
     the article, to compare the extracted text with. Scripts, styles, forms, media and
-    comments are left out."""
+    comments are left out. Iterative: pages nest thousands of levels deep."""
     parts: list[str] = []
-
-    def walk(element: lxml.html.HtmlElement) -> None:
+    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)  # their tails stay
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag and tag not in _DROPPED_WITH_CONTENT:
-            block = tag in _BLOCKS
-            if block:
+        if event == "start":
+            if not tag or tag in _DROPPED_WITH_CONTENT:
+                walker.skip_subtree()
+                continue
+            if tag in _BLOCKS:
                 parts.append("\n")
             parts.append(element.text or "")
-            for child in element:
-                walk(child)
-            if block:
+        else:
+            if tag in _BLOCKS:
                 parts.append("\n")
-        if element.tail:
-            parts.append(element.tail)
-
-    walk(root)
+            parts.append(element.tail or "")
     lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
 
