@@ -7,12 +7,14 @@ a passage; edits fall on word boundaries. With a passage of words i..j:
   it `same`, at its shifted offset;
 - an insertion strictly inside it makes it `edited`, the new wording holding the insertion;
 - a deletion of some of its words leaves it `edited` (the remaining words) when at least half of
-  its characters remain, else `removed`; a deletion of all of it makes it `removed`.
+  its characters remain or the remaining words still read like it (difflib's ratio of at least
+  0.5), else `removed`; a deletion of all of it makes it `removed`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -96,15 +98,21 @@ def expected(
     if not gone:
         return PassageStatus.SAME, text.span(i, j)
     left = [k for k in range(i, j + 1) if k not in gone]
-    total = sum(len(text.words[k]) for k in range(i, j + 1))
-    kept = sum(len(text.words[k]) for k in left)
-    if not left or kept * 2 < total:
+    if not left:
         return PassageStatus.REMOVED, None
 
     def moved(k: int) -> int:
         return k if k < a else k - (b - a)
 
-    return PassageStatus.EDITED, edited(text, edit).span(moved(left[0]), moved(left[-1]))
+    total = sum(len(text.words[k]) for k in range(i, j + 1))
+    kept = sum(len(text.words[k]) for k in left)
+    now = edited(text, edit).span(moved(left[0]), moved(left[-1]))
+    similar = SequenceMatcher(None, text.span(i, j), now, autojunk=False).ratio() >= 0.5
+    return (
+        (PassageStatus.EDITED, now)
+        if kept * 2 >= total or similar
+        else (PassageStatus.REMOVED, None)
+    )
 
 
 @settings(max_examples=300, deadline=None)

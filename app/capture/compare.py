@@ -8,8 +8,10 @@ text onto the new one exactly.
 A passage's status in the new version:
 - `same`: its wording is in the new text unchanged (moved or not);
 - `edited`: the publisher changed it, and at least half of its characters (white space aside)
-  are still there; the new wording is what now lies between its mapped ends;
-- `removed`: less than half of it is left: the annotation stays on the old version.
+  are still there, or what now lies between its mapped ends reads like it (difflib's ratio of
+  at least `SIMILAR_WORDING`): that is its new wording;
+- `removed`: otherwise (nothing, or something else, stands there): the annotation stays on the
+  old version.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ _TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
 # this much of its context moved with it: short common phrases are not taken on trust.
 _MOVED_MIN_CHARS = 12
 _MOVED_MIN_CONTEXT = 8
+# difflib's ratio from which a changed passage still reads as the same passage, reworded.
+SIMILAR_WORDING = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +98,9 @@ class TextDiff:
         moved, context = self._moved(wording, prefix, suffix)
         if moved is not None and context >= _MOVED_MIN_CONTEXT:
             return Placement(PassageStatus.SAME, moved)
-        total = _visible(self.old[start:end])
-        if new_end > new_start and kept * 2 >= total > 0:
+        if new_end > new_start and _still_there(
+            self.old[start:end], kept, self.new[new_start:new_end]
+        ):
             return Placement(PassageStatus.EDITED, anchoring.anchor(self.new, new_start, new_end))
         if moved is not None and len(wording) >= _MOVED_MIN_CHARS:
             return Placement(PassageStatus.SAME, moved)
@@ -194,6 +199,14 @@ def _starts(pieces: list[str]) -> list[int]:
         at += len(piece)
         starts.append(at)
     return starts
+
+
+def _still_there(old: str, kept: int, new: str) -> bool:
+    """Whether what now lies where a passage was is that passage, edited: at least half of its
+    characters are left unchanged, or the new wording reads like the old (a rewording)."""
+    if kept * 2 >= _visible(old):
+        return True
+    return SequenceMatcher(None, old, new, autojunk=False).ratio() >= SIMILAR_WORDING
 
 
 def _visible(text: str) -> int:
