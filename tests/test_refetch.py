@@ -4,6 +4,7 @@ annotations that follow the text (same, edited, removed)."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from sourcemark.app.capture.fetch import FetchLimits
 from sourcemark.app.capture.importing import import_urls
 from sourcemark.app.capture.refetch import RefetchStatus, refetch
+from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
 from sourcemark.app.models import PassageStatus
 from tests.conftest import REPO
@@ -117,8 +119,6 @@ def test_a_gone_page_and_a_failing_server_are_reported(library: Library, web: We
 
 
 def test_a_source_without_an_address_fails_with_a_reason(library: Library) -> None:
-    from sourcemark.app.importers import from_pasted_text
-
     article = library.import_source(from_pasted_text("Typed in by hand.")).value.article
     (result,) = refetch(library, [article.id]).value.results
     assert (result.status, result.detail) == (
@@ -128,8 +128,6 @@ def test_a_source_without_an_address_fails_with_a_reason(library: Library) -> No
 
 
 def test_versions_stay_immutable_and_anchored_in_sqlite(library: Library, web: WebServer) -> None:
-    import sqlite3
-
     article_id = imported(library, web)
     with pytest.raises(sqlite3.IntegrityError, match="never changes"):
         library.db.execute(
