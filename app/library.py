@@ -47,6 +47,7 @@ from sourcemark.app.models import (
     pages_of,
 )
 from sourcemark.app.search.index import SearchIndex, SearchResults
+from sourcemark.app.search.versions import VersionHit, search_earlier_versions
 from sourcemark.app.storage import write_transaction
 from sourcemark.db import queries, writes
 
@@ -606,6 +607,10 @@ class Library:
     ) -> SearchResults:
         """Ranked articles and annotations matching a query (syntax: app/search/query.py)."""
         return self._search_index().search(query, kind=kind, verdict=verdict, limit=limit)
+
+    def search_earlier_versions(self, query: str, *, limit: int = 20) -> list[VersionHit]:
+        """Matches in the earlier versions of sources (the index holds the latest only)."""
+        return search_earlier_versions(self.db, query, limit=limit)
 
     def similar(self, annotation_id: str, *, limit: int = 10) -> SearchResults:
         """Passages and annotations in other articles resembling an annotation (id or prefix)."""

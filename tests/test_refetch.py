@@ -186,3 +186,18 @@ def test_the_commands_a_reporter_uses(tmp_path: Path, web: WebServer) -> None:
     assert sourcemark("--library", lib, "refetch").returncode == 1  # neither ids nor --all
     done = sourcemark("--library", lib, "refetch", "--all")
     assert "Refetched 1 source: 1 unchanged." in done.stdout
+
+
+def test_search_covers_the_latest_version_and_all_versions_on_request(
+    library: Library, web: WebServer
+) -> None:
+    article_id = imported(library, web)
+    republish(web, [ORIGINAL[0], ORIGINAL[1].replace("safest", "calmest"), *ORIGINAL[2:]])
+    refetch(library, [article_id], limits=QUICK)
+    assert [h.article_id for h in library.search("calmest").hits] == [article_id]
+    assert library.search("safest").hits == []
+    (earlier,) = library.search_earlier_versions("safest")
+    assert (earlier.article_id, earlier.version) == (article_id, 1)
+    old = library.version_text(article_id, 1)
+    assert old[earlier.start : earlier.end] == "safest"
+    assert library.search_earlier_versions("calmest") == []
