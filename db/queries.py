@@ -203,13 +203,14 @@ def foreign_key_violations(db: sqlite_utils.Database) -> int:
 
 
 def misanchored_annotations(db: sqlite_utils.Database) -> int:
-    """Annotations whose quote is not the text between their offsets."""
+    """Annotations whose quote is not the text between their offsets in their version."""
     return _count(
         db,
         """
-        SELECT count(*) FROM annotations n JOIN articles a ON a.id = n.article_id
-        WHERE n."end" > length(a.text)
-           OR substr(a.text, n.start + 1, n."end" - n.start) IS NOT n.quote
+        SELECT count(*) FROM annotations n LEFT JOIN article_versions v
+            ON v.article_id = n.article_id AND v.number = n.version
+        WHERE v.text IS NULL OR n."end" > length(v.text)
+           OR substr(v.text, n.start + 1, n."end" - n.start) IS NOT n.quote
         """,
     )
 

@@ -17,6 +17,7 @@ from sourcemark.app.capture.refetch import RefetchStatus, refetch
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
 from sourcemark.app.models import PassageStatus
+from sourcemark.db import queries
 from tests.conftest import REPO
 from tests.web_server import WebServer, article_page
 
@@ -89,6 +90,7 @@ def test_an_edited_quote_a_removed_and_an_added_paragraph(library: Library, web:
         "takes effect in July",
     )
     assert article.text[same.start : same.end] == same.quote
+    assert queries.misanchored_annotations(library.db) == 0  # each checked in its own version
     assert {(p.status, p.annotated) for p in result.passages} == {
         (PassageStatus.EDITED, "This is the safest harbour in the country"),
         (PassageStatus.REMOVED, "had not been checked by the auditor general"),

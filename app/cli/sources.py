@@ -88,7 +88,7 @@ def _stdin_source(max_bytes: int) -> Extraction:
 def _extractions(names: list[str], max_bytes: int, language: str | None) -> Iterator[Extraction]:
     """What each named file gives, in order (several are extracted at once in the worker
     pool); `-` is standard input, an http(s) address is fetched from the web."""
-    paths = [Path(n) for n in names if n != "-" and not is_web_address(n)]
+    paths = [Path(n) for n in names if n != "-" and "://" not in n]
     files = extract_files(paths, max_bytes=max_bytes, ocr_language=language)
     limits = replace(DEFAULT_FETCH_LIMITS, max_bytes=max_bytes)
     for name in names:
@@ -96,6 +96,8 @@ def _extractions(names: list[str], max_bytes: int, language: str | None) -> Iter
             yield _stdin_source(max_bytes)
         elif is_web_address(name):
             yield next(fetch_sources([name], limits=limits))
+        elif "://" in name:
+            yield ImportFailed("only http and https addresses can be fetched")
         else:
             yield next(files)
 
