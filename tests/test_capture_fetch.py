@@ -6,8 +6,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from sourcemark.app.capture.fetch import USER_AGENT, FetchedPage, FetchLimits, f
 from sourcemark.app.capture.importing import import_urls
 from sourcemark.app.errors import FetchFailed
 from sourcemark.app.library import Library
-from tests.conftest import REPO
+from tests.cli import sourcemark
 from tests.pdf_bytes import text_pdf
 from tests.web_server import ENDLESS, SLOW, WebServer, article_page
 
@@ -174,23 +172,10 @@ def test_import_command_fetches_urls_beside_files(tmp_path: Path, web: WebServer
     missing = web.url("/missing")
     note = tmp_path / "note.txt"
     note.write_text("A note beside the page.", encoding="utf-8")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "main.py",
-            "--library",
-            str(tmp_path / "lib"),
-            "import",
-            url,
-            str(note),
-            missing,
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = sourcemark("import", url, note, missing, "ftp://example.org/x", library=tmp_path / "lib")
     assert done.returncode == 1
     assert f"sourcemark: {missing}: HTTP 404 Not Found" in done.stderr.splitlines()
-    assert "2 imported, 1 failed." in done.stdout
+    assert "sourcemark: ftp://example.org/x: only http and https addresses can be fetched" in (
+        done.stderr.splitlines()
+    )
+    assert "2 imported, 2 failed." in done.stdout

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
 from sourcemark.app.models import PassageStatus
 from sourcemark.db import queries
-from tests.conftest import REPO
+from tests.cli import sourcemark
 from tests.web_server import WebServer, article_page
 
 QUICK = FetchLimits(connect_seconds=2, read_seconds=2, total_seconds=10)
@@ -144,49 +142,30 @@ def test_versions_stay_immutable_and_anchored_in_sqlite(library: Library, web: W
         library.db.execute("UPDATE annotations SET version = 2 WHERE id = ?", (note.id,))
 
 
-def sourcemark(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "main.py", *map(str, args)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_the_commands_a_reporter_uses(tmp_path: Path, web: WebServer) -> None:
     lib = tmp_path / "lib"
     url = web.serve("/story", article_page(TITLE, ORIGINAL))
-    done = sourcemark("--library", lib, "import", url, "--json")
+    done = sourcemark("import", url, "--json", library=lib)
     article_id = json.loads(done.stdout)["imported"][0]["id"]
-    sourcemark(
-        "--library",
-        lib,
-        "annotate",
-        article_id,
-        "--kind",
-        "quote",
-        "--quote",
-        "This is the safest harbour in the country",
-    )
+    quote = "This is the safest harbour in the country"
+    sourcemark("annotate", article_id, "--kind", "quote", "--quote", quote, library=lib)
     republish(web, [ORIGINAL[0], ORIGINAL[1].replace("the safest", "a safe"), *ORIGINAL[2:]])
 
-    done = sourcemark("--library", lib, "refetch", article_id[:8])
+    done = sourcemark("refetch", article_id[:8], library=lib)
     assert done.returncode == 0, done.stderr
     assert f"{article_id[:8]} {TITLE}: changed: version 2 (1 paragraph changed)" in done.stdout
     assert "edited" in done.stdout and "'This is a safe harbour in the country'" in done.stdout
 
-    notes = json.loads(sourcemark("--library", lib, "annotations", article_id, "--json").stdout)
+    notes = json.loads(sourcemark("annotations", article_id, "--json", library=lib).stdout)
     assert [(n["status"], n["version"], n["annotated_quote"]) for n in notes] == [
         ("edited", 2, "This is the safest harbour in the country")
     ]
-    versions = json.loads(sourcemark("--library", lib, "versions", article_id, "--json").stdout)
+    versions = json.loads(sourcemark("versions", article_id, "--json", library=lib).stdout)
     assert [(v["number"], v["capture"]["final_url"]) for v in versions] == [(1, url), (2, url)]
-    diff = sourcemark("--library", lib, "diff", article_id).stdout
+    diff = sourcemark("diff", article_id, library=lib).stdout
     assert "[-the safest-]{+a safe+}" in diff
-    assert sourcemark("--library", lib, "refetch").returncode == 1  # neither ids nor --all
-    done = sourcemark("--library", lib, "refetch", "--all")
+    assert sourcemark("refetch", library=lib).returncode == 1  # neither ids nor --all
+    done = sourcemark("refetch", "--all", library=lib)
     assert "Refetched 1 source: 1 unchanged." in done.stdout
 
 
