@@ -2,19 +2,21 @@
 
 From a clean clone of this repository's HEAD it builds the PyInstaller folder and the .deb
 (packaging/build.py), unpacks the .deb into a temporary root with `dpkg-deb -x`, and runs the
-packaged `sourcemark` there: `--version`, a command-line import (a web page and a PDF, which
-go through the extraction child processes) and search on a fresh library, a bundle export,
-then the desk on a virtual X server (Xvfb) with screenshots: the demo library on first start,
-the offer to import a bundle opened from the file manager, and the same offer in a running
-desk when the bundle is opened again (a second start hands it over and exits). It measures
-the build time, the package sizes and the start-up time of the packaged app beside
-`python main.py`.
+packaged `sourcemark` there: `--version`, a command-line import (a web page fetched from a
+server on 127.0.0.1 and a PDF, read by the frozen worker processes), searches and a bundle
+export on a fresh library, then the desk on a virtual X server (Xvfb) with screenshots: the
+demo library on first start, the offer to import a bundle opened from the file manager, and
+the same offer in a running desk when the bundle is opened again (a second start hands it
+over and exits). It measures the build time, the package sizes and the start-up time of the
+packaged app beside `python main.py`.
 Needs Linux with git, dpkg-deb, Xvfb, xdotool, xprop and ImageMagick's `import`.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
 import json
 import os
 import shutil
@@ -22,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -107,15 +110,32 @@ def check_command_line(packaged: Path, tmp: Path, env: dict[str, str]) -> str:
     library = ["--library", str(tmp / "library")]
     pdf = tmp / "statement.pdf"
     pdf.write_bytes(statement_pdf())
-    imported = run_output([str(packaged), *library, "import", str(WEB_PAGE), str(pdf)], env=env)
+    with web_server(WEB_PAGE.parent) as address:  # on 127.0.0.1: nothing reaches the internet
+        page = f"{address}/{WEB_PAGE.name}"
+        imported = run_output([str(packaged), *library, "import", page, str(pdf)], env=env)
     assert imported.count("imported ") == 2, imported
     for query, expected in (("budget debate", "Council approves"), ("ferry", "Harbour")):
         found = run_output([str(packaged), *library, "search", query, "--json"], env=env)
         hits = json.loads(found)["hits"]
         assert hits and expected in hits[0]["title"], found
     run([str(packaged), *library, "export", "--all", "--out", str(tmp / "story.zip")], env=env)
-    print(f"command line ok: {version}; imported a web page and a PDF; searched; exported")
+    print(f"command line ok: {version}; fetched a web page, imported a PDF; searched; exported")
     return version
+
+
+@contextmanager
+def web_server(folder: Path) -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 for the duration; yields its address."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 def statement_pdf() -> bytes:
