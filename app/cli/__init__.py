@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from sourcemark import __version__
+from sourcemark.app.cli.parser import CommandParser
 from sourcemark.app.errors import SourcemarkError
 
 COMMAND_MODULES = (
@@ -25,7 +26,7 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = CommandParser(add_help=False)
     common.add_argument(
         "--library",
         type=Path,
@@ -33,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="library folder (default: $SOURCEMARK_LIBRARY or the user data folder)",
     )
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="sourcemark",
         description="Sourcemark, the annotation desk for journalists. "
         "With no command, opens the desk window.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id, warn
+from sourcemark.app.cli.parser import positive_number, whole_number
 from sourcemark.app.errors import InvalidAnnotation, NotFound
 from sourcemark.app.models import Annotation, Kind, Relation, Verdict
 
@@ -21,9 +22,11 @@ def register(
     ann.add_argument("--kind", required=True, choices=KINDS)
     where = ann.add_mutually_exclusive_group(required=True)
     where.add_argument("--quote", help="the passage's exact text")
-    where.add_argument("--start", type=int, help="start offset (code points); needs --end")
-    ann.add_argument("--end", type=int, help="end offset (code points, exclusive)")
-    ann.add_argument("--occurrence", type=int, metavar="N", help="which match of --quote (1-based)")
+    where.add_argument("--start", type=whole_number, help="start offset (code points); needs --end")
+    ann.add_argument("--end", type=whole_number, help="end offset (code points, exclusive)")
+    ann.add_argument(
+        "--occurrence", type=positive_number, metavar="N", help="which match of --quote (1-based)"
+    )
     _detail_options(ann)
     ann.add_argument("--json", action="store_true", help="print the new annotation as JSON")
     ann.set_defaults(run=run_annotate)

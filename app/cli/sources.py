@@ -9,6 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
+from sourcemark.app.cli.parser import byte_size
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import ImportFailed
 from sourcemark.app.importers import DEFAULT_MAX_BYTES, extract
@@ -19,6 +20,7 @@ from sourcemark.app.importing import (
     extract_files,
     import_extractions,
 )
+from sourcemark.app.wording import file_size
 
 
 def register(
@@ -36,10 +38,10 @@ def register(
         imp.add_argument(f"--{name}", help=f"set the source's {name} (overrides what is extracted)")
     imp.add_argument(
         "--max-size",
-        type=int,
+        type=byte_size,
         default=DEFAULT_MAX_BYTES,
-        metavar="BYTES",
-        help=f"refuse files larger than this (default {DEFAULT_MAX_BYTES:,})",
+        metavar="SIZE",
+        help=f"refuse files larger than this, e.g. 100MB (default {file_size(DEFAULT_MAX_BYTES)})",
     )
     imp.add_argument("--json", action="store_true", help="print the results as JSON")
     imp.set_defaults(run=run_import)
