@@ -8,6 +8,13 @@ def count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
+def listing(items: list[str]) -> str:
+    """'title', 'title and url', 'title, outlet and url'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def file_size(size: int) -> str:
     """'812 bytes', '14.2 KB', '3.1 MB' (decimal units, as file managers show them)."""
     if size < 1000:

@@ -18,7 +18,7 @@ from sourcemark.app import backup
 from sourcemark.app.bundles import BundleImportReport, ExportSummary, export_bundle, import_bundle
 from sourcemark.app.changes import Changes, Outcome
 from sourcemark.app.errors import SourcemarkError
-from sourcemark.app.importing import ImportReport
+from sourcemark.app.importing import ImportReport, import_extractions
 from sourcemark.app.library import Library
 from sourcemark.app.models import Kind
 from sourcemark.app.wording import count
@@ -39,7 +39,7 @@ from sourcemark.ui.import_dialog import ImportController
 from sourcemark.ui.library_opener import LibraryOpener
 from sourcemark.ui.link_picker import LinkPicker
 from sourcemark.ui.operations import Operations
-from sourcemark.ui.paste_dialog import PasteSourceDialog
+from sourcemark.ui.paste_dialog import PASTED_NAME, PasteSourceDialog
 from sourcemark.ui.reader import Reader
 from sourcemark.ui.search_panel import SearchPanel
 from sourcemark.ui.sources_panel import SourcesPanel
@@ -366,14 +366,21 @@ class MainWindow(QMainWindow):
             self.open_article(report.article_ids[0])
 
     def paste_source(self) -> None:
-        source = PasteSourceDialog.ask(self)
-        if source is None:
+        pasted = PasteSourceDialog.ask(self)
+        if pasted is None:
             return
-        done = self.operations.run(lambda library: library.import_source(source))
+        done = self.operations.run(
+            lambda library: import_extractions(
+                library, [PASTED_NAME], iter([pasted.source]), metadata=pasted.given
+            )
+        )
         if done is None:
             return
-        self.open_article(done.value.article.id)
-        if not done.value.created:
+        report = done.value
+        self.open_article(report.article_ids[0])
+        if report.advice:
+            self.show_problem("\n\n".join(report.advice))
+        elif report.already_present:
             self.show_status("That text is already in the library; opened it.")
 
     # --- bundles --------------------------------------------------------------------------

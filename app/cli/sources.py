@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
-from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
+from sourcemark.app.cli.output import library_for, one_line, print_json, short_id, warn
 from sourcemark.app.cli.parser import byte_size
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import ImportFailed
@@ -99,8 +99,7 @@ def _print_report(report: ImportReport, files: int) -> None:
             print(f"{verb} {short_id(record.article_id)} {one_line(record.title)} ({record.name})")
     if files > 1:
         print(report.headline)
-    for line in report.advice:
-        print(line, file=sys.stderr)
+    warn(report.advice)
 
 
 def _report_json(report: ImportReport) -> dict[str, object]:
@@ -117,6 +116,7 @@ def _report_json(report: ImportReport) -> dict[str, object]:
         ],
         "failed": [{"file": name, "reason": reason} for name, reason in report.failed],
         "metadata_not_applied": report.metadata_not_applied,
+        "advice": report.advice,
     }
 
 

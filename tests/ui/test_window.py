@@ -21,7 +21,7 @@ from sourcemark.app.opening import open_library
 from sourcemark.ui import desk, library_dialogs
 from sourcemark.ui.import_dialog import ImportSummaryDialog
 from sourcemark.ui.main_window import MainWindow
-from sourcemark.ui.paste_dialog import PasteSourceDialog
+from sourcemark.ui.paste_dialog import PastedSource, PasteSourceDialog
 from tests.conftest import REPO
 from tests.ui.conftest import MakeWindow, add_article
 
@@ -111,9 +111,8 @@ def test_clicking_a_source_opens_it_with_its_annotations(
 def test_paste_as_new_source_imports_and_opens_it(
     bare_library: Library, make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pasted = from_pasted_text("Statement\n\nWe never said that.").with_metadata(
-        title="Press statement", outlet="City Hall"
-    )
+    given = {"title": "Press statement", "outlet": "City Hall"}
+    pasted = PastedSource(from_pasted_text("Statement\n\nWe never said that."), given)
     monkeypatch.setattr(PasteSourceDialog, "ask", classmethod(lambda cls, parent: pasted))
     window = make_window(bare_library)
     qtbot.keyClick(
@@ -127,6 +126,26 @@ def test_paste_as_new_source_imports_and_opens_it(
     assert window.reader.title.text() == "Press statement"
     assert window.sources.selected_id() == summary.id
     assert window.status.counts.text() == "1 source · 0 annotations · 0 links"
+
+
+def test_pasting_a_text_already_here_says_the_typed_title_was_not_applied(
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "Statement\n\nWe never said that."
+    article = bare_library.import_source(from_pasted_text(text)).value.article
+    pasted = PastedSource(from_pasted_text(text), {"title": "Press statement"})
+    monkeypatch.setattr(PasteSourceDialog, "ask", classmethod(lambda cls, parent: pasted))
+    window = make_window(bare_library)
+    problems: list[str] = []
+    monkeypatch.setattr(window, "show_problem", problems.append)
+    window.desk_actions.paste.trigger()
+    assert window.article_id == article.id
+    assert problems == [
+        f"The pasted text is already in the library as {article.id[:8]}, so the title given "
+        f"was not applied; to change it: sourcemark edit-source {article.id[:8]} "
+        "--title 'Press statement'"
+    ]
+    assert bare_library.article(article.id).title == "Statement"
 
 
 def test_ctrl_o_imports_in_the_background_and_opens_the_first_import(
