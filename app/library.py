@@ -458,6 +458,21 @@ class Library:
                 return link.to_id
         return None
 
+    def rebuttals(self, claim_id: str) -> list[Annotation]:
+        """The rebuttals that answer a claim, from any article, in the order they were linked."""
+        ids = [
+            link.from_id
+            for link in self.links(claim_id)
+            if link.to_id == claim_id and link.relation is Relation.REBUTS
+        ]
+        return self.annotations_by_ids(ids)
+
+    def annotations_by_ids(self, annotation_ids: list[str]) -> list[Annotation]:
+        """The annotations with these (full) ids, in the order given; missing ones left out."""
+        rows = queries.annotations_by_ids(self.db, annotation_ids) if annotation_ids else []
+        found = {row["id"]: annotation_from_row(row) for row in rows}
+        return [found[i] for i in annotation_ids if i in found]
+
     def links(self, annotation_id: str | None = None) -> list[Link]:
         rows = (
             queries.links_touching(self.db, annotation_id)

@@ -6,6 +6,9 @@ on choosing it); the window turns each into an undoable command.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Sequence
+
 from PySide6.QtCore import QItemSelection, QStringListModel, Qt, Signal, SignalInstance
 from PySide6.QtGui import QFocusEvent, QResizeEvent
 from PySide6.QtWidgets import (
@@ -52,6 +55,8 @@ class AnnotationForm(QWidget):
     """A rebuttal's (id) link to its claim is to be removed."""
     openClaimRequested = Signal(str)
     """The claim (id) a rebuttal answers is to be shown."""
+    openAnnotationRequested = Signal(str)
+    """An annotation (id) linked to this one, such as a rebuttal of a claim, is to be shown."""
     findSimilarRequested = Signal(str)
     """Passages resembling an annotation (id) are to be listed."""
 
@@ -88,6 +93,14 @@ class AnnotationForm(QWidget):
         self.open_claim.clicked.connect(self._open_claim)
         self.unlink = QPushButton("Remove link")
         self.unlink.clicked.connect(lambda: self._emit_for_current(self.unlinkRequested))
+        self.rebutted_by = QLabel(textFormat=Qt.TextFormat.RichText, wordWrap=True)
+        self.rebutted_by.setObjectName("rebuttedBy")
+        self.rebutted_by.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.rebutted_by.setOpenExternalLinks(False)
+        self.rebutted_by.linkActivated.connect(self.openAnnotationRequested)
         self.find_similar = QPushButton("Find similar")
         self.find_similar.setVisible(False)
         self.find_similar.clicked.connect(lambda: self._emit_for_current(self.findSimilarRequested))
@@ -112,6 +125,7 @@ class AnnotationForm(QWidget):
         form.addRow("S&peaker", self.speaker)
         form.addRow("&Verdict", self.verdict)
         form.addRow("Answers", self.link_row)
+        form.addRow("Rebutted by", self.rebutted_by)
         form.addRow(self.find_similar)
         self._form = form
         self.show_annotation(None)
@@ -120,9 +134,13 @@ class AnnotationForm(QWidget):
         self.speakers.setStringList(speakers)
 
     def show_annotation(
-        self, annotation: Annotation | None, claim: Annotation | None = None
+        self,
+        annotation: Annotation | None,
+        claim: Annotation | None = None,
+        rebuttals: Sequence[Annotation] = (),
     ) -> None:
-        """Show an annotation (and, for a rebuttal, the claim it answers); None empties the form."""
+        """Show an annotation (and, for a rebuttal, the claim it answers; for a claim, the
+        rebuttals that answer it); None empties the form."""
         self.annotation = annotation
         self._claim_id = claim.id if claim else None
         self.setEnabled(annotation is not None)
@@ -130,7 +148,7 @@ class AnnotationForm(QWidget):
             self.summary.setText("Select an annotation to edit its details.")
             self.note.setPlainText("")
             self.speaker.setText("")
-            for row in (self.verdict, self.link_row):
+            for row in (self.verdict, self.link_row, self.rebutted_by):
                 self._form.setRowVisible(row, False)
             return
         self.summary.setText(
@@ -148,6 +166,8 @@ class AnnotationForm(QWidget):
         self.pick_claim.setText("Change claim…" if claim else "Choose claim…")
         self.open_claim.setEnabled(claim is not None)
         self.unlink.setEnabled(claim is not None)
+        self._form.setRowVisible(self.rebutted_by, bool(rebuttals))
+        self.rebutted_by.setText("<br>".join(_link_to(rebuttal) for rebuttal in rebuttals))
 
     def enable_find_similar(self, enabled: bool) -> None:
         self.find_similar.setVisible(enabled)
@@ -179,6 +199,13 @@ class AnnotationForm(QWidget):
     def _open_claim(self) -> None:
         if self._claim_id is not None:
             self.openClaimRequested.emit(self._claim_id)
+
+
+def _link_to(annotation: Annotation) -> str:
+    """A link (its href the annotation's id) showing the start of its passage, escaped."""
+    passage = html.escape(preview(annotation.quote, 90))
+    who = f" — {html.escape(annotation.speaker)}" if annotation.speaker else ""
+    return f'<a href="{annotation.id}">“{passage}”</a>{who}'
 
 
 KIND_COLUMN_WIDTH = 86

@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         form.pickClaimRequested.connect(self.pick_rebutted_claim)
         form.unlinkRequested.connect(lambda rebuttal: self.set_rebutted_claim(rebuttal, None))
         form.openClaimRequested.connect(self.open_annotation)
+        form.openAnnotationRequested.connect(self.open_annotation)
         form.findSimilarRequested.connect(self.find_similar)
         form.enable_find_similar(self.library.index is not None)
         self.search.openRequested.connect(self.open_passage)
@@ -273,7 +274,8 @@ class MainWindow(QMainWindow):
         annotation = self.annotations.model.annotation(row)
         claim_id = self.library.rebutted_claim(annotation.id)
         claim = self.library.annotation(claim_id) if claim_id else None
-        self.annotations.form.show_annotation(annotation, claim)
+        rebuttals = self.library.rebuttals(annotation.id) if annotation.kind is Kind.CLAIM else []
+        self.annotations.form.show_annotation(annotation, claim, rebuttals)
 
     def focus_search(self) -> None:
         self.left.setCurrentWidget(self.search)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from collections import defaultdict
 
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id, warn
 from sourcemark.app.cli.parser import positive_number, whole_number
 from sourcemark.app.errors import InvalidAnnotation, NotFound
-from sourcemark.app.models import Annotation, Kind, Relation, Verdict
+from sourcemark.app.models import Annotation, Kind, Link, Relation, Verdict
 
 KINDS = [k.value for k in Kind]
 
@@ -105,11 +106,24 @@ def run_annotate(args: argparse.Namespace) -> int:
 def run_annotations(args: argparse.Namespace) -> int:
     with library_for(args, read_only=True) as library:
         found = library.annotations(args.article, Kind(args.kind) if args.kind else None)
+        links: dict[str, list[Link]] = defaultdict(list)
+        for link in library.links():
+            links[link.from_id].append(link)
+            links[link.to_id].append(link)
+        shown = {a.id for a in found}
+        elsewhere = {link.seen_from(a)[1] for a in shown for link in links[a]} - shown
+        others = {a.id: a for a in (*found, *library.annotations_by_ids(sorted(elsewhere)))}
     if args.json:
-        print_json([a.to_dict() for a in found])
-    else:
-        for a in found:
-            print(_line(a))
+        print_json([{**a.to_dict(), "links": [k.to_dict() for k in links[a.id]]} for a in found])
+        return 0
+    for a in found:
+        print(_line(a))
+        for link in links[a.id]:
+            verb, other_id = link.seen_from(a.id)
+            other = others[other_id]
+            print(
+                f"    {verb} {short_id(other_id)} {other.kind.value} {one_line(other.quote, 50)!r}"
+            )
     return 0
 
 
