@@ -209,12 +209,25 @@ class Library:
         prefix = prefix.strip().lower()
         if not prefix:
             raise NotFound(f"no {noun} id given")
-        found = queries.ids_with_prefix(self.db, table, prefix)
+        found = queries.ids_with_prefix(self.db, table, prefix, limit=_CANDIDATES_SHOWN + 1)
         if not found:
             raise NotFound(f"no {noun} with id {prefix!r}")
         if len(found) > 1 and prefix not in found:
-            raise AmbiguousId(f"{noun} id {prefix!r} is ambiguous: {', '.join(found)}, ...")
+            candidates = self._describe(table, found[:_CANDIDATES_SHOWN])
+            more = ", and more" if len(found) > _CANDIDATES_SHOWN else ""
+            raise AmbiguousId(
+                f"{noun} id {prefix!r} is ambiguous: {'; '.join(candidates)}{more} "
+                "(give more of the id)"
+            )
         return prefix if prefix in found else found[0]
+
+    def _describe(self, table: str, ids: list[str]) -> list[str]:
+        """Each id with what lets a person tell it apart: a title, or a kind and passage."""
+        if table == "articles":
+            summaries = self.article_summaries(ids)
+            return [f"{i[:12]} “{_short(summaries[i].title or 'Untitled source')}”" for i in ids]
+        by_id = {a.id: a for a in self.annotations_by_ids(ids)}
+        return [f"{i[:12]} {by_id[i].kind.value} “{_short(by_id[i].quote)}”" for i in ids]
 
     # --- annotations ----------------------------------------------------------------------
 
@@ -507,6 +520,14 @@ class Library:
 
     def counts(self) -> dict[str, int]:
         return dict(queries.counts(self.db))
+
+
+_CANDIDATES_SHOWN = 3
+
+
+def _short(text: str, width: int = 40) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 def parse_kind(kind: Kind | str) -> Kind:
