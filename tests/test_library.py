@@ -194,8 +194,8 @@ def test_failed_write_leaves_nothing_behind(
 def test_an_ambiguous_annotation_prefix_names_each_candidate_by_its_passage(
     bare_library: Library,
 ) -> None:
-    article_id = _article(bare_library, " ".join(f"word{n}" for n in range(17)))
-    made = [bare_library.annotate_quote(article_id, "quote", f"word{n}").value for n in range(17)]
+    article_id = _article(bare_library, " ".join(f"w{n}x" for n in range(17)))
+    made = [bare_library.annotate_quote(article_id, "quote", f"w{n}x").value for n in range(17)]
     shared = next(c for c in "0123456789abcdef" if sum(a.id.startswith(c) for a in made) > 1)
     with pytest.raises(AmbiguousId) as refused:
         bare_library.resolve_annotation_id(shared)
