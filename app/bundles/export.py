@@ -159,7 +159,7 @@ def _check_fits(files: dict[str, bytes]) -> None:
         or largest > DEFAULT_LIMITS.member_bytes
     ):
         raise BundleError(
-            f"{len(files):,} files, {total:,} bytes is too large for one bundle "
+            f"{count(len(files), 'file')} and {file_size(total)} is too large for one bundle "
             "(export fewer articles; use a backup to copy a whole library)"
         )
 

@@ -54,7 +54,7 @@ def register(
 def _stdin_source(max_bytes: int) -> Extraction:
     data = sys.stdin.buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
-        return ImportFailed(f"over the {max_bytes:,}-byte size limit")
+        return ImportFailed(f"it is over the size limit of {file_size(max_bytes)}")
     try:
         return extract(data, "stdin.txt", max_bytes=max_bytes)  # BOM and charset detection too
     except ImportFailed as error:
