@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from sourcemark.__main__ import main
+from sourcemark.app.dates import parse_published
+from sourcemark.app.errors import SourcemarkError
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.importing import import_extractions
 from sourcemark.app.library import Library
@@ -72,3 +74,11 @@ def test_the_command_line_says_the_metadata_was_not_applied(
     report = json.loads(capsys.readouterr().out)
     assert report["metadata_not_applied"] is True
     assert report["advice"] == [err.splitlines()[0].removeprefix("sourcemark: warning: ")]
+
+
+def test_a_date_that_is_not_one_is_told_every_accepted_form() -> None:
+    with pytest.raises(
+        SourcemarkError, match="'May 2020' is not a date: write YYYY-MM-DD, YYYY-MM or YYYY"
+    ):
+        parse_published("May 2020")
+    assert parse_published("2020-05") == "2020-05"
