@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -92,6 +93,25 @@ class ExportDialog(QDialog):
             return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:
             dialog.deleteLater()
+
+
+class ReplaceBundleQuestion:
+    """Whether to replace a bundle file that already exists."""
+
+    @classmethod
+    def ask(cls, parent: QWidget, path: Path) -> bool:
+        """True to replace `path` (a seam: tests replace it)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Export annotated bundle",
+            f"{path.name} already exists in {path.parent}.\n\nReplace it with the new bundle?",
+            QMessageBox.StandardButton.Cancel,
+            parent,
+        )
+        replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is replace
 
 
 def ask_bundle_file(parent: QWidget) -> Path | None:

@@ -25,7 +25,7 @@ from sourcemark.app.wording import count
 from sourcemark.ui import library_dialogs
 from sourcemark.ui.actions import DeskActions
 from sourcemark.ui.annotation_panel import AnnotationPanel
-from sourcemark.ui.bundle_dialogs import ExportDialog, ask_bundle_file
+from sourcemark.ui.bundle_dialogs import ExportDialog, ReplaceBundleQuestion, ask_bundle_file
 from sourcemark.ui.commands import (
     CommandContext,
     CreateAnnotation,
@@ -392,10 +392,20 @@ class MainWindow(QMainWindow):
         request = ExportDialog.ask(self, default, self.article_id)
         if request is None:
             return
+        replace = request.out.exists()
+        if replace and not ReplaceBundleQuestion.ask(self, request.out):
+            return
 
         def work(library: Library, progress: Progress, _: Cancelled) -> Outcome[ExportSummary]:
             return Outcome(
-                export_bundle(library, request.out, request.article_ids, request.kind, progress)
+                export_bundle(
+                    library,
+                    request.out,
+                    request.article_ids,
+                    request.kind,
+                    progress,
+                    replace=replace,
+                )
             )
 
         self.operations.start(EXPORTING, work, self._exported)
