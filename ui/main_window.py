@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
             lambda path: self.status.showMessage(f"Backed up the library to {path}", 8000)
         )
         self.opener.opened.connect(self._replace_with)
-        self.opener.failed.connect(self.show_problem)
+        self.opener.failed.connect(self.show_problem_with_details)
 
     def _history_step(self, step: Callable[[], None]) -> Callable[[], None]:
         """Undo or redo; edits typed in the form are saved first (a toolbar click leaves the
@@ -481,9 +481,15 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def show_problem(self, message: str) -> None:
         """An expected problem: one clear message, nothing changed."""
+        self.show_problem_with_details(message, "")
+
+    @Slot(str, str)
+    def show_problem_with_details(self, message: str, details: str) -> None:
+        """An expected problem, with what support would ask for behind "Show Details"."""
         self.show_status(message)
         box = QMessageBox(QMessageBox.Icon.Warning, "Sourcemark", message, parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setDetailedText(details)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()

@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         return int(args.run(args) or 0)
     except SourcemarkError as error:
-        print(f"sourcemark: {error}", file=sys.stderr)
+        details = f" ({error.details})" if error.details else ""
+        print(f"sourcemark: {error}{details}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("sourcemark: interrupted", file=sys.stderr)

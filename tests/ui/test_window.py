@@ -3,6 +3,7 @@ remembered settings, switching libraries, starting the desk and closing it."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -275,14 +276,22 @@ def test_a_second_copy_on_the_same_library_gets_a_clear_message_and_exit_code_1(
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "open\n"
-        told: list[str] = []
-        monkeypatch.setattr(desk, "refuse", told.append)
+        told: list[tuple[str, str]] = []
+        monkeypatch.setattr(
+            desk, "refuse", lambda message, details: told.append((message, details))
+        )
         assert desk.run_desk(path) == 1
     finally:
         holder.communicate("", timeout=30)
-    (message,) = told
-    assert message.startswith("Cannot open the library: the library is in use by PID")
-    assert str(holder.pid) in message
+    ((message, details),) = told
+    # The holder took the lock as a command would (it did not say it is a desk window).
+    assert message.startswith(
+        "Cannot open the library. This library is being changed by a Sourcemark command "
+        "still running on this computer (since "
+    )
+    assert message.endswith("). Wait for it to finish, or open another library.")
+    assert str(holder.pid) not in message  # the process id is for the details
+    assert details.startswith(f"Held by PID {holder.pid} on host {socket.gethostname()} since ")
 
 
 def test_run_desk_shows_the_window_on_the_library_and_exits_0(
