@@ -42,6 +42,7 @@ from sourcemark.ui.operations import Operations
 from sourcemark.ui.paste_dialog import PASTED_NAME, PasteSourceDialog
 from sourcemark.ui.reader import Reader
 from sourcemark.ui.search_panel import SearchPanel
+from sourcemark.ui.snap_dialog import SnapChoice, SnapQuestion
 from sourcemark.ui.sources_panel import SourcesPanel
 from sourcemark.ui.status import DeskStatusBar
 from sourcemark.ui.tasks import Cancelled, Progress
@@ -290,11 +291,24 @@ class MainWindow(QMainWindow):
     # --- annotating -----------------------------------------------------------------------
 
     def tag_selection(self, kind: Kind) -> None:
-        """Tag the reader's selection (trimmed of white space) as `kind`; saved at once."""
-        span = self.reader.selected_span()
-        if self.article_id is None or span is None:
+        """Tag the reader's selection as `kind`, saved at once: trimmed of white space, and
+        as whole words (a selection that starts or ends inside a word shows the whole words
+        and asks first)."""
+        span, snapped = self.reader.selected_span(), self.reader.snapped_span()
+        if self.article_id is None or span is None or snapped is None:
             self.show_status("Select a passage in the reader first, then press C, Q or R.")
             return
+        if snapped != span:
+            text = self.reader.article.text if self.reader.article else ""
+            self.reader.select_span(*snapped)
+            choice = SnapQuestion.ask(self, kind, text[slice(*snapped)], text[slice(*span)])
+            if choice is None:
+                self.reader.select_span(*span)
+                return
+            if choice is SnapChoice.WHOLE_WORDS:
+                span = snapped
+            else:
+                self.reader.select_span(*span)
         already = [
             a.id
             for a in self.reader.text.annotations

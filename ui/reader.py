@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QLabel, QMenu, QTextEdit, QToolTip, QVBoxLayout, Q
 
 from sourcemark.app import anchoring
 from sourcemark.app.models import Annotation, Article
+from sourcemark.app.words import snap_to_words
 from sourcemark.ui import highlights
 from sourcemark.ui.offsets import OffsetMap
 
@@ -43,6 +44,8 @@ class ReaderText(QTextEdit):
     """An annotation's passage was clicked (its id)."""
     columnMoved = Signal(int)
     """The width of the empty margin left of the text column changed (pixels)."""
+    selectionDragged = Signal()
+    """The mouse button was let go over a selection (a drag, a double or triple click)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,10 +131,14 @@ class ReaderText(QTextEdit):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         super().mouseReleaseEvent(event)
-        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
-            under = self.annotations_at(event.position().toPoint())
-            if under:
-                self.annotationClicked.emit(under[0].id)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        if self.textCursor().hasSelection():
+            self.selectionDragged.emit()
+            return
+        under = self.annotations_at(event.position().toPoint())
+        if under:
+            self.annotationClicked.emit(under[0].id)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt override
         menu = self.context_menu(event.pos())
@@ -179,6 +186,7 @@ class Reader(QWidget):
         self.text = ReaderText(self)
         self.text.annotationClicked.connect(self.annotationClicked)
         self.text.columnMoved.connect(self._align_header)
+        self.text.selectionDragged.connect(self.snap_selection)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -234,6 +242,22 @@ class Reader(QWidget):
         end = self.text.offsets.from_qt(cursor.selectionEnd())
         start, end = anchoring.trim(self.article.text, start, end)
         return (start, end) if end > start else None
+
+    def snapped_span(self) -> tuple[int, int] | None:
+        """The selection widened to whole words and the quotation marks it opens or closes."""
+        span = self.selected_span()
+        if self.article is None or span is None:
+            return None
+        return snap_to_words(self.article.text, *span)
+
+    def snap_selection(self) -> None:
+        """Show a dragged selection as the whole words it will be tagged as."""
+        span, snapped = self.selected_span(), self.snapped_span()
+        if snapped is not None and snapped != span:
+            cursor = QTextCursor(self.text.document())
+            cursor.setPosition(self.text.offsets.to_qt(snapped[0]))
+            cursor.setPosition(self.text.offsets.to_qt(snapped[1]), QTextCursor.MoveMode.KeepAnchor)
+            self.text.setTextCursor(cursor)
 
     def select_span(self, start: int, end: int) -> None:
         """Select text[start:end] (code points) and scroll it into view."""
