@@ -13,7 +13,6 @@ from PySide6.QtCore import QItemSelection, QStringListModel, Qt, Signal, SignalI
 from PySide6.QtGui import QFocusEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QCompleter,
     QFormLayout,
     QHBoxLayout,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from sourcemark.app.models import Annotation, Kind, Verdict
+from sourcemark.ui.combo import ComboBox
 from sourcemark.ui.highlights import KIND_UNDERLINE_NAMES, kind_icon
 from sourcemark.ui.models.annotations import AnnotationsModel, preview
 
@@ -77,12 +77,12 @@ class AnnotationForm(QWidget):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.speaker.setCompleter(completer)
         self.speaker.editingFinished.connect(self.commit)
-        self.kind = QComboBox()
+        self.kind = ComboBox()
         self.kind.setAccessibleName("Kind")
         for kind in Kind:
             self.kind.addItem(kind_icon(kind), kind.value.capitalize(), kind.value)
         self.kind.activated.connect(self.commit)
-        self.verdict = QComboBox()
+        self.verdict = ComboBox()
         for verdict in Verdict:
             self.verdict.addItem(verdict.label, verdict.value)
         self.verdict.activated.connect(self.commit)

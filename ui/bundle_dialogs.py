@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from sourcemark.app.models import Kind
+from sourcemark.ui.combo import ComboBox
 
 BUNDLE_FILTER = "Sourcemark bundles (*.zip);;All files (*)"
 MAX_PATH_FIELD_WIDTH = 640
@@ -44,7 +44,7 @@ class ExportDialog(QDialog):
         self.open_source = QRadioButton("Only the source open in the reader")
         self.open_source.setEnabled(open_article is not None)
         (self.open_source if open_article else self.all_sources).setChecked(True)
-        self.kind = QComboBox()
+        self.kind = ComboBox()
         self.kind.addItem("Every kind", None)
         for kind in Kind:
             self.kind.addItem(f"{kind.value.capitalize()}s only", kind.value)

@@ -23,7 +23,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 from sourcemark.app.errors import SourcemarkError
 from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.wording import count
+from sourcemark.ui.combo import ComboBox
 from sourcemark.ui.highlights import KIND_COLOURS
 from sourcemark.ui.models.search_results import (
     HIT_ROLE,
@@ -79,12 +79,12 @@ class SearchPanel(QWidget):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b3261e;")
         self.problem.hide()
-        self.kind = QComboBox()
+        self.kind = ComboBox()
         self.kind.setAccessibleName("Kind filter")
         self.kind.addItem("Any kind", None)
         for kind in Kind:
             self.kind.addItem(kind.value.capitalize(), kind)
-        self.verdict = QComboBox()
+        self.verdict = ComboBox()
         self.verdict.setAccessibleName("Verdict filter")
         self.verdict.addItem("Any verdict", None)
         for verdict in Verdict:

@@ -16,7 +16,6 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
     QHBoxLayout,
     QLineEdit,
     QListView,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from sourcemark.app.library import Library
 from sourcemark.app.models import ArticleSummary, Kind
+from sourcemark.ui.combo import ComboBox
 from sourcemark.ui.highlights import KIND_COLOURS
 from sourcemark.ui.models.sources import ORDERS, SourcesModel, SummaryRole
 
@@ -145,7 +145,7 @@ class SourcesPanel(QWidget):
         self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self.reload)
         self.filter.textChanged.connect(self._filter_timer.start)
-        self.order = QComboBox()
+        self.order = ComboBox()
         self.order.setToolTip("Sort sources by")
         for label, order in ORDERS.items():
             self.order.addItem(label, order)
