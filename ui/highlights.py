@@ -25,15 +25,12 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from sourcemark.app import palette
 from sourcemark.app.models import Annotation, Kind
 from sourcemark.ui.offsets import OffsetMap
 
-# Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
-KIND_COLOURS: dict[Kind, QColor] = {
-    Kind.CLAIM: QColor("#E69F00"),  # orange
-    Kind.QUOTE: QColor("#56B4E9"),  # sky blue
-    Kind.REBUTTAL: QColor("#009E73"),  # bluish green
-}
+# The palette the report and the legend share (app/palette.py).
+KIND_COLOURS: dict[Kind, QColor] = {kind: QColor(c) for kind, c in palette.KIND_COLOURS.items()}
 # The cue that does not depend on colour.
 KIND_UNDERLINES: dict[Kind, QTextCharFormat.UnderlineStyle] = {
     Kind.CLAIM: QTextCharFormat.UnderlineStyle.SingleUnderline,

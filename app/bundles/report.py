@@ -18,6 +18,7 @@ from sourcemark import __version__
 from sourcemark.app.bundles.content import BundleContent
 from sourcemark.app.bundles.tables import quotes_by_speaker
 from sourcemark.app.models import Annotation, Article, Kind, Verdict
+from sourcemark.app.palette import css_variables
 from sourcemark.app.wording import count
 
 CSS = resources.files("sourcemark.resources").joinpath("report.css")
@@ -38,7 +39,7 @@ def report_html(content: BundleContent, exported_at: str) -> bytes:
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title>",
-        f"<style>{CSS.read_text(encoding='utf-8')}</style>",
+        f"<style>{css_variables()}\n{CSS.read_text(encoding='utf-8')}</style>",
         "</head><body>",
         page.header(title, exported_at),
         page.claims(),
