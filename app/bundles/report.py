@@ -88,17 +88,21 @@ class _Page:
                 f"<cite>{escape(self.content.article_by_id[r.article_id].title)}</cite></li>"
                 for r in self.content.rebuttals_of(claim.id)
             )
+            # data-label names each cell where a narrow screen lays the row out as a card.
             rows.append(
-                f"<tr><td class='num'>{self.ref(claim)}</td><td>{escape(claim.quote)}"
-                f"{_note(claim.note)}</td><td>{escape(claim.speaker)}</td>"
-                f"<td>{_verdict(claim.verdict)}</td>"
-                f"<td>{f'<ul>{rebuttals}</ul>' if rebuttals else '—'}</td>"
-                f"<td>{self.source_ref(article)}</td></tr>"
+                f"<tr><td class='num'>{self.ref(claim)}</td>"
+                f"<td class='claim-text' data-label='Claim'>{escape(claim.quote)}"
+                f"{_note(claim.note)}</td>"
+                f"<td data-label='Speaker'>{escape(claim.speaker) or '—'}</td>"
+                f"<td data-label='Verdict'>{_verdict(claim.verdict)}</td>"
+                f"<td data-label='Rebuttals'>{f'<ul>{rebuttals}</ul>' if rebuttals else '—'}</td>"
+                f"<td data-label='Source'>{self.source_ref(article)}</td></tr>"
             )
         if not rows:
             return "<section id='claims'><h2>Claims</h2><p>No claims in this bundle.</p></section>"
         return (
-            "<section id='claims'><h2>Claims</h2><table><thead><tr><th>#</th><th>Claim</th>"
+            "<section id='claims'><h2>Claims</h2><table class='claims'><thead><tr>"
+            "<th class='num'>#</th><th>Claim</th>"
             "<th>Speaker</th><th>Verdict</th><th>Rebuttals</th><th>Source</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></section>"
         )
