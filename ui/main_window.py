@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         form.findSimilarRequested.connect(self.find_similar)
         form.enable_find_similar(self.library.index is not None)
         self.search.openRequested.connect(self.open_passage)
+        self.search.previewRequested.connect(self.preview_passage)
         self.importer.imported.connect(self._imported)
         self.upkeep.backedUp.connect(
             lambda path: self.status.showMessage(f"Backed up the library to {path}", 8000)
@@ -228,17 +229,25 @@ class MainWindow(QMainWindow):
 
     @Slot(str, int, int)
     def open_passage(self, article_id: str, start: int, end: int) -> None:
-        """Open an article and select a passage of it (a search hit); a passage that is an
-        annotation is selected in the list too, its form ready to edit."""
-        self.open_article(article_id)
+        """Open an article at a passage (a search hit) and go to the reader; a passage that
+        is an annotation is selected in the list too, its form ready to edit."""
+        if self.preview_passage(article_id, start, end):
+            self.reader.text.setFocus()
+
+    @Slot(str, int, int)
+    def preview_passage(self, article_id: str, start: int, end: int) -> bool:
+        """Show a passage (a search hit) in the reader, leaving the focus where it is;
+        False if its article could not be opened."""
         if self.article_id != article_id:
-            return
+            self.open_article(article_id)
+        if self.article_id != article_id:
+            return False
         tagged = [a.id for a in self.reader.text.annotations if (a.start, a.end) == (start, end)]
         if tagged:
             self.focus_annotation(tagged[0])
         else:
             self.reader.select_span(start, end)
-        self.reader.text.setFocus()
+        return True
 
     @Slot(str)
     def open_annotation(self, annotation_id: str) -> None:

@@ -353,3 +353,22 @@ def test_ctrl_digits_move_the_focus_between_panels(
     ):
         qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
         assert widget.hasFocus()
+
+
+def test_a_previewed_hit_is_shown_and_the_focus_stays_on_the_hits(
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
+) -> None:
+    text = "Budget story\n\nThe mayor said the budget builds homes. Critics disagree."
+    first = add_article(bare_library, "Another story\n\nNothing here.", title="Other")
+    article = add_article(bare_library, text, title="Budget")
+    window = make_window(bare_library)
+    window.open_article(first.id)
+    window.focus_search()
+    start = text.index("Critics")
+    window.search.previewRequested.emit(article.id, start, start + len("Critics disagree"))
+    assert window.article_id == article.id
+    assert window.reader.text.textCursor().selectedText() == "Critics disagree"
+    assert window.search.query.hasFocus()
+    window.search.openRequested.emit(article.id, start, start + len("Critics"))
+    assert window.reader.text.hasFocus()
+    assert window.reader.text.textCursor().selectedText() == "Critics"
