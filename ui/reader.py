@@ -27,6 +27,7 @@ from sourcemark.app import anchoring
 from sourcemark.app.models import Annotation, Article
 from sourcemark.app.words import snap_to_words
 from sourcemark.ui import highlights
+from sourcemark.ui.find_bar import FindBar
 from sourcemark.ui.offsets import OffsetMap
 
 READING_WIDTH_CHARS = 72
@@ -193,6 +194,8 @@ class Reader(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.metadata)
         layout.addWidget(self.text, 1)
+        self.find_bar = FindBar(self.text, self)
+        layout.addWidget(self.find_bar)
         self.setMinimumWidth(self.text.fontMetrics().averageCharWidth() * NARROWEST_READING_CHARS)
         self.clear()
 
@@ -208,6 +211,7 @@ class Reader(QWidget):
         self.text.annotations = []
         self.highlight_count = 0
         self.text.show_text("")
+        self.find_bar.set_source("", self.text.offsets)
 
     def show_article(self, article: Article, annotations: Sequence[Annotation]) -> None:
         self.article = article
@@ -223,6 +227,13 @@ class Reader(QWidget):
         self.highlight_count = highlights.apply(
             self.text.document(), self.text.offsets, annotations
         )
+        self.find_bar.set_source(article.text, self.text.offsets)
+
+    def start_find(self) -> None:
+        """Open the find bar, holding the selected words if a short phrase is selected."""
+        selected = self.text.textCursor().selectedText()
+        phrase = selected if selected and len(selected) <= 80 and "\u2029" not in selected else ""
+        self.find_bar.open_bar(phrase)
 
     def set_annotations(self, annotations: Sequence[Annotation]) -> None:
         """Show the open article's annotations after a change, redrawing only what changed."""
