@@ -29,7 +29,15 @@ from PySide6.QtWidgets import (
 from sourcemark.app.models import Annotation, Kind, Verdict
 from sourcemark.ui.combo import ComboBox
 from sourcemark.ui.highlights import KIND_UNDERLINE_NAMES, kind_icon
-from sourcemark.ui.models.annotations import AnnotationsModel, preview
+from sourcemark.ui.models.annotations import (
+    KIND,
+    NOTE,
+    PASSAGE,
+    SPEAKER,
+    VERDICT,
+    AnnotationsModel,
+    preview,
+)
 
 
 class NoteEdit(QPlainTextEdit):
@@ -209,19 +217,19 @@ def _link_to(annotation: Annotation) -> str:
 
 
 KIND_COLUMN_WIDTH = 86
-SIDE_COLUMNS = {2: (110, 0.30), 3: (90, 0.28)}
-"""Speaker and verdict: their full width, or in a narrow list this share of the width the
-kind leaves. The passage takes the rest."""
+SIDE_COLUMNS = {NOTE: (220, 0.30), SPEAKER: (120, 0.18), VERDICT: (100, 0.16)}
+"""Note, speaker and verdict: up to this width, or in a narrow list this share of the width
+the kind leaves. The passage takes the rest, and so every pixel the list gains."""
 
 
 class AnnotationList(QTreeView):
-    """Columns shared out to the list's width, so a narrow panel still shows some of each
-    passage; and the selected row kept in sight when the list gets shorter (the form below
-    grows to show a claim's verdict or a rebuttal's link)."""
+    """Columns shared out to the list's width, the passage taking what is spare; and the
+    selected row kept in sight when the list gets shorter (the form below grows to show a
+    claim's verdict or a rebuttal's link)."""
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        left = self.viewport().width() - self.header().sectionSize(0)
+        left = self.viewport().width() - self.header().sectionSize(KIND)
         for column, (full_width, share) in SIDE_COLUMNS.items():
             self.header().resizeSection(column, min(full_width, int(left * share)))
         if self.currentIndex().isValid():
@@ -248,8 +256,10 @@ class AnnotationPanel(QWidget):
         header = self.list.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, KIND_COLUMN_WIDTH)
+        header.setSectionResizeMode(PASSAGE, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(KIND, KIND_COLUMN_WIDTH)
+        header.setSortIndicator(PASSAGE, Qt.SortOrder.AscendingOrder)
+        self.list.setSortingEnabled(True)  # a click on a header sorts; Passage: text order
         self.list.selectionModel().selectionChanged.connect(self._selection_changed)
         self.form = AnnotationForm()
         self.heading = QLabel("Annotations")
