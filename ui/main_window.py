@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from sourcemark.app import backup
 from sourcemark.app.bundles import BundleImportReport, ExportSummary, export_bundle, import_bundle
@@ -41,6 +41,7 @@ from sourcemark.ui.link_picker import LinkPicker
 from sourcemark.ui.operations import Operations
 from sourcemark.ui.paste_dialog import PASTED_NAME, PasteSourceDialog
 from sourcemark.ui.reader import Reader
+from sourcemark.ui.reading_splitter import ReadingSplitter
 from sourcemark.ui.search_panel import SearchPanel
 from sourcemark.ui.snap_dialog import SnapChoice, SnapQuestion
 from sourcemark.ui.sources_panel import SourcesPanel
@@ -50,6 +51,9 @@ from sourcemark.ui.upkeep import Upkeep
 
 IMPORTABLE = "Sources (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.pdf);;All files (*)"
 BACKGROUND_WAIT_MS = 60_000
+SIDE_FLOORS = (210, 260)
+"""What the sources and annotations panels keep when they give way to the reader: a
+source's title and date, the annotations table and form still usable."""
 EXPORTING, IMPORTING_BUNDLE = "Exporting bundle", "Importing bundle"
 
 
@@ -89,7 +93,7 @@ class MainWindow(QMainWindow):
         self.left.setDocumentMode(True)
         self.left.addTab(self.sources, "Sources")
         self.left.addTab(self.search, "Search")
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = ReadingSplitter(self.reader.comfortable_width, SIDE_FLOORS)
         self.splitter.setChildrenCollapsible(False)
         for widget in (self.left, self.reader, self.annotations):
             self.splitter.addWidget(widget)
@@ -535,6 +539,7 @@ class MainWindow(QMainWindow):
         splitter = settings.value("desk/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
+            self.splitter.make_room_for_the_reader()  # the window may be smaller now
         last = settings.value(self._last_source_key)
         if isinstance(last, str) and self.sources.model.row_of(last) is not None:
             self.open_article(last)

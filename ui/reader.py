@@ -31,6 +31,8 @@ from sourcemark.ui.find_bar import FindBar
 from sourcemark.ui.offsets import OffsetMap
 
 READING_WIDTH_CHARS = 72
+COMFORTABLE_READING_CHARS = 64
+"""The measure the side panels give way for in a small window (60-75 reads best)."""
 NARROWEST_READING_CHARS = 36
 """The reader never gets narrower than this: in a small window the side panels give way."""
 LINE_HEIGHT_PERCENT = 135
@@ -198,6 +200,14 @@ class Reader(QWidget):
         layout.addWidget(self.find_bar)
         self.setMinimumWidth(self.text.fontMetrics().averageCharWidth() * NARROWEST_READING_CHARS)
         self.clear()
+
+    def comfortable_width(self) -> int:
+        """How wide the reader would like to be: a comfortable measure and its margins."""
+        margins = 2 * 12 + 2 * int(self.text.document().documentMargin())
+        scroll_bar = self.text.verticalScrollBar().sizeHint().width()
+        return self.text.fontMetrics().averageCharWidth() * COMFORTABLE_READING_CHARS + (
+            margins + scroll_bar + 2 * self.text.frameWidth()
+        )
 
     def _align_header(self, left: int) -> None:
         self.title.setContentsMargins(left, 18, left, 2)
