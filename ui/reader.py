@@ -8,6 +8,7 @@ and tooltips escape everything.
 from __future__ import annotations
 
 import html
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
@@ -17,6 +18,8 @@ from PySide6.QtGui import (
     QFont,
     QHelpEvent,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QResizeEvent,
     QTextBlockFormat,
     QTextCursor,
@@ -67,7 +70,14 @@ class ReaderText(QTextEdit):
         self.setFont(font)
         self.offsets = OffsetMap("")
         self.annotations: list[Annotation] = []
+        self.boundaries: list[highlights.Boundary] = []
+        """Where passages meet or overlap: marked, since the tint alone does not show it."""
         self.tag_actions: list[QAction] = []
+
+    def set_annotations(self, annotations: Sequence[Annotation]) -> None:
+        self.annotations = list(annotations)
+        self.boundaries = highlights.hidden_boundaries(annotations)
+        self.viewport().update()
 
     def loadResource(self, kind: int, name: QUrl | str) -> object:  # noqa: N802 - Qt override
         """Never load anything (images, style sheets): the text is untrusted."""
@@ -97,6 +107,23 @@ class ReaderText(QTextEdit):
             block = block.next()
         cursor.endEditBlock()
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if not self.boundaries:
+            return
+        top_left = self.offsets.from_qt(self.cursorForPosition(QPoint(0, 0)).position())
+        corner = QPoint(self.viewport().width(), self.viewport().height())
+        bottom_right = self.offsets.from_qt(self.cursorForPosition(corner).position())
+        low = bisect_left([b.offset for b in self.boundaries], top_left)
+        painter = QPainter(self.viewport())
+        cursor = QTextCursor(self.document())
+        for boundary in self.boundaries[low:]:
+            if boundary.offset > bottom_right:
+                break
+            cursor.setPosition(self.offsets.to_qt(boundary.offset))
+            highlights.draw_boundary(painter, self.cursorRect(cursor), boundary)
+        painter.end()
 
     def centre_on_cursor(self) -> None:
         """Scroll so that the cursor sits in the middle of the view."""
@@ -218,7 +245,7 @@ class Reader(QWidget):
         self.title.setText("No source open")
         self.metadata.setText("Choose a source on the left, or import one with Ctrl+O.")
         self.text.offsets = OffsetMap("")
-        self.text.annotations = []
+        self.text.set_annotations([])
         self.highlight_count = 0
         self.text.show_text("")
         self.find_bar.set_source("", self.text.offsets)
@@ -233,7 +260,7 @@ class Reader(QWidget):
         )
         self.text.offsets = OffsetMap(article.text)
         self.text.show_text(article.text)
-        self.text.annotations = list(annotations)
+        self.text.set_annotations(annotations)
         self.highlight_count = highlights.apply(
             self.text.document(), self.text.offsets, annotations
         )
@@ -248,7 +275,7 @@ class Reader(QWidget):
     def set_annotations(self, annotations: Sequence[Annotation]) -> None:
         """Show the open article's annotations after a change, redrawing only what changed."""
         changed = highlights.changed_span(self.text.annotations, annotations)
-        self.text.annotations = list(annotations)
+        self.text.set_annotations(annotations)
         if changed is not None:
             self.highlight_count = highlights.apply(
                 self.text.document(), self.text.offsets, annotations, within=changed
