@@ -63,6 +63,9 @@ def test_the_reader_draws_a_mark_where_two_claims_overlap(
 
 
 def _near(pixel: QColor, colour: QColor) -> bool:
-    return all(
-        abs(a - b) <= 40 for a, b in zip(pixel.getRgb()[:3], colour.getRgb()[:3], strict=True)
+    pairs = (
+        (pixel.red(), colour.red()),
+        (pixel.green(), colour.green()),
+        (pixel.blue(), colour.blue()),
     )
+    return all(abs(a - b) <= 40 for a, b in pairs)
