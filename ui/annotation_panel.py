@@ -9,10 +9,21 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelection, QStringListModel, Qt, Signal, SignalInstance
-from PySide6.QtGui import QFocusEvent, QResizeEvent
+from PySide6.QtCore import (
+    QItemSelection,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    QStringListModel,
+    Qt,
+    Signal,
+    SignalInstance,
+)
+from PySide6.QtGui import QFocusEvent, QFont, QFontMetrics, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCompleter,
     QFormLayout,
     QHBoxLayout,
@@ -21,6 +32,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -31,11 +45,11 @@ from sourcemark.ui.combo import ComboBox
 from sourcemark.ui.highlights import KIND_UNDERLINE_NAMES, kind_icon
 from sourcemark.ui.models.annotations import (
     KIND,
-    NOTE,
     PASSAGE,
     SPEAKER,
     VERDICT,
     AnnotationsModel,
+    NoteRole,
     preview,
 )
 
@@ -216,10 +230,47 @@ def _link_to(annotation: Annotation) -> str:
     return f'<a href="{annotation.id}">“{passage}”</a>{who}'
 
 
+Index = QModelIndex | QPersistentModelIndex
 KIND_COLUMN_WIDTH = 86
-SIDE_COLUMNS = {NOTE: (220, 0.30), SPEAKER: (120, 0.18), VERDICT: (100, 0.16)}
-"""Note, speaker and verdict: up to this width, or in a narrow list this share of the width
-the kind leaves. The passage takes the rest, and so every pixel the list gains."""
+SIDE_COLUMNS = {SPEAKER: (120, 0.24), VERDICT: (100, 0.2)}
+"""Speaker and verdict: up to this width, or in a narrow list this share of the width the
+kind leaves. The passage (and its note) takes the rest, and every pixel the list gains."""
+
+
+class PassageDelegate(QStyledItemDelegate):
+    """The passage on one line and, under it in muted italics, the first line of its note."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        note = index.data(NoteRole)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        passage, opt.text = opt.text, ""
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        roles = QPalette.ColorRole
+        text = opt.rect.adjusted(4, 1, -4, -1)
+        line = opt.fontMetrics.height()
+        painter.save()
+        painter.setPen(opt.palette.color(roles.HighlightedText if selected else roles.Text))
+        first = QRect(text.left(), text.top(), text.width(), line) if note else text
+        elide = Qt.TextElideMode.ElideRight
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(first, align, opt.fontMetrics.elidedText(passage, elide, text.width()))
+        if note:
+            italic = QFont(opt.font)
+            italic.setItalic(True)
+            painter.setFont(italic)
+            muted = roles.HighlightedText if selected else roles.PlaceholderText
+            painter.setPen(opt.palette.color(muted))
+            metrics = QFontMetrics(italic)
+            second = first.translated(0, line)
+            painter.drawText(second, align, metrics.elidedText(note, elide, text.width()))
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), 2 * option.fontMetrics.height() + 4)
 
 
 class AnnotationList(QTreeView):
@@ -260,6 +311,7 @@ class AnnotationPanel(QWidget):
         header.resizeSection(KIND, KIND_COLUMN_WIDTH)
         header.setSortIndicator(PASSAGE, Qt.SortOrder.AscendingOrder)
         self.list.setSortingEnabled(True)  # a click on a header sorts; Passage: text order
+        self.list.setItemDelegateForColumn(PASSAGE, PassageDelegate(self.list))
         self.list.selectionModel().selectionChanged.connect(self._selection_changed)
         self.form = AnnotationForm()
         self.heading = QLabel("Annotations")

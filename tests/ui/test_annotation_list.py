@@ -4,12 +4,13 @@ position, and the passage column taking the spare width."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sourcemark.app.library import Library
 from sourcemark.ui.annotation_panel import AnnotationPanel
-from sourcemark.ui.models.annotations import KIND, NOTE, PASSAGE, SPEAKER, VERDICT
+from sourcemark.ui.models.annotations import KIND, PASSAGE, SPEAKER, VERDICT, NoteRole
 from tests.ui.conftest import add_article
 
 TEXT = "Alpha said one. Bravo said two. Carol said three. Dan said four."
@@ -41,7 +42,20 @@ def column(panel: AnnotationPanel, number: int) -> list[str]:
 
 def test_the_note_shows_its_first_line(bare_library: Library, qtbot: QtBot) -> None:
     panel = panel_with_annotations(bare_library, qtbot)
-    assert column(panel, NOTE) == ["", "Check the minutes. …", "", ""]
+    model = panel.model
+    notes = [model.index(row, PASSAGE).data(NoteRole) for row in range(model.rowCount())]
+    assert notes == ["", "Check the minutes. …", "", ""]
+    panel.resize(600, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    image = panel.list.viewport().grab(panel.list.visualRect(model.index(1, PASSAGE))).toImage()
+    lower = image.copy(0, image.height() // 2, image.width(), image.height() // 2)
+    assert _inked(lower), "the note's line under the passage is empty"
+    upper_of_first = panel.list.viewport().grab(panel.list.visualRect(model.index(0, PASSAGE)))
+    no_note = upper_of_first.toImage()
+    assert not _inked(
+        no_note.copy(0, no_note.height() // 2 + 2, no_note.width(), no_note.height() // 2 - 2)
+    )
 
 
 def test_clicking_a_header_sorts_and_keeps_the_selection(
@@ -74,7 +88,16 @@ def test_the_passage_takes_the_spare_width(bare_library: Library, qtbot: QtBot) 
         panel.resize(width, 500)
         QApplication.processEvents()
         assert panel.list.horizontalScrollBar().maximum() == 0
-        others = [header.sectionSize(c) for c in (NOTE, SPEAKER, VERDICT)]
+        others = [header.sectionSize(c) for c in (SPEAKER, VERDICT)]
         assert header.sectionSize(PASSAGE) >= max(others)
         widths.append(header.sectionSize(PASSAGE))
     assert widths[2] - widths[1] == 300  # everything a wider list gains goes to the passage
+
+
+def _inked(image: QImage) -> bool:
+    """Whether an image holds dark pixels (text) rather than only a row's background."""
+    return any(
+        image.pixelColor(x, y).lightness() < 140
+        for x in range(0, image.width(), 2)
+        for y in range(image.height())
+    )

@@ -1,5 +1,5 @@
-"""The open article's annotations: kind, passage, note, speaker and verdict, in text order or
-sorted by a column (the passage column sorts by position in the text)."""
+"""The open article's annotations: kind, passage (with the first line of its note), speaker
+and verdict, in text order or sorted by a column (the passage sorts by position in the text)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from sourcemark.app.models import Annotation, Kind, Verdict
 from sourcemark.ui.highlights import kind_icon
 from sourcemark.ui.models import column_title, plain_tooltip
 
-COLUMNS = ("Kind", "Passage", "Note", "Speaker", "Verdict")
-KIND, PASSAGE, NOTE, SPEAKER, VERDICT = range(len(COLUMNS))
+COLUMNS = ("Kind", "Passage", "Speaker", "Verdict")
+KIND, PASSAGE, SPEAKER, VERDICT = range(len(COLUMNS))
 QUOTE_PREVIEW_CHARS = 300
 AnnotationIdRole = Qt.ItemDataRole.UserRole + 1
+NoteRole = Qt.ItemDataRole.UserRole + 2
+"""The first line of the annotation's note (the passage column shows it under the passage)."""
 
 Index = QModelIndex | QPersistentModelIndex
 _KIND_ORDER = {kind: n for n, kind in enumerate(Kind)}
@@ -30,7 +32,6 @@ def _position(a: Annotation) -> tuple[int, int, str]:
 SORT_KEYS: dict[int, Callable[[Annotation], Any]] = {
     KIND: lambda a: (_KIND_ORDER[a.kind], _position(a)),
     PASSAGE: _position,
-    NOTE: lambda a: (not a.note, a.note.casefold(), _position(a)),
     SPEAKER: lambda a: (not a.speaker, a.speaker.casefold(), _position(a)),
     VERDICT: lambda a: (
         a.verdict is None,
@@ -103,6 +104,8 @@ class AnnotationsModel(QAbstractTableModel):
         annotation = self._annotations[index.row()]
         if role == AnnotationIdRole:
             return annotation.id
+        if role == NoteRole:
+            return first_line(annotation.note)
         if role == Qt.ItemDataRole.DecorationRole and index.column() == KIND:
             return kind_icon(annotation.kind)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -117,8 +120,6 @@ def _cell(annotation: Annotation, column: int) -> str:
         return annotation.kind.value.capitalize()
     if column == PASSAGE:
         return preview(annotation.quote, QUOTE_PREVIEW_CHARS)
-    if column == NOTE:
-        return first_line(annotation.note)
     if column == SPEAKER:
         return annotation.speaker
     return annotation.verdict.label if annotation.verdict else ""
