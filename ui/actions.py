@@ -47,7 +47,7 @@ class DeskActions(QObject):
         self.paste = self._make("&Paste as new source…", "Ctrl+Shift+V")
         self.export = self._make("&Export bundle…", "Ctrl+E")
         self.import_bundle = self._make("Import &bundle…")
-        self.find = self._make("&Find…", QKeySequence.StandardKey.Find)
+        self.find = self._make("&Search the library…", QKeySequence.StandardKey.Find)
         self.find.setToolTip("Search every source and annotation (Ctrl+F)")
         self.find_in_source = self._make("Find in &source…", "Ctrl+G")
         self.find_in_source_key = self._make("Find in source", "/", on=(reader,))
@@ -58,8 +58,19 @@ class DeskActions(QObject):
         self.focus_reader = self._make("&Reader", "Ctrl+2")
         self.focus_annotations = self._make("&Annotations", "Ctrl+3")
         self.quit = self._make("&Quit", QKeySequence.StandardKey.Quit)
+        self.shortcuts = self._make("&Keyboard shortcuts", "F1")
+        self.query_language = self._make("The &query language")
+        self.open_library_folder = self._make("Open the library &folder")
+        self.about = self._make("&About Sourcemark")
         self.recent_menu = QMenu("Recent &libraries", window)
         self.toolbar = self._lay_out()
+
+    def with_shortcuts(self) -> list[QAction]:
+        """Every action that has keys, in the order the menus show them."""
+        actions: list[QAction] = []
+        for menu in self._window.menuBar().findChildren(QMenu):
+            actions += [a for a in menu.actions() if a.shortcuts() and a not in actions]
+        return actions + [a for a in (self.find_in_source_key,) if a not in actions]
 
     def wire(self, action: QAction, slot: Callable[[], object]) -> None:
         action.triggered.connect(lambda _checked=False: slot())
@@ -106,6 +117,10 @@ class DeskActions(QObject):
         edit_menu.addActions([self.find, self.find_in_source, self.find_next, self.find_previous])
         go_menu = bar.addMenu("&Go")
         go_menu.addActions([self.focus_sources, self.focus_reader, self.focus_annotations])
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.shortcuts, self.query_language])
+        help_menu.addSeparator()
+        help_menu.addActions([self.open_library_folder, self.about])
 
         toolbar = QToolBar("Tagging")
         toolbar.setObjectName("taggingToolbar")

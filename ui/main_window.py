@@ -22,7 +22,7 @@ from sourcemark.app.importing import ImportReport, import_extractions
 from sourcemark.app.library import Library
 from sourcemark.app.models import Kind
 from sourcemark.app.wording import count
-from sourcemark.ui import library_dialogs
+from sourcemark.ui import help_windows, library_dialogs
 from sourcemark.ui.actions import DeskActions
 from sourcemark.ui.annotation_panel import AnnotationPanel
 from sourcemark.ui.bundle_dialogs import ExportDialog, ReplaceBundleQuestion, ask_bundle_file
@@ -134,6 +134,16 @@ class MainWindow(QMainWindow):
         wire(actions.focus_reader, self._focus(self.reader.text))
         wire(actions.focus_annotations, self._focus(self.annotations.list))
         wire(actions.quit, self.close)
+        wire(actions.shortcuts, self.show_shortcuts)
+        wire(
+            actions.query_language,
+            lambda: help_windows.show_window(help_windows.QueryLanguageWindow(self)),
+        )
+        wire(
+            actions.about,
+            lambda: help_windows.show_window(help_windows.AboutWindow(self.library.path, self)),
+        )
+        wire(actions.open_library_folder, self.open_library_folder)
         actions.recent_menu.aboutToShow.connect(self._fill_recent_menu)
 
     def _connect(self) -> None:
@@ -294,6 +304,15 @@ class MainWindow(QMainWindow):
         claim = self.library.annotation(claim_id) if claim_id else None
         rebuttals = self.library.rebuttals(annotation.id) if annotation.kind is Kind.CLAIM else []
         self.annotations.form.show_annotation(annotation, claim, rebuttals)
+
+    def show_shortcuts(self) -> None:
+        help_windows.show_window(
+            help_windows.ShortcutsWindow(self.desk_actions.with_shortcuts(), self)
+        )
+
+    def open_library_folder(self) -> None:
+        if not help_windows.open_folder(self.library.path):
+            self.show_problem(f"Could not open the folder {self.library.path}.")
 
     def focus_search(self) -> None:
         self.left.setCurrentWidget(self.search)
