@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
@@ -32,11 +32,15 @@ from sourcemark.app.models import (
     ArticleSummary,
     Kind,
     Link,
+    PageRange,
+    PageSpan,
     Relation,
     Verdict,
     annotation_from_row,
     article_from_row,
     link_from_row,
+    page_span_from_row,
+    pages_of,
 )
 from sourcemark.app.search.index import SearchIndex, SearchResults
 from sourcemark.app.storage import write_transaction
@@ -66,6 +70,20 @@ class DeletedAnnotation:
 
     annotation: Annotation
     links: tuple[Link, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationEdit:
+    """The details of an annotation a user changed; None leaves a detail as it is."""
+
+    kind: Kind | None = None
+    note: str | None = None
+    speaker: str | None = None
+    verdict: Verdict | None = None
+
+    def given(self) -> dict[str, Any]:
+        """The changed details, as `Library.edit_annotation` takes them."""
+        return {name: value for name, value in asdict(self).items() if value is not None}
 
 
 class _Unchanged:
@@ -170,6 +188,7 @@ class Library:
             text=source.text,
         )
         writes.insert_article(self.db, article.to_dict(), (source.filename, source.original))
+        writes.insert_page_map(self.db, article.id, [span.to_dict() for span in source.pages])
         log.article(article.id, listed=True)
         return ImportResult(article, created=True)
 
@@ -190,6 +209,27 @@ class Library:
         """Summaries of the given articles (a page of a lazy list), by id."""
         rows = queries.article_summaries_for(self.db, ids) if ids else []
         return {row["id"]: ArticleSummary(**row) for row in rows}
+
+    def page_map(self, article_id: str) -> list[PageSpan]:
+        """Where each page's text lies in an article from a PDF; empty for other sources."""
+        rows = queries.article_pages(self.db, self.resolve_article_id(article_id))
+        return [page_span_from_row(row) for row in rows]
+
+    def pages_of(self, article_id: str, start: int, end: int) -> PageRange | None:
+        """The pages the passage `text[start:end]` of an article lies on (None without pages)."""
+        return pages_of(self.page_map(article_id), start, end)
+
+    def annotation_pages(self, annotations: Iterable[Annotation]) -> dict[str, PageRange]:
+        """The pages each annotation's passage lies on, by annotation id (those with pages)."""
+        maps: dict[str, list[PageSpan]] = {}
+        found: dict[str, PageRange] = {}
+        for annotation in annotations:
+            if annotation.article_id not in maps:
+                maps[annotation.article_id] = self.page_map(annotation.article_id)
+            pages = pages_of(maps[annotation.article_id], annotation.start, annotation.end)
+            if pages is not None:
+                found[annotation.id] = pages
+        return found
 
     def original(self, article_id: str) -> tuple[str, bytes]:
         """The file name and bytes of a source as it was imported."""
@@ -303,11 +343,13 @@ class Library:
         verdict: Verdict | str | None = UNCHANGED,
         kind: Kind | str = UNCHANGED,
         drop_links: bool = False,
+        relink: tuple[Link, ...] = (),
     ) -> Outcome[Annotation]:
         """Change an annotation's details; the previous version is kept in its history.
 
         A kind change that a 'rebuts' link forbids is refused, naming the link, unless
         `drop_links` removes those links (kept in the history with the previous version).
+        `relink` puts back links such an edit removed (its undo), in the same transaction.
         """
         current = self.annotation(annotation_id)
         new_kind = current.kind if kind is UNCHANGED else parse_kind(kind)
@@ -325,7 +367,7 @@ class Library:
             "speaker": current.speaker if speaker is UNCHANGED else speaker.strip(),
             "verdict": _verdict_value(_verdict_for(new_kind, verdict)),
         }
-        if all(current.to_dict()[key] == value for key, value in changes.items()):
+        if not relink and all(current.to_dict()[key] == value for key, value in changes.items()):
             return Outcome(current)
         blocking = self.links_forbidding(current.id, new_kind)
         if blocking and not drop_links:
@@ -335,11 +377,12 @@ class Library:
             self.keep_history(current, "edited", links=blocking)
             for link in blocking:
                 writes.delete_link(self.db, link.from_id, link.to_id, link.relation.value)
-                log.annotation(
-                    self.annotation(link.to_id if link.from_id == current.id else link.from_id)
-                )
+                log.annotation(self.annotation(_other_end(link, current.id)))
             writes.update_annotation(self.db, current.id, changes)
             log.annotation(current)
+            for link in relink:
+                writes.insert_link(self.db, link.to_dict())
+                log.annotation(self.annotation(_other_end(link, current.id)))
         return Outcome(self.annotation(current.id), log.changes(), tuple(warnings))
 
     def links_forbidding(self, annotation_id: str, kind: Kind) -> tuple[Link, ...]:

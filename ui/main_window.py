@@ -19,7 +19,7 @@ from sourcemark.app.bundles import BundleImportReport, ExportSummary, export_bun
 from sourcemark.app.changes import Changes, Outcome
 from sourcemark.app.errors import SourcemarkError
 from sourcemark.app.importing import ImportReport, import_extractions
-from sourcemark.app.library import Library
+from sourcemark.app.library import AnnotationEdit, Library
 from sourcemark.app.models import Kind
 from sourcemark.app.wording import count
 from sourcemark.ui import help_windows, library_dialogs
@@ -39,6 +39,7 @@ from sourcemark.ui.import_dialog import ImportController
 from sourcemark.ui.library_opener import LibraryOpener
 from sourcemark.ui.link_picker import LinkPicker
 from sourcemark.ui.operations import Operations
+from sourcemark.ui.page_view import PagePanel
 from sourcemark.ui.paste_dialog import PASTED_NAME, PasteSourceDialog
 from sourcemark.ui.reader import Reader
 from sourcemark.ui.reading_splitter import ReadingSplitter
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.search = SearchPanel(library)
         self.reader = Reader()
         self.annotations = AnnotationPanel()
+        self.pages = PagePanel(library, self.reader)
         self.importer = ImportController(self.operations, self)
         self.upkeep = Upkeep(self.operations, self)
         self.opener = LibraryOpener(self)
@@ -93,9 +95,10 @@ class MainWindow(QMainWindow):
         self.left.setDocumentMode(True)
         self.left.addTab(self.sources, "Sources")
         self.left.addTab(self.search, "Search")
-        self.splitter = ReadingSplitter(self.reader.comfortable_width, SIDE_FLOORS)
+        floors = dict(zip((self.left, self.annotations), SIDE_FLOORS, strict=True))
+        self.splitter = ReadingSplitter(self.reader, self.reader.comfortable_width, floors)
         self.splitter.setChildrenCollapsible(False)
-        for widget in (self.left, self.reader, self.annotations):
+        for widget in (self.left, self.reader, self.pages, self.annotations):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([320, 680, 420])
@@ -133,6 +136,7 @@ class MainWindow(QMainWindow):
         wire(actions.focus_sources, self._focus(self.sources.list))
         wire(actions.focus_reader, self._focus(self.reader.text))
         wire(actions.focus_annotations, self._focus(self.annotations.list))
+        wire(actions.pages, self.pages.toggle)
         wire(actions.quit, self.close)
         wire(actions.shortcuts, self.show_shortcuts)
         wire(
@@ -296,6 +300,7 @@ class MainWindow(QMainWindow):
     def _show_annotation(self, annotation_id: str | None) -> None:
         """Fill the form with an annotation (and, for a rebuttal, the claim it answers)."""
         row = self.annotations.model.row_of(annotation_id) if annotation_id else None
+        self.pages.mark(self.annotations.model.annotation(row) if row is not None else None)
         if row is None:
             self.annotations.form.show_annotation(None)
             return
@@ -364,20 +369,16 @@ class MainWindow(QMainWindow):
             return
         self._push(lambda: DeleteAnnotation.perform(self.context, annotation_id))
 
-    @Slot(str, dict)
-    def edit_annotation(self, annotation_id: str, changes: dict[str, object]) -> None:
+    @Slot(str, AnnotationEdit)
+    def edit_annotation(self, annotation_id: str, edit: AnnotationEdit) -> None:
         """Save the form's edits; a kind change that breaks a rebuttal's link asks first."""
-        kind = changes.get("kind")
-        if not isinstance(kind, Kind):
-            self._perform(lambda: EditAnnotation.perform(self.context, annotation_id, changes))
-            return
-        blocking = self.library.links_forbidding(annotation_id, kind)
-        if blocking and not confirm_removing_links(self, kind, len(blocking)):
+        blocking = self.library.links_forbidding(annotation_id, edit.kind) if edit.kind else ()
+        if blocking and edit.kind and not confirm_removing_links(self, edit.kind, len(blocking)):
             self._show_annotation(annotation_id)  # back to what is stored
             return
         self._perform(
             lambda: EditAnnotation.perform(
-                self.context, annotation_id, changes, drop_links=bool(blocking)
+                self.context, annotation_id, edit, drop_links=bool(blocking)
             )
         )
 
@@ -574,6 +575,7 @@ class MainWindow(QMainWindow):
         self.upkeep.stop()
         # An import finishes the file in progress; an export or bundle import finishes.
         self.operations.stop_all(BACKGROUND_WAIT_MS)
+        self.pages.stop(BACKGROUND_WAIT_MS)
         settings = QSettings()
         settings.setValue("desk/geometry", self.saveGeometry())
         settings.setValue("desk/splitter", self.splitter.saveState())

@@ -13,14 +13,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QSplitter, QWidget
 
-READER = 1
 
-
-def give_way(sizes: list[int], minimums: list[int], reader_wants: int) -> list[int]:
-    """New sizes (left, reader, right) in which the sides lend the reader what it lacks of
-    `reader_wants`, never going below their minimums; the total is unchanged."""
-    lacking = reader_wants - sizes[READER]
-    sides = [i for i in range(len(sizes)) if i != READER]
+def give_way(sizes: list[int], minimums: list[int], reader: int, reader_wants: int) -> list[int]:
+    """New sizes in which the other panels lend the one at index `reader` what it lacks of
+    `reader_wants`, in proportion to what each can spare above its minimum; the total is
+    unchanged. A hidden panel (size 0) lends nothing."""
+    lacking = reader_wants - sizes[reader]
+    sides = [i for i in range(len(sizes)) if i != reader]
     spare = {i: max(0, sizes[i] - minimums[i]) for i in sides}
     total_spare = sum(spare.values())
     if lacking <= 0 or total_spare == 0:
@@ -28,42 +27,45 @@ def give_way(sizes: list[int], minimums: list[int], reader_wants: int) -> list[i
     lent = min(lacking, total_spare)
     result = list(sizes)
     given = 0
-    for n, i in enumerate(sides):
-        share = lent - given if n == len(sides) - 1 else lent * spare[i] // total_spare
+    lenders = [i for i in sides if spare[i]]
+    for n, i in enumerate(lenders):
+        share = lent - given if n == len(lenders) - 1 else lent * spare[i] // total_spare
         result[i] -= share
         given += share
-    result[READER] += lent
+    result[reader] += lent
     return result
 
 
 class ReadingSplitter(QSplitter):
-    """A horizontal splitter of (left panel, reader, right panel); `reader_wants()` says how
-    wide the reader would like to be, `floors` how narrow each side panel may get for it (the
-    panels' own minimums stay lower, so the window can still be made small)."""
+    """A horizontal splitter of panels around the reader; `reader_wants()` says how wide the
+    reader would like to be, `floors` how narrow a panel may get for it (the panels' own
+    minimums stay lower, so the window can still be made small)."""
 
     def __init__(
         self,
+        reader: QWidget,
         reader_wants: Callable[[], int],
-        floors: tuple[int, int],
+        floors: dict[QWidget, int],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
+        self._reader = reader
         self._reader_wants = reader_wants
-        self._floors = [floors[0], 0, floors[1]]
+        self._floors = floors
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self.make_room_for_the_reader()
 
     def make_room_for_the_reader(self) -> None:
-        widgets = [self.widget(i) for i in range(self.count())]
-        if len(widgets) != 3:
+        widgets = [w for i in range(self.count()) if (w := self.widget(i)) is not None]
+        if self._reader not in widgets:
             return
         minimums = [
-            max(floor, w.minimumWidth(), w.minimumSizeHint().width()) if w is not None else 0
-            for w, floor in zip(widgets, self._floors, strict=True)
+            max(self._floors.get(w, 0), w.minimumWidth(), w.minimumSizeHint().width())
+            for w in widgets
         ]
         sizes = self.sizes()
-        wanted = give_way(sizes, minimums, self._reader_wants())
+        wanted = give_way(sizes, minimums, widgets.index(self._reader), self._reader_wants())
         if wanted != sizes:
             self.setSizes(wanted)

@@ -8,7 +8,7 @@ from collections import defaultdict
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id, warn
 from sourcemark.app.cli.parser import positive_number, whole_number
 from sourcemark.app.errors import InvalidAnnotation, NotFound
-from sourcemark.app.models import Annotation, Kind, Link, Relation, Verdict
+from sourcemark.app.models import Annotation, Kind, Link, PageRange, Relation, Verdict
 
 KINDS = [k.value for k in Kind]
 
@@ -81,8 +81,12 @@ def _print_annotation(annotation: Annotation, as_json: bool) -> None:
         print(_line(annotation))
 
 
-def _line(a: Annotation) -> str:
-    details = " · ".join(x for x in (a.speaker, a.verdict.label if a.verdict else "") if x)
+def _line(a: Annotation, pages: PageRange | None = None) -> str:
+    details = " · ".join(
+        x
+        for x in (pages.label if pages else "", a.speaker, a.verdict.label if a.verdict else "")
+        if x
+    )
     return f"{short_id(a.id)}  {a.kind.value:8}  {a.start}-{a.end}  {one_line(a.quote, 50)!r}" + (
         f"  [{details}]" if details else ""
     )
@@ -106,6 +110,7 @@ def run_annotate(args: argparse.Namespace) -> int:
 def run_annotations(args: argparse.Namespace) -> int:
     with library_for(args, read_only=True) as library:
         found = library.annotations(args.article, Kind(args.kind) if args.kind else None)
+        pages = library.annotation_pages(found)
         links: dict[str, list[Link]] = defaultdict(list)
         for link in library.links():
             links[link.from_id].append(link)
@@ -114,10 +119,19 @@ def run_annotations(args: argparse.Namespace) -> int:
         elsewhere = {link.seen_from(a)[1] for a in shown for link in links[a]} - shown
         others = {a.id: a for a in (*found, *library.annotations_by_ids(sorted(elsewhere)))}
     if args.json:
-        print_json([{**a.to_dict(), "links": [k.to_dict() for k in links[a.id]]} for a in found])
+        print_json(
+            [
+                {
+                    **a.to_dict(),
+                    "pages": _pages_dict(pages.get(a.id)),
+                    "links": [k.to_dict() for k in links[a.id]],
+                }
+                for a in found
+            ]
+        )
         return 0
     for a in found:
-        print(_line(a))
+        print(_line(a, pages.get(a.id)))
         for link in links[a.id]:
             verb, other_id = link.seen_from(a.id)
             other = others[other_id]
@@ -125,6 +139,10 @@ def run_annotations(args: argparse.Namespace) -> int:
                 f"    {verb} {short_id(other_id)} {other.kind.value} {one_line(other.quote, 50)!r}"
             )
     return 0
+
+
+def _pages_dict(pages: PageRange | None) -> dict[str, object] | None:
+    return pages.to_dict() if pages else None
 
 
 def run_edit(args: argparse.Namespace) -> int:

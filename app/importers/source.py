@@ -8,6 +8,7 @@ from typing import Any
 
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import ImportFailed, SourcemarkError
+from sourcemark.app.models import PageSpan
 from sourcemark.app.text import drop_control_characters, normalise
 from sourcemark.app.wording import sizes
 
@@ -34,6 +35,8 @@ class ExtractedSource:
     author: str = ""
     url: str = ""
     published: str = ""
+    pages: tuple[PageSpan, ...] = ()
+    """For a document of pages (a PDF): where each page's text lies, and which were OCR'd."""
 
     def with_metadata(self, **overrides: str | None) -> ExtractedSource:
         """Metadata given by the user wins over what was extracted."""

@@ -107,10 +107,12 @@ def test_a_narrow_annotation_list_still_shows_the_passages(
 
 
 def test_the_sides_lend_the_reader_what_it_lacks_down_to_their_minimums() -> None:
-    assert give_way([300, 400, 300], [200, 100, 250], 500) == [234, 500, 266]  # in proportion
-    assert give_way([300, 400, 300], [200, 100, 250], 900) == [200, 550, 250]  # all they spare
-    assert give_way([300, 700, 300], [200, 100, 250], 600) == [300, 700, 300]  # room enough
-    assert sum(give_way([333, 111, 299], [100, 50, 100], 400)) == 743
+    assert give_way([300, 400, 300], [200, 100, 250], 1, 500) == [234, 500, 266]  # in proportion
+    assert give_way([300, 400, 300], [200, 100, 250], 1, 900) == [200, 550, 250]  # all they spare
+    assert give_way([300, 700, 300], [200, 100, 250], 1, 600) == [300, 700, 300]  # room enough
+    assert sum(give_way([333, 111, 299], [100, 50, 100], 1, 400)) == 743
+    # a hidden panel (the page beside the text) lends nothing
+    assert give_way([300, 400, 0, 300], [200, 100, 150, 250], 1, 500) == [234, 500, 0, 266]
 
 
 @pytest.mark.parametrize("width, height", [(1400, 900), (1024, 700)])
@@ -121,7 +123,7 @@ def test_the_side_panels_give_way_to_the_reader(
     window = make_window(bare_library)
     window.resize(width, height)
     QApplication.processEvents()
-    left, reader, right = window.splitter.sizes()
+    left, reader, _pages, right = window.splitter.sizes()
     wanted = window.reader.comfortable_width()
     assert reader >= wanted or (left, right) == SIDE_FLOORS
     chars = (
