@@ -46,7 +46,7 @@ def usage_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
             "'quotes'",
             "claim, quote, rebuttal",
         ),
-        (("frobnicate",), "'frobnicate'", "import, articles, annotate"),
+        (("frobnicate",), "'frobnicate'", "annotations, edit, delete"),
     ],
 )
 def test_a_bad_value_is_named_with_the_accepted_ones(
