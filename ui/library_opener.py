@@ -64,7 +64,7 @@ class LibraryOpener(QObject):
         dialog.setValue(0)
         task.progressed.connect(self._show_progress)
         task.succeeded.connect(self._prepared)
-        task.failed.connect(lambda message: self.failed.emit(message, task.refusal_details))
+        task.failed.connect(self._refused)
         task.finished.connect(self._finished)
         self._task, self.progress_dialog = task, dialog
         task.start()
@@ -80,6 +80,11 @@ class LibraryOpener(QObject):
             )
             self.progress_dialog.setRange(0, total)
             self.progress_dialog.setValue(done)
+
+    @Slot(str)
+    def _refused(self, message: str) -> None:
+        details = self._task.refusal_details if self._task is not None else ""
+        self.failed.emit(message, details)
 
     def _prepared(self, path: Path) -> None:
         self._close_dialog()
