@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         for widget in (self.left, self.reader, self.pages, self.annotations):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([320, 680, 420])
+        self.splitter.setSizes([320, 680, 0, 420])  # the page panel opens with Ctrl+P
         self.setCentralWidget(self.splitter)
         self.status = DeskStatusBar()
         self.setStatusBar(self.status)

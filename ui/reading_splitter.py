@@ -15,17 +15,26 @@ from PySide6.QtWidgets import QSplitter, QWidget
 
 
 def give_way(sizes: list[int], minimums: list[int], reader: int, reader_wants: int) -> list[int]:
-    """New sizes in which the other panels lend the one at index `reader` what it lacks of
-    `reader_wants`, in proportion to what each can spare above its minimum; the total is
-    unchanged. A hidden panel (size 0) lends nothing."""
-    lacking = reader_wants - sizes[reader]
-    sides = [i for i in range(len(sizes)) if i != reader]
-    spare = {i: max(0, sizes[i] - minimums[i]) for i in sides}
+    """New sizes in which the reader (at index `reader`) and the other panels share the room:
+    the panels lend the reader what it lacks of `reader_wants`, in proportion to what each can
+    spare above its minimum; a reader wider than it wants gives a panel below its minimum
+    what that panel lacks. The total is unchanged; a hidden panel (size 0) is left alone."""
+    result = list(sizes)
+    sides = [i for i in range(len(sizes)) if i != reader and sizes[i] > 0]
+    surplus = result[reader] - reader_wants
+    for i in sides:
+        lacking = minimums[i] - result[i]
+        if surplus > 0 and lacking > 0:
+            raised = min(lacking, surplus)
+            result[i] += raised
+            result[reader] -= raised
+            surplus -= raised
+    lacking = reader_wants - result[reader]
+    spare = {i: max(0, result[i] - minimums[i]) for i in sides}
     total_spare = sum(spare.values())
     if lacking <= 0 or total_spare == 0:
-        return list(sizes)
+        return result
     lent = min(lacking, total_spare)
-    result = list(sizes)
     given = 0
     lenders = [i for i in sides if spare[i]]
     for n, i in enumerate(lenders):

@@ -113,6 +113,8 @@ def test_the_sides_lend_the_reader_what_it_lacks_down_to_their_minimums() -> Non
     assert sum(give_way([333, 111, 299], [100, 50, 100], 1, 400)) == 743
     # a hidden panel (the page beside the text) lends nothing
     assert give_way([300, 400, 0, 300], [200, 100, 150, 250], 1, 500) == [234, 500, 0, 266]
+    # a reader wider than it wants makes a squeezed panel whole first
+    assert give_way([300, 1000, 0, 100], [200, 100, 150, 250], 1, 600) == [300, 850, 0, 250]
 
 
 @pytest.mark.parametrize("width, height", [(1400, 900), (1024, 700)])
@@ -126,6 +128,7 @@ def test_the_side_panels_give_way_to_the_reader(
     left, reader, _pages, right = window.splitter.sizes()
     wanted = window.reader.comfortable_width()
     assert reader >= wanted or (left, right) == SIDE_FLOORS
+    assert left >= SIDE_FLOORS[0] and right >= SIDE_FLOORS[1]  # never squeezed past use
     chars = (
         window.reader.text.viewport().width() // window.reader.text.fontMetrics().averageCharWidth()
     )
