@@ -84,6 +84,7 @@ class LibraryOpener(QObject):
     @Slot(str)
     def _refused(self, message: str) -> None:
         details = self._task.refusal_details if self._task is not None else ""
+        self._close_dialog()  # before the refusal shows: it may be a modal box
         self.failed.emit(message, details)
 
     def _prepared(self, path: Path) -> None:
