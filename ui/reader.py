@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QMenu, QTextEdit, QToolTip, QVBoxLayout, QWidget
 
 from sourcemark.app import anchoring
-from sourcemark.app.models import Annotation, Article
+from sourcemark.app.models import Annotation, Article, PassageStatus
 from sourcemark.app.words import snap_to_words
 from sourcemark.ui import highlights
 from sourcemark.ui.find_bar import FindBar
@@ -196,6 +196,11 @@ def tooltip_html(annotations: Sequence[Annotation]) -> str:
             lines.append(f"Verdict: {html.escape(a.verdict.label)}")
         if a.note:
             lines.append(f"Note: {html.escape(a.note)}")
+        if a.status is PassageStatus.EDITED and a.annotated_quote is not None:
+            lines.append(
+                f"<i>Edited by the publisher since you annotated it; it read: "
+                f"“{html.escape(a.annotated_quote)}”</i>"
+            )
         parts.append("<br>".join(lines))
     return "<qt>" + "<hr>".join(parts) + "</qt>"
 
@@ -216,6 +221,8 @@ class Reader(QWidget):
         """How many highlighted segments the text shows (overlaps are cut into several)."""
         self.title = _plain_label("readerTitle")
         self.metadata = _plain_label("readerMetadata")
+        self.provenance = _plain_label("readerProvenance")
+        self.provenance.hide()
         self.notice = _plain_label("readerNotice")
         self.notice.hide()
         self.text = ReaderText(self)
@@ -227,6 +234,7 @@ class Reader(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.title)
         layout.addWidget(self.metadata)
+        layout.addWidget(self.provenance)
         layout.addWidget(self.notice)
         layout.addWidget(self.text, 1)
         self.find_bar = FindBar(self.text, self)
@@ -245,6 +253,7 @@ class Reader(QWidget):
     def _align_header(self, left: int) -> None:
         self.title.setContentsMargins(left, 18, left, 2)
         self.metadata.setContentsMargins(left, 0, left, 10)
+        self.provenance.setContentsMargins(left, 0, left, 10)
         self.notice.setContentsMargins(left, 0, left, 10)
 
     def set_notice(self, text: str) -> None:
@@ -252,8 +261,14 @@ class Reader(QWidget):
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
 
+    def set_provenance(self, text: str) -> None:
+        """Where and when the source was captured ("Captured from … on …"); empty hides it."""
+        self.provenance.setText(text)
+        self.provenance.setVisible(bool(text))
+
     def clear(self) -> None:
         self.article = None
+        self.set_provenance("")
         self.title.setText("No source open")
         self.metadata.setText("Choose a source on the left, or import one with Ctrl+O.")
         self.text.offsets = OffsetMap("")
