@@ -18,6 +18,7 @@ from sourcemark.app.backup_catalog import Backup, damaged_message, latest_backup
 from sourcemark.app.errors import LibraryDamaged, SourcemarkError
 from sourcemark.app.layout import DATABASE_FILE, INDEX_DIR
 from sourcemark.app.search.index import IndexStatus, index_status
+from sourcemark.app.wording import ago
 from sourcemark.db import queries
 from sourcemark.db.connection import connect
 from sourcemark.db.migrations import SCHEMA_VERSION, schema_version
@@ -135,14 +136,7 @@ def _database_json(health: DatabaseHealth) -> dict[str, Any]:
 def backup_age(backup: Backup | None, now: datetime | None = None) -> str:
     if backup is None:
         return "no backup yet"
-    minutes = ((now or datetime.now(UTC)) - backup.taken_at).total_seconds() / 60
-    if minutes < 90:
-        age = f"{minutes:.0f} minutes ago"
-    elif minutes < 48 * 60:
-        age = f"{minutes / 60:.0f} hours ago"
-    else:
-        age = f"{minutes / (24 * 60):.0f} days ago"
-    return f"{backup.describe()}, {age}"
+    return f"{backup.describe()}, {ago((now or datetime.now(UTC)) - backup.taken_at)}"
 
 
 def _describe_database(health: DatabaseHealth | None) -> str:

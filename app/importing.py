@@ -9,6 +9,7 @@ every file is either fully imported or left alone. Both faces word their summary
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,9 @@ from sourcemark.app import importers
 from sourcemark.app.changes import Outcome
 from sourcemark.app.errors import ImportFailed
 from sourcemark.app.importers import DEFAULT_MAX_BYTES, ExtractedSource
-from sourcemark.app.library import Library, Progress
-from sourcemark.app.wording import count
+from sourcemark.app.library import ImportResult, Library, Progress
+from sourcemark.app.models import Article
+from sourcemark.app.wording import listing
 
 Extraction = ExtractedSource | ImportFailed
 """What extracting one file gave: its source, or why it cannot be imported."""
@@ -36,6 +38,27 @@ class ImportedFile:
     title: str
 
 
+@dataclass(frozen=True, slots=True)
+class UnappliedMetadata:
+    """Metadata given for a file whose text was already in the library: it was not applied."""
+
+    name: str
+    article_id: str
+    given: dict[str, str]
+    """The given values that differ from the stored source's, by field."""
+
+    @property
+    def advice(self) -> str:
+        short = self.article_id[:8]
+        options = " ".join(f"--{key} {shlex.quote(value)}" for key, value in self.given.items())
+        return (
+            f"{self.name} is already in the library as {short}, so the "
+            f"{listing(list(self.given))} given {'was' if len(self.given) == 1 else 'were'} "
+            f"not applied; to change {'it' if len(self.given) == 1 else 'them'}: "
+            f"sourcemark edit-source {short} {options}"
+        )
+
+
 @dataclass(slots=True)
 class ImportReport:
     """What became of each file of one import."""
@@ -46,10 +69,14 @@ class ImportReport:
     """(file, reason) for each file that could not be imported."""
     not_imported: list[str] = field(default_factory=list)
     """Files left alone: the import was cancelled."""
-    metadata_not_applied: bool = False
-    """Metadata was given, but some files were already in the library: it was not applied."""
+    unapplied: list[UnappliedMetadata] = field(default_factory=list)
+    """Metadata given for files already in the library, which was not applied to them."""
     warnings: list[tuple[str, str]] = field(default_factory=list)
     """(file, warning) for each file imported with a doubt, e.g. an implausibly short text."""
+
+    @property
+    def metadata_not_applied(self) -> bool:
+        return bool(self.unapplied)
 
     @property
     def article_ids(self) -> list[str]:
@@ -72,12 +99,7 @@ class ImportReport:
     @property
     def advice(self) -> list[str]:
         """Lines the user should read beside the headline."""
-        if not self.metadata_not_applied:
-            return []
-        return [
-            f"The metadata given was not applied to the {count(len(self.already_present), 'file')}"
-            " already in the library: change a source's details with `sourcemark edit-source`."
-        ]
+        return [unapplied.advice for unapplied in self.unapplied]
 
 
 def extract_files(
@@ -154,5 +176,15 @@ def import_extractions(
         (report.imported if result.created else report.already_present).append(record)
         if warning and result.created:
             report.warnings.append((name, warning))
-    report.metadata_not_applied = bool(given) and bool(report.already_present)
+        differing = _not_applied(given, result)
+        if differing:
+            report.unapplied.append(UnappliedMetadata(name, result.article.id, differing))
     return Outcome(report, stored.changes)
+
+
+def _not_applied(given: dict[str, str], result: ImportResult) -> dict[str, str]:
+    """The given metadata a source already in the library does not have."""
+    if result.created:
+        return {}
+    stored: Article = result.article
+    return {key: value for key, value in given.items() if getattr(stored, key) != value.strip()}

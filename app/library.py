@@ -339,12 +339,25 @@ class Library:
         prefix = prefix.strip().lower()
         if not prefix:
             raise NotFound(f"no {noun} id given")
-        found = queries.ids_with_prefix(self.db, table, prefix)
+        found = queries.ids_with_prefix(self.db, table, prefix, limit=_CANDIDATES_SHOWN + 1)
         if not found:
             raise NotFound(f"no {noun} with id {prefix!r}")
         if len(found) > 1 and prefix not in found:
-            raise AmbiguousId(f"{noun} id {prefix!r} is ambiguous: {', '.join(found)}, ...")
+            candidates = self._describe(table, found[:_CANDIDATES_SHOWN])
+            more = ", and more" if len(found) > _CANDIDATES_SHOWN else ""
+            raise AmbiguousId(
+                f"{noun} id {prefix!r} is ambiguous: {'; '.join(candidates)}{more} "
+                "(give more of the id)"
+            )
         return prefix if prefix in found else found[0]
+
+    def _describe(self, table: str, ids: list[str]) -> list[str]:
+        """Each id with what lets a person tell it apart: a title, or a kind and passage."""
+        if table == "articles":
+            summaries = self.article_summaries(ids)
+            return [f"{i[:12]} “{_short(summaries[i].title or 'Untitled source')}”" for i in ids]
+        by_id = {a.id: a for a in self.annotations_by_ids(ids)}
+        return [f"{i[:12]} {by_id[i].kind.value} “{_short(by_id[i].quote)}”" for i in ids]
 
     # --- annotations ----------------------------------------------------------------------
 
@@ -592,6 +605,21 @@ class Library:
                 return link.to_id
         return None
 
+    def rebuttals(self, claim_id: str) -> list[Annotation]:
+        """The rebuttals that answer a claim, from any article, in the order they were linked."""
+        ids = [
+            link.from_id
+            for link in self.links(claim_id)
+            if link.to_id == claim_id and link.relation is Relation.REBUTS
+        ]
+        return self.annotations_by_ids(ids)
+
+    def annotations_by_ids(self, annotation_ids: list[str]) -> list[Annotation]:
+        """The annotations with these (full) ids, in the order given; missing ones left out."""
+        rows = queries.annotations_by_ids(self.db, annotation_ids) if annotation_ids else []
+        found = {row["id"]: annotation_from_row(row) for row in rows}
+        return [found[i] for i in annotation_ids if i in found]
+
     def links(self, annotation_id: str | None = None) -> list[Link]:
         rows = (
             queries.links_touching(self.db, annotation_id)
@@ -630,6 +658,14 @@ class Library:
 
     def counts(self) -> dict[str, int]:
         return dict(queries.counts(self.db))
+
+
+_CANDIDATES_SHOWN = 3
+
+
+def _short(text: str, width: int = 40) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 def parse_kind(kind: Kind | str) -> Kind:

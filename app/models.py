@@ -129,6 +129,13 @@ class Annotation:
         return data
 
 
+_SEEN_FROM_TARGET = {
+    Relation.REBUTS: "rebutted by",
+    Relation.SUPPORTS: "supported by",
+    Relation.SAME_CLAIM: "same claim as",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     from_id: str
@@ -138,6 +145,14 @@ class Link:
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "relation": self.relation.value}
+
+    def seen_from(self, annotation_id: str) -> tuple[str, str]:
+        """How the link reads from one of its ends: ('rebuts', claim id) from the rebuttal,
+        ('rebutted by', rebuttal id) from the claim."""
+        if annotation_id == self.from_id:
+            verb = "same claim as" if self.relation is Relation.SAME_CLAIM else self.relation.value
+            return verb, self.to_id
+        return _SEEN_FROM_TARGET[self.relation], self.from_id
 
 
 @dataclass(frozen=True, slots=True)

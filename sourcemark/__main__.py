@@ -6,6 +6,7 @@ started as one of its own child processes (`app.children`) runs that child inste
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -22,6 +23,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     invocation = parse_command_line(arguments)
     if invocation.args.command is not None:
         return run(invocation.args)
+    from sourcemark.app.display import missing_display
+
+    problem = missing_display(os.environ, sys.platform)
+    if problem is not None:  # Qt would abort (exit 134) with a message about xcb plugins
+        print(f"sourcemark: {problem}", file=sys.stderr)
+        return 1
     from sourcemark.ui.desk import run_desk
 
     return run_desk(getattr(invocation.args, "library", None), invocation.bundle)

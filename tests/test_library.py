@@ -139,8 +139,13 @@ def test_ids_resolve_by_unique_prefix(bare_library: Library) -> None:
         bare_library.resolve_article_id("zzzz")
     ids = [article_id] + [_article(bare_library, f"Source {n}.") for n in range(16)]
     shared = next(c for c in "0123456789abcdef" if sum(i.startswith(c) for i in ids) > 1)
-    with pytest.raises(AmbiguousId, match="ambiguous"):
+    with pytest.raises(AmbiguousId, match="ambiguous") as refused:
         bare_library.resolve_article_id(shared)  # 17 ids over 16 hex digits: one must repeat
+    candidates = sorted(i for i in ids if i.startswith(shared))[:3]
+    for candidate in candidates:  # each named with its title, so the user can pick
+        title = bare_library.article(candidate).title
+        assert f"{candidate[:12]} “{title}”" in str(refused.value)
+    assert "give more of the id" in str(refused.value) and "\n" not in str(refused.value)
     with pytest.raises(NotFound, match="no article id given"):
         bare_library.resolve_article_id("  ")
 
@@ -185,3 +190,15 @@ def test_failed_write_leaves_nothing_behind(
         bare_library.import_source(source)
     assert bare_library.counts()["articles"] == 0
     assert bare_library.db.execute("SELECT count(*) FROM index_outbox").fetchone()[0] == 0
+
+
+def test_an_ambiguous_annotation_prefix_names_each_candidate_by_its_passage(
+    bare_library: Library,
+) -> None:
+    article_id = _article(bare_library, " ".join(f"w{n}x" for n in range(17)))
+    made = [bare_library.annotate_quote(article_id, "quote", f"w{n}x").value for n in range(17)]
+    shared = next(c for c in "0123456789abcdef" if sum(a.id.startswith(c) for a in made) > 1)
+    with pytest.raises(AmbiguousId) as refused:
+        bare_library.resolve_annotation_id(shared)
+    for annotation in sorted((a for a in made if a.id.startswith(shared)), key=lambda a: a.id)[:3]:
+        assert f"{annotation.id[:12]} quote “{annotation.quote}”" in str(refused.value)

@@ -47,7 +47,12 @@ class DeskActions(QObject):
         self.paste = self._make("&Paste as new source…", "Ctrl+Shift+V")
         self.export = self._make("&Export bundle…", "Ctrl+E")
         self.import_bundle = self._make("Import &bundle…")
-        self.find = self._make("&Find…", QKeySequence.StandardKey.Find)
+        self.find = self._make("&Search the library…", QKeySequence.StandardKey.Find)
+        self.find.setToolTip("Search every source and annotation (Ctrl+F)")
+        self.find_in_source = self._make("Find in &source…", "Ctrl+G")
+        self.find_in_source_key = self._make("Find in source", "/", on=(reader,))
+        self.find_next = self._make("Find &next", "F3")
+        self.find_previous = self._make("Find pre&vious", "Shift+F3")
         self.open_library = self._make("&Open library…")
         self.focus_sources = self._make("&Sources", "Ctrl+1")
         self.focus_reader = self._make("&Reader", "Ctrl+2")
@@ -59,8 +64,19 @@ class DeskActions(QObject):
         self.changed_passages = self._make("&Changed since capture…")
         self.check_extraction = self._make("Check &extraction…")
         self.quit = self._make("&Quit", QKeySequence.StandardKey.Quit)
+        self.shortcuts = self._make("&Keyboard shortcuts", "F1")
+        self.query_language = self._make("The &query language")
+        self.open_library_folder = self._make("Open the library &folder")
+        self.about = self._make("&About Sourcemark")
         self.recent_menu = QMenu("Recent &libraries", window)
         self.toolbar = self._lay_out()
+
+    def with_shortcuts(self) -> list[QAction]:
+        """Every action that has keys, in the order the menus show them."""
+        actions: list[QAction] = []
+        for menu in self._window.menuBar().findChildren(QMenu):
+            actions += [a for a in menu.actions() if a.shortcuts() and a not in actions]
+        return actions + [a for a in (self.find_in_source_key,) if a not in actions]
 
     def wire(self, action: QAction, slot: Callable[[], object]) -> None:
         action.triggered.connect(lambda _checked=False: slot())
@@ -104,7 +120,7 @@ class DeskActions(QObject):
         edit_menu.addSeparator()
         edit_menu.addActions([*self.tag.values(), self.delete])
         edit_menu.addSeparator()
-        edit_menu.addAction(self.find)
+        edit_menu.addActions([self.find, self.find_in_source, self.find_next, self.find_previous])
         go_menu = bar.addMenu("&Go")
         go_menu.addActions([self.focus_sources, self.focus_reader, self.focus_annotations])
         go_menu.addAction(self.pages)
@@ -112,6 +128,10 @@ class DeskActions(QObject):
         source_menu.addActions([self.refetch, self.versions, self.changed_passages])
         source_menu.addSeparator()
         source_menu.addAction(self.check_extraction)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.shortcuts, self.query_language])
+        help_menu.addSeparator()
+        help_menu.addActions([self.open_library_folder, self.about])
 
         toolbar = QToolBar("Tagging")
         toolbar.setObjectName("taggingToolbar")

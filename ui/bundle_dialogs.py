@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from sourcemark.app.models import Kind
+from sourcemark.ui.combo import ComboBox
 
 BUNDLE_FILTER = "Sourcemark bundles (*.zip);;All files (*)"
 MAX_PATH_FIELD_WIDTH = 640
@@ -43,7 +44,7 @@ class ExportDialog(QDialog):
         self.open_source = QRadioButton("Only the source open in the reader")
         self.open_source.setEnabled(open_article is not None)
         (self.open_source if open_article else self.all_sources).setChecked(True)
-        self.kind = QComboBox()
+        self.kind = ComboBox()
         self.kind.addItem("Every kind", None)
         for kind in Kind:
             self.kind.addItem(f"{kind.value.capitalize()}s only", kind.value)
@@ -92,6 +93,25 @@ class ExportDialog(QDialog):
             return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:
             dialog.deleteLater()
+
+
+class ReplaceBundleQuestion:
+    """Whether to replace a bundle file that already exists."""
+
+    @classmethod
+    def ask(cls, parent: QWidget, path: Path) -> bool:
+        """True to replace `path` (a seam: tests replace it)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Export annotated bundle",
+            f"{path.name} already exists in {path.parent}.\n\nReplace it with the new bundle?",
+            QMessageBox.StandardButton.Cancel,
+            parent,
+        )
+        replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is replace
 
 
 def ask_bundle_file(parent: QWidget) -> Path | None:

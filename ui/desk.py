@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from sourcemark.app import lock
 from sourcemark.app.layout import default_library_path
 from sourcemark.app.library import Library
 from sourcemark.ui import library_dialogs
@@ -49,10 +50,11 @@ def make_application() -> QApplication:
     return app
 
 
-def refuse(message: str) -> None:
+def refuse(message: str, details: str = "") -> None:
     """Tell the user why the desk cannot start (a seam: tests replace it)."""
     box = QMessageBox(QMessageBox.Icon.Critical, "Sourcemark", message)
     box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setDetailedText(details)
     box.exec()
 
 
@@ -62,6 +64,7 @@ def run_desk(library_path: Path | None, bundle: Path | None = None) -> int:
     The library opens in the background (an index rebuild can take a while) and the window
     shows once it is ready, then offers to import `bundle` when one was given. When a desk
     already has the library open, the bundle goes to that desk instead (0, nothing opened)."""
+    lock.describe_process_as(lock.DESK)
     app = make_application()
     library_folder = library_path or default_library_path()
     if bundle is not None and hand_over(bundle, library_folder):
@@ -82,8 +85,8 @@ def run_desk(library_path: Path | None, bundle: Path | None = None) -> int:
         window.show()
         offers.show_in(window)
 
-    def fail(message: str) -> None:
-        refuse(f"Cannot open the library: {message}")
+    def fail(message: str, details: str) -> None:
+        refuse(f"Cannot open the library. {_sentence(message)}", details)
         app.exit(1)
 
     opener.opened.connect(show)
@@ -93,3 +96,7 @@ def run_desk(library_path: Path | None, bundle: Path | None = None) -> int:
         return app.exec()
     finally:
         receiver.close()
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")

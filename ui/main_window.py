@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from sourcemark.app import backup
 from sourcemark.app.bundles import BundleImportReport, ExportSummary, export_bundle, import_bundle
@@ -20,14 +20,14 @@ from sourcemark.app.capture.importing import import_urls
 from sourcemark.app.capture.refetch import RefetchReport, RefetchStatus, refetch
 from sourcemark.app.changes import Changes, Outcome
 from sourcemark.app.errors import SourcemarkError
-from sourcemark.app.importing import ImportReport
+from sourcemark.app.importing import ImportReport, import_extractions
 from sourcemark.app.library import AnnotationEdit, Library
 from sourcemark.app.models import Annotation, Article, Kind
 from sourcemark.app.wording import count
-from sourcemark.ui import library_dialogs
+from sourcemark.ui import help_windows, library_dialogs
 from sourcemark.ui.actions import DeskActions
 from sourcemark.ui.annotation_panel import AnnotationPanel
-from sourcemark.ui.bundle_dialogs import ExportDialog, ask_bundle_file
+from sourcemark.ui.bundle_dialogs import ExportDialog, ReplaceBundleQuestion, ask_bundle_file
 from sourcemark.ui.capture_views import (
     ExtractionCheckDialog,
     ImportUrlDialog,
@@ -48,9 +48,11 @@ from sourcemark.ui.library_opener import LibraryOpener
 from sourcemark.ui.link_picker import LinkPicker
 from sourcemark.ui.operations import Operations
 from sourcemark.ui.page_view import PagePanel
-from sourcemark.ui.paste_dialog import PasteSourceDialog
+from sourcemark.ui.paste_dialog import PASTED_NAME, PasteSourceDialog
 from sourcemark.ui.reader import Reader
+from sourcemark.ui.reading_splitter import ReadingSplitter
 from sourcemark.ui.search_panel import SearchPanel
+from sourcemark.ui.snap_dialog import SnapChoice, SnapQuestion
 from sourcemark.ui.sources_panel import SourcesPanel
 from sourcemark.ui.status import DeskStatusBar
 from sourcemark.ui.tasks import Cancelled, Progress
@@ -58,6 +60,9 @@ from sourcemark.ui.upkeep import Upkeep
 
 IMPORTABLE = "Sources (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.pdf);;All files (*)"
 BACKGROUND_WAIT_MS = 60_000
+SIDE_FLOORS = (210, 260)
+"""What the sources and annotations panels keep when they give way to the reader: a
+source's title and date, the annotations table and form still usable."""
 EXPORTING, IMPORTING_BUNDLE = "Exporting bundle", "Importing bundle"
 
 
@@ -98,12 +103,13 @@ class MainWindow(QMainWindow):
         self.left.setDocumentMode(True)
         self.left.addTab(self.sources, "Sources")
         self.left.addTab(self.search, "Search")
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        floors = dict(zip((self.left, self.annotations), SIDE_FLOORS, strict=True))
+        self.splitter = ReadingSplitter(self.reader, self.reader.comfortable_width, floors)
         self.splitter.setChildrenCollapsible(False)
         for widget in (self.left, self.reader, self.pages, self.annotations):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([320, 680, 420])
+        self.splitter.setSizes([320, 680, 0, 420])  # the page panel opens with Ctrl+P
         self.setCentralWidget(self.splitter)
         self.status = DeskStatusBar()
         self.setStatusBar(self.status)
@@ -130,6 +136,10 @@ class MainWindow(QMainWindow):
         wire(actions.export, self.export_bundle)
         wire(actions.import_bundle, self.import_bundle)
         wire(actions.find, self.focus_search)
+        wire(actions.find_in_source, self.reader.start_find)
+        wire(actions.find_in_source_key, self.reader.start_find)
+        wire(actions.find_next, self.reader.find_bar.find_next)
+        wire(actions.find_previous, self.reader.find_bar.find_previous)
         wire(actions.open_library, self.ask_open_library)
         wire(actions.focus_sources, self._focus(self.sources.list))
         wire(actions.focus_reader, self._focus(self.reader.text))
@@ -141,6 +151,16 @@ class MainWindow(QMainWindow):
         wire(actions.changed_passages, lambda: self.show_versions(passages=True))
         wire(actions.check_extraction, self.check_extraction)
         wire(actions.quit, self.close)
+        wire(actions.shortcuts, self.show_shortcuts)
+        wire(
+            actions.query_language,
+            lambda: help_windows.show_window(help_windows.QueryLanguageWindow(self)),
+        )
+        wire(
+            actions.about,
+            lambda: help_windows.show_window(help_windows.AboutWindow(self.library.path, self)),
+        )
+        wire(actions.open_library_folder, self.open_library_folder)
         actions.recent_menu.aboutToShow.connect(self._fill_recent_menu)
 
     def _connect(self) -> None:
@@ -158,15 +178,17 @@ class MainWindow(QMainWindow):
         form.pickClaimRequested.connect(self.pick_rebutted_claim)
         form.unlinkRequested.connect(lambda rebuttal: self.set_rebutted_claim(rebuttal, None))
         form.openClaimRequested.connect(self.open_annotation)
+        form.openAnnotationRequested.connect(self.open_annotation)
         form.findSimilarRequested.connect(self.find_similar)
         form.enable_find_similar(self.library.index is not None)
         self.search.openRequested.connect(self.open_passage)
+        self.search.previewRequested.connect(self.preview_passage)
         self.importer.imported.connect(self._imported)
         self.upkeep.backedUp.connect(
             lambda path: self.status.showMessage(f"Backed up the library to {path}", 8000)
         )
         self.opener.opened.connect(self._replace_with)
-        self.opener.failed.connect(self.show_problem)
+        self.opener.failed.connect(self.show_problem_with_details)
 
     def _history_step(self, step: Callable[[], None]) -> Callable[[], None]:
         """Undo or redo; edits typed in the form are saved first (a toolbar click leaves the
@@ -250,17 +272,25 @@ class MainWindow(QMainWindow):
 
     @Slot(str, int, int)
     def open_passage(self, article_id: str, start: int, end: int) -> None:
-        """Open an article and select a passage of it (a search hit); a passage that is an
-        annotation is selected in the list too, its form ready to edit."""
-        self.open_article(article_id)
+        """Open an article at a passage (a search hit) and go to the reader; a passage that
+        is an annotation is selected in the list too, its form ready to edit."""
+        if self.preview_passage(article_id, start, end):
+            self.reader.text.setFocus()
+
+    @Slot(str, int, int)
+    def preview_passage(self, article_id: str, start: int, end: int) -> bool:
+        """Show a passage (a search hit) in the reader, leaving the focus where it is;
+        False if its article could not be opened."""
         if self.article_id != article_id:
-            return
+            self.open_article(article_id)
+        if self.article_id != article_id:
+            return False
         tagged = [a.id for a in self.reader.text.annotations if (a.start, a.end) == (start, end)]
         if tagged:
             self.focus_annotation(tagged[0])
         else:
             self.reader.select_span(start, end)
-        self.reader.text.setFocus()
+        return True
 
     @Slot(str)
     def open_annotation(self, annotation_id: str) -> None:
@@ -305,7 +335,17 @@ class MainWindow(QMainWindow):
         annotation = self.annotations.model.annotation(row)
         claim_id = self.library.rebutted_claim(annotation.id)
         claim = self.library.annotation(claim_id) if claim_id else None
-        self.annotations.form.show_annotation(annotation, claim)
+        rebuttals = self.library.rebuttals(annotation.id) if annotation.kind is Kind.CLAIM else []
+        self.annotations.form.show_annotation(annotation, claim, rebuttals)
+
+    def show_shortcuts(self) -> None:
+        help_windows.show_window(
+            help_windows.ShortcutsWindow(self.desk_actions.with_shortcuts(), self)
+        )
+
+    def open_library_folder(self) -> None:
+        if not help_windows.open_folder(self.library.path):
+            self.show_problem(f"Could not open the folder {self.library.path}.")
 
     def focus_search(self) -> None:
         self.left.setCurrentWidget(self.search)
@@ -320,11 +360,24 @@ class MainWindow(QMainWindow):
     # --- annotating -----------------------------------------------------------------------
 
     def tag_selection(self, kind: Kind) -> None:
-        """Tag the reader's selection (trimmed of white space) as `kind`; saved at once."""
-        span = self.reader.selected_span()
-        if self.article_id is None or span is None:
+        """Tag the reader's selection as `kind`, saved at once: trimmed of white space, and
+        as whole words (a selection that starts or ends inside a word shows the whole words
+        and asks first)."""
+        span, snapped = self.reader.selected_span(), self.reader.snapped_span()
+        if self.article_id is None or span is None or snapped is None:
             self.show_status("Select a passage in the reader first, then press C, Q or R.")
             return
+        if snapped != span:
+            text = self.reader.article.text if self.reader.article else ""
+            self.reader.select_span(*snapped)
+            choice = SnapQuestion.ask(self, kind, text[slice(*snapped)], text[slice(*span)])
+            if choice is None:
+                self.reader.select_span(*span)
+                return
+            if choice is SnapChoice.WHOLE_WORDS:
+                span = snapped
+            else:
+                self.reader.select_span(*span)
         already = [
             a.id
             for a in self.reader.text.annotations
@@ -461,14 +514,21 @@ class MainWindow(QMainWindow):
             self.open_article(article_id, self.annotations.selected_id())
 
     def paste_source(self) -> None:
-        source = PasteSourceDialog.ask(self)
-        if source is None:
+        pasted = PasteSourceDialog.ask(self)
+        if pasted is None:
             return
-        done = self.operations.run(lambda library: library.import_source(source))
+        done = self.operations.run(
+            lambda library: import_extractions(
+                library, [PASTED_NAME], iter([pasted.source]), metadata=pasted.given
+            )
+        )
         if done is None:
             return
-        self.open_article(done.value.article.id)
-        if not done.value.created:
+        report = done.value
+        self.open_article(report.article_ids[0])
+        if report.advice:
+            self.show_problem("\n\n".join(report.advice))
+        elif report.already_present:
             self.show_status("That text is already in the library; opened it.")
 
     # --- bundles --------------------------------------------------------------------------
@@ -478,10 +538,20 @@ class MainWindow(QMainWindow):
         request = ExportDialog.ask(self, default, self.article_id)
         if request is None:
             return
+        replace = request.out.exists()
+        if replace and not ReplaceBundleQuestion.ask(self, request.out):
+            return
 
         def work(library: Library, progress: Progress, _: Cancelled) -> Outcome[ExportSummary]:
             return Outcome(
-                export_bundle(library, request.out, request.article_ids, request.kind, progress)
+                export_bundle(
+                    library,
+                    request.out,
+                    request.article_ids,
+                    request.kind,
+                    progress,
+                    replace=replace,
+                )
             )
 
         self.operations.start(EXPORTING, work, self._exported)
@@ -560,9 +630,15 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def show_problem(self, message: str) -> None:
         """An expected problem: one clear message, nothing changed."""
+        self.show_problem_with_details(message, "")
+
+    @Slot(str, str)
+    def show_problem_with_details(self, message: str, details: str) -> None:
+        """An expected problem, with what support would ask for behind "Show Details"."""
         self.show_status(message)
         box = QMessageBox(QMessageBox.Icon.Warning, "Sourcemark", message, parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setDetailedText(details)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()
@@ -581,6 +657,7 @@ class MainWindow(QMainWindow):
         splitter = settings.value("desk/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
+            self.splitter.make_room_for_the_reader()  # the window may be smaller now
         last = settings.value(self._last_source_key)
         if isinstance(last, str) and self.sources.model.row_of(last) is not None:
             self.open_article(last)

@@ -8,6 +8,7 @@ and tooltips escape everything.
 from __future__ import annotations
 
 import html
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
@@ -17,6 +18,8 @@ from PySide6.QtGui import (
     QFont,
     QHelpEvent,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QResizeEvent,
     QTextBlockFormat,
     QTextCursor,
@@ -25,10 +28,14 @@ from PySide6.QtWidgets import QLabel, QMenu, QTextEdit, QToolTip, QVBoxLayout, Q
 
 from sourcemark.app import anchoring
 from sourcemark.app.models import Annotation, Article, PassageStatus
+from sourcemark.app.words import snap_to_words
 from sourcemark.ui import highlights
+from sourcemark.ui.find_bar import FindBar
 from sourcemark.ui.offsets import OffsetMap
 
 READING_WIDTH_CHARS = 72
+COMFORTABLE_READING_CHARS = 64
+"""The measure the side panels give way for in a small window (60-75 reads best)."""
 NARROWEST_READING_CHARS = 36
 """The reader never gets narrower than this: in a small window the side panels give way."""
 LINE_HEIGHT_PERCENT = 135
@@ -43,6 +50,8 @@ class ReaderText(QTextEdit):
     """An annotation's passage was clicked (its id)."""
     columnMoved = Signal(int)
     """The width of the empty margin left of the text column changed (pixels)."""
+    selectionDragged = Signal()
+    """The mouse button was let go over a selection (a drag, a double or triple click)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,7 +70,14 @@ class ReaderText(QTextEdit):
         self.setFont(font)
         self.offsets = OffsetMap("")
         self.annotations: list[Annotation] = []
+        self.boundaries: list[highlights.Boundary] = []
+        """Where passages meet or overlap: marked, since the tint alone does not show it."""
         self.tag_actions: list[QAction] = []
+
+    def set_annotations(self, annotations: Sequence[Annotation]) -> None:
+        self.annotations = list(annotations)
+        self.boundaries = highlights.hidden_boundaries(annotations)
+        self.viewport().update()
 
     def loadResource(self, kind: int, name: QUrl | str) -> object:  # noqa: N802 - Qt override
         """Never load anything (images, style sheets): the text is untrusted."""
@@ -91,6 +107,23 @@ class ReaderText(QTextEdit):
             block = block.next()
         cursor.endEditBlock()
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if not self.boundaries:
+            return
+        top_left = self.offsets.from_qt(self.cursorForPosition(QPoint(0, 0)).position())
+        corner = QPoint(self.viewport().width(), self.viewport().height())
+        bottom_right = self.offsets.from_qt(self.cursorForPosition(corner).position())
+        low = bisect_left([b.offset for b in self.boundaries], top_left)
+        painter = QPainter(self.viewport())
+        cursor = QTextCursor(self.document())
+        for boundary in self.boundaries[low:]:
+            if boundary.offset > bottom_right:
+                break
+            cursor.setPosition(self.offsets.to_qt(boundary.offset))
+            highlights.draw_boundary(painter, self.cursorRect(cursor), boundary)
+        painter.end()
 
     def centre_on_cursor(self) -> None:
         """Scroll so that the cursor sits in the middle of the view."""
@@ -128,10 +161,14 @@ class ReaderText(QTextEdit):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         super().mouseReleaseEvent(event)
-        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
-            under = self.annotations_at(event.position().toPoint())
-            if under:
-                self.annotationClicked.emit(under[0].id)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        if self.textCursor().hasSelection():
+            self.selectionDragged.emit()
+            return
+        under = self.annotations_at(event.position().toPoint())
+        if under:
+            self.annotationClicked.emit(under[0].id)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt override
         menu = self.context_menu(event.pos())
@@ -191,6 +228,7 @@ class Reader(QWidget):
         self.text = ReaderText(self)
         self.text.annotationClicked.connect(self.annotationClicked)
         self.text.columnMoved.connect(self._align_header)
+        self.text.selectionDragged.connect(self.snap_selection)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -199,8 +237,18 @@ class Reader(QWidget):
         layout.addWidget(self.provenance)
         layout.addWidget(self.notice)
         layout.addWidget(self.text, 1)
+        self.find_bar = FindBar(self.text, self)
+        layout.addWidget(self.find_bar)
         self.setMinimumWidth(self.text.fontMetrics().averageCharWidth() * NARROWEST_READING_CHARS)
         self.clear()
+
+    def comfortable_width(self) -> int:
+        """How wide the reader would like to be: a comfortable measure and its margins."""
+        margins = 2 * 12 + 2 * int(self.text.document().documentMargin())
+        scroll_bar = self.text.verticalScrollBar().sizeHint().width()
+        return self.text.fontMetrics().averageCharWidth() * COMFORTABLE_READING_CHARS + (
+            margins + scroll_bar + 2 * self.text.frameWidth()
+        )
 
     def _align_header(self, left: int) -> None:
         self.title.setContentsMargins(left, 18, left, 2)
@@ -224,9 +272,10 @@ class Reader(QWidget):
         self.title.setText("No source open")
         self.metadata.setText("Choose a source on the left, or import one with Ctrl+O.")
         self.text.offsets = OffsetMap("")
-        self.text.annotations = []
+        self.text.set_annotations([])
         self.highlight_count = 0
         self.text.show_text("")
+        self.find_bar.set_source("", self.text.offsets)
         self.set_notice("")
         self.articleShown.emit(None)
 
@@ -240,17 +289,24 @@ class Reader(QWidget):
         )
         self.text.offsets = OffsetMap(article.text)
         self.text.show_text(article.text)
-        self.text.annotations = list(annotations)
+        self.text.set_annotations(annotations)
         self.highlight_count = highlights.apply(
             self.text.document(), self.text.offsets, annotations
         )
+        self.find_bar.set_source(article.text, self.text.offsets)
         self.set_notice("")
         self.articleShown.emit(article)
+
+    def start_find(self) -> None:
+        """Open the find bar, holding the selected words if a short phrase is selected."""
+        selected = self.text.textCursor().selectedText()
+        phrase = selected if selected and len(selected) <= 80 and "\u2029" not in selected else ""
+        self.find_bar.open_bar(phrase)
 
     def set_annotations(self, annotations: Sequence[Annotation]) -> None:
         """Show the open article's annotations after a change, redrawing only what changed."""
         changed = highlights.changed_span(self.text.annotations, annotations)
-        self.text.annotations = list(annotations)
+        self.text.set_annotations(annotations)
         if changed is not None:
             self.highlight_count = highlights.apply(
                 self.text.document(), self.text.offsets, annotations, within=changed
@@ -265,6 +321,22 @@ class Reader(QWidget):
         end = self.text.offsets.from_qt(cursor.selectionEnd())
         start, end = anchoring.trim(self.article.text, start, end)
         return (start, end) if end > start else None
+
+    def snapped_span(self) -> tuple[int, int] | None:
+        """The selection widened to whole words and the quotation marks it opens or closes."""
+        span = self.selected_span()
+        if self.article is None or span is None:
+            return None
+        return snap_to_words(self.article.text, *span)
+
+    def snap_selection(self) -> None:
+        """Show a dragged selection as the whole words it will be tagged as."""
+        span, snapped = self.selected_span(), self.snapped_span()
+        if snapped is not None and snapped != span:
+            cursor = QTextCursor(self.text.document())
+            cursor.setPosition(self.text.offsets.to_qt(snapped[0]))
+            cursor.setPosition(self.text.offsets.to_qt(snapped[1]), QTextCursor.MoveMode.KeepAnchor)
+            self.text.setTextCursor(cursor)
 
     def select_span(self, start: int, end: int) -> None:
         """Select text[start:end] (code points) and scroll it into view."""

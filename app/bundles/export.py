@@ -58,8 +58,14 @@ def export_bundle(
     article_ids: list[str] | None = None,
     kind: str | None = None,
     progress: Progress | None = None,
+    *,
+    replace: bool = False,
 ) -> ExportSummary:
-    """Write the chosen articles (all when None) and their annotations (of one kind, if given)."""
+    """Write the chosen articles (all when None) and their annotations (of one kind, if given).
+
+    An existing file at `out` is refused unless `replace`."""
+    if not replace and out.exists():
+        raise _exists(out)
     content = collect(library, article_ids, _kind(kind), progress)
     steps = len(content.articles) + 2
     exported_at = now()
@@ -80,7 +86,9 @@ def export_bundle(
     files = make_bag(payload, info)
     _check_fits(files)
     try:
-        size = write_zip(files, out, root)
+        size = write_zip(files, out, root, replace=replace)
+    except FileExistsError:
+        raise _exists(out) from None
     except OSError as error:
         raise BundleError(f"cannot write {out}: {error.strerror or error}") from None
     _advance(progress, steps, steps)
@@ -168,6 +176,10 @@ def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
+def _exists(out: Path) -> BundleError:
+    return BundleError(f"{out} already exists: choose another name, or replace it (--force)")
+
+
 def _kind(kind: str | None) -> Kind | None:
     if kind is None:
         return None
@@ -187,7 +199,7 @@ def _check_fits(files: dict[str, bytes]) -> None:
         or largest > DEFAULT_LIMITS.member_bytes
     ):
         raise BundleError(
-            f"{len(files):,} files, {total:,} bytes is too large for one bundle "
+            f"{count(len(files), 'file')} and {file_size(total)} is too large for one bundle "
             "(export fewer articles; use a backup to copy a whole library)"
         )
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sourcemark import __version__
+from sourcemark.app.cli.parser import CommandParser
 from sourcemark.app.errors import SourcemarkError
 
 COMMAND_MODULES = (
@@ -41,7 +42,7 @@ class Invocation:
 
 
 def _common_options() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = CommandParser(add_help=False)
     common.add_argument(
         "--library",
         type=Path,
@@ -54,7 +55,7 @@ def _common_options() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     common = _common_options()
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="sourcemark",
         usage="%(prog)s [-h] [--version] [--library PATH] [COMMAND ... | BUNDLE.zip]",
         description="Sourcemark, the annotation desk for journalists. "
@@ -102,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         return int(args.run(args) or 0)
     except SourcemarkError as error:
-        print(f"sourcemark: {error}", file=sys.stderr)
+        details = f" ({error.details})" if error.details else ""
+        print(f"sourcemark: {error}{details}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("sourcemark: interrupted", file=sys.stderr)

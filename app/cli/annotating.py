@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from collections import defaultdict
 
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id, warn
+from sourcemark.app.cli.parser import positive_number, whole_number
 from sourcemark.app.errors import InvalidAnnotation, NotFound
-from sourcemark.app.models import Annotation, Kind, PageRange, Relation, Verdict
+from sourcemark.app.models import Annotation, Kind, Link, PageRange, Relation, Verdict
 
 KINDS = [k.value for k in Kind]
 
@@ -21,9 +23,11 @@ def register(
     ann.add_argument("--kind", required=True, choices=KINDS)
     where = ann.add_mutually_exclusive_group(required=True)
     where.add_argument("--quote", help="the passage's exact text")
-    where.add_argument("--start", type=int, help="start offset (code points); needs --end")
-    ann.add_argument("--end", type=int, help="end offset (code points, exclusive)")
-    ann.add_argument("--occurrence", type=int, metavar="N", help="which match of --quote (1-based)")
+    where.add_argument("--start", type=whole_number, help="start offset (code points); needs --end")
+    ann.add_argument("--end", type=whole_number, help="end offset (code points, exclusive)")
+    ann.add_argument(
+        "--occurrence", type=positive_number, metavar="N", help="which match of --quote (1-based)"
+    )
     _detail_options(ann)
     ann.add_argument("--json", action="store_true", help="print the new annotation as JSON")
     ann.set_defaults(run=run_annotate)
@@ -107,11 +111,33 @@ def run_annotations(args: argparse.Namespace) -> int:
     with library_for(args, read_only=True) as library:
         found = library.annotations(args.article, Kind(args.kind) if args.kind else None)
         pages = library.annotation_pages(found)
+        links: dict[str, list[Link]] = defaultdict(list)
+        for link in library.links():
+            links[link.from_id].append(link)
+            links[link.to_id].append(link)
+        shown = {a.id for a in found}
+        elsewhere = {link.seen_from(a)[1] for a in shown for link in links[a]} - shown
+        others = {a.id: a for a in (*found, *library.annotations_by_ids(sorted(elsewhere)))}
     if args.json:
-        print_json([{**a.to_dict(), "pages": _pages_dict(pages.get(a.id))} for a in found])
-    else:
-        for a in found:
-            print(_line(a, pages.get(a.id)))
+        print_json(
+            [
+                {
+                    **a.to_dict(),
+                    "pages": _pages_dict(pages.get(a.id)),
+                    "links": [k.to_dict() for k in links[a.id]],
+                }
+                for a in found
+            ]
+        )
+        return 0
+    for a in found:
+        print(_line(a, pages.get(a.id)))
+        for link in links[a.id]:
+            verb, other_id = link.seen_from(a.id)
+            other = others[other_id]
+            print(
+                f"    {verb} {short_id(other_id)} {other.kind.value} {one_line(other.quote, 50)!r}"
+            )
     return 0
 
 

@@ -22,6 +22,7 @@ def register(
     exp.add_argument(
         "--kind", choices=[k.value for k in Kind], help="only annotations of this kind"
     )
+    exp.add_argument("--force", action="store_true", help="replace FILE.zip if it exists")
     exp.add_argument("--json", action="store_true", help="print the summary as JSON")
     exp.set_defaults(run=run_export, usage_error=exp.error)
 
@@ -38,7 +39,11 @@ def run_export(args: argparse.Namespace) -> int:
         args.usage_error("name the articles to export, or give --all (not both)")
     with library_for(args) as library:
         summary = export_bundle(
-            library, args.out, None if args.all else args.articles, kind=args.kind
+            library,
+            args.out,
+            None if args.all else args.articles,
+            kind=args.kind,
+            replace=args.force,
         )
     if args.json:
         print_json(summary.to_dict())

@@ -7,6 +7,7 @@ import sys
 from dataclasses import asdict
 
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
+from sourcemark.app.cli.parser import positive_number
 from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.search.index import MAX_LIMIT, SearchResults
 
@@ -52,7 +53,7 @@ def register(
 def _limit_and_json(parser: argparse.ArgumentParser, default_limit: int) -> None:
     parser.add_argument(
         "--limit",
-        type=int,
+        type=positive_number,
         default=default_limit,
         metavar="N",
         help=f"at most N results (1-{MAX_LIMIT}, default {default_limit})",

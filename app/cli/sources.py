@@ -11,7 +11,8 @@ from pathlib import Path
 from sourcemark.app import settings
 from sourcemark.app.capture.fetch import DEFAULT_FETCH_LIMITS, is_web_address
 from sourcemark.app.capture.importing import fetch_sources
-from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
+from sourcemark.app.cli.output import library_for, one_line, print_json, short_id, warn
+from sourcemark.app.cli.parser import byte_size
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import ImportFailed, SourcemarkError
 from sourcemark.app.importers import DEFAULT_MAX_BYTES, extract
@@ -24,6 +25,7 @@ from sourcemark.app.importing import (
 )
 from sourcemark.app.models import PageSpan
 from sourcemark.app.page_images import PageImages
+from sourcemark.app.wording import file_size
 
 
 def register(
@@ -45,10 +47,10 @@ def register(
         imp.add_argument(f"--{name}", help=f"set the source's {name} (overrides what is extracted)")
     imp.add_argument(
         "--max-size",
-        type=int,
+        type=byte_size,
         default=DEFAULT_MAX_BYTES,
-        metavar="BYTES",
-        help=f"refuse files larger than this (default {DEFAULT_MAX_BYTES:,})",
+        metavar="SIZE",
+        help=f"refuse files larger than this, e.g. 100MB (default {file_size(DEFAULT_MAX_BYTES)})",
     )
     imp.add_argument(
         "--ocr-lang",
@@ -78,7 +80,7 @@ def register(
 def _stdin_source(max_bytes: int) -> Extraction:
     data = sys.stdin.buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
-        return ImportFailed(f"over the {max_bytes:,}-byte size limit")
+        return ImportFailed(f"it is over the size limit of {file_size(max_bytes)}")
     try:
         return extract(data, "stdin.txt", max_bytes=max_bytes)  # BOM and charset detection too
     except ImportFailed as error:
@@ -140,8 +142,7 @@ def _print_report(report: ImportReport, files: int) -> None:
         print(f"sourcemark: warning: {name}: {warning}", file=sys.stderr)
     if files > 1:
         print(report.headline)
-    for line in report.advice:
-        print(line, file=sys.stderr)
+    warn(report.advice)
 
 
 def _report_json(report: ImportReport, page_maps: dict[str, list[PageSpan]]) -> dict[str, object]:
@@ -160,6 +161,7 @@ def _report_json(report: ImportReport, page_maps: dict[str, list[PageSpan]]) -> 
         "failed": [{"file": name, "reason": reason} for name, reason in report.failed],
         "warnings": [{"file": name, "warning": warning} for name, warning in report.warnings],
         "metadata_not_applied": report.metadata_not_applied,
+        "advice": report.advice,
     }
 
 
