@@ -57,9 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     common = _common_options()
     parser = CommandParser(
         prog="sourcemark",
-        usage="%(prog)s [-h] [--version] [--library PATH] [COMMAND ... | BUNDLE.zip]",
         description="Sourcemark, the annotation desk for journalists. "
-        "With no command, opens the desk window; with a bundle, opens it and offers to import it.",
+        "With no command, opens the desk window; with a bundle (sourcemark story.zip), opens "
+        "the desk and offers to import it.",
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"Sourcemark {__version__}")
