@@ -95,7 +95,7 @@ class CreateAnnotation(LibraryCommand):
 
     def apply(self, library: Library) -> Outcome[Focus]:
         assert self._deleted is not None
-        restored = library.restore_annotation(self._deleted)  # same id as before
+        restored = library.restore_annotation(self._deleted.annotation.id)  # same id as before
         return restored.with_value(self.focus_after_apply())
 
     def revert(self, library: Library) -> Outcome[Focus]:
@@ -123,7 +123,7 @@ class DeleteAnnotation(LibraryCommand):
         )
 
     def revert(self, library: Library) -> Outcome[Focus]:
-        restored = library.restore_annotation(self.deleted)
+        restored = library.restore_annotation(self.deleted.annotation.id)
         return restored.with_value(Focus(restored.value.article_id, restored.value.id))
 
     def focus_after_apply(self) -> Focus:

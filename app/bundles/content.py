@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from sourcemark.app.models import Annotation, Article, Kind, Link, Relation
+from sourcemark.app.models import Annotation, Article, Kind, Link, Relation, Story, Tombstone
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,14 @@ class Original:
     content: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class StoryRecord:
+    """A story as a bundle carries it: its details and which of the bundle's sources it holds."""
+
+    story: Story
+    article_ids: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class BundleContent:
     articles: tuple[Article, ...]
@@ -25,6 +33,18 @@ class BundleContent:
     links: tuple[Link, ...]
     # annotation id -> `updated_at` of each of its earlier versions (for merging).
     earlier_versions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """article id -> its tags."""
+    stories: tuple[StoryRecord, ...] = ()
+    tombstones: tuple[Tombstone, ...] = ()
+    """Deletions (standing or undone) of records of the exported sources, so that importing
+    deletes what the exporting library deleted (the merge rules: app/merging.py)."""
+    story_id: str | None = None
+    """The story the bundle was exported for (`export --story`), if any."""
+
+    @cached_property
+    def story(self) -> StoryRecord | None:
+        return next((s for s in self.stories if s.story.id == self.story_id), None)
 
     @cached_property
     def article_by_id(self) -> dict[str, Article]:

@@ -18,20 +18,38 @@ from typing import Any
 
 from sourcemark import __version__
 from sourcemark.app.bundles import schema, strictjson
-from sourcemark.app.bundles.content import BundleContent, Original
-from sourcemark.app.errors import BundleError
-from sourcemark.app.models import Annotation, Article, Kind, Link, Relation, Verdict
+from sourcemark.app.bundles.content import BundleContent, Original, StoryRecord
+from sourcemark.app.errors import BundleError, SourcemarkError
+from sourcemark.app.models import (
+    Annotation,
+    Article,
+    Kind,
+    Link,
+    Relation,
+    Story,
+    StoryStatus,
+    TargetType,
+    Tombstone,
+    Verdict,
+)
+from sourcemark.app.naming import MAX_STORY_NAME, MAX_TAG, clean_name, clean_tag, folded
 from sourcemark.app.text import normalise
 
 RECORD = "sourcemark.json"
 FORMAT = "sourcemark-bundle"
-VERSION = 1
+# Version 2 adds each source's `updated_at` and tags, the stories, the tombstones and the story
+# the bundle was made for. Version 1 bundles (no stories, no deletions) still import.
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 ORIGINAL_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf"}
 
 MAX_ARTICLES = 30_000
 MAX_ANNOTATIONS = 500_000
 MAX_LINKS = 500_000
 MAX_VERSIONS = 1_000
+MAX_TAGS = 1_000
+MAX_STORIES = 10_000
+MAX_TOMBSTONES = 1_000_000
 _SHORT, _LONG = 100_000, 10_000_000
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -66,6 +84,7 @@ def native_files(content: BundleContent, exported_at: str) -> dict[str, bytes]:
         metadata = {
             **article.to_dict(with_text=False),
             "original_filename": original.filename if original else None,
+            "tags": list(content.tags.get(article.id, ())),
         }
         articles.append(metadata)
         files[text_path(article.id)] = article.text.encode("utf-8")
@@ -83,6 +102,12 @@ def native_files(content: BundleContent, exported_at: str) -> dict[str, bytes]:
             for a in content.annotations
         ],
         "links": [link.to_dict() for link in content.links],
+        "stories": [
+            {**record.story.to_dict(), "articles": list(record.article_ids)}
+            for record in content.stories
+        ],
+        "tombstones": [tombstone.to_dict() for tombstone in content.tombstones],
+        "story": content.story_id,
     }
     files[RECORD] = json.dumps(record, ensure_ascii=False).encode("utf-8")
     return files
@@ -99,22 +124,22 @@ def read_native(payload: Mapping[str, bytes], extra_files: set[str]) -> BundleCo
     """Validate the record against its schema and the sources it names; nothing is trusted."""
     if RECORD not in payload:
         raise BundleError(f"not a Sourcemark bundle: data/{RECORD} is missing")
-    record = schema.fields(
-        strictjson.loads(payload[RECORD], RECORD),
-        RECORD,
-        {
-            "format": schema.literal(FORMAT),
-            "version": schema.literal(VERSION),
-            "software": schema.text(200),
-            "exported_at": schema.timestamp,
-            "articles": schema.array(MAX_ARTICLES),
-            "annotations": schema.array(MAX_ANNOTATIONS),
-            "links": schema.array(MAX_LINKS),
-        },
-    )
-    articles, originals = _articles(record["articles"], payload)
+    raw = strictjson.loads(payload[RECORD], RECORD)
+    version = raw.get("version") if isinstance(raw, dict) else None
+    if version not in READABLE_VERSIONS or type(version) is not int:
+        raise BundleError(
+            f"{RECORD}: version is {version!r}; this Sourcemark reads versions "
+            f"{', '.join(map(str, READABLE_VERSIONS))} (a newer Sourcemark made it?)"
+        )
+    record = schema.fields(raw, RECORD, _RECORD_FIELDS[version])
+    articles, originals, tags = _articles(record["articles"], payload, version)
     annotations, versions = _annotations(record["annotations"], articles)
     links = _links(record["links"], annotations)
+    stories = _stories(record.get("stories", []), articles)
+    tombstones = _tombstones(record.get("tombstones", []), articles, annotations, stories)
+    story_id = record.get("story")
+    if story_id is not None and story_id not in {s.story.id for s in stories}:
+        raise BundleError(f"{RECORD}: story {story_id} is not among the bundle's stories")
     expected = {RECORD, *extra_files}
     for article in articles.values():
         expected |= {text_path(article.id), metadata_path(article.id)}
@@ -124,19 +149,33 @@ def read_native(payload: Mapping[str, bytes], extra_files: set[str]) -> BundleCo
     if unexpected:
         raise BundleError(f"data/{unexpected[0]} is not part of a Sourcemark bundle")
     return BundleContent(
-        tuple(articles.values()), originals, tuple(annotations.values()), links, versions
+        tuple(articles.values()),
+        originals,
+        tuple(annotations.values()),
+        links,
+        versions,
+        tags,
+        tuple(stories),
+        tuple(tombstones),
+        story_id,
     )
 
 
 def _articles(
-    items: list[Any], payload: Mapping[str, bytes]
-) -> tuple[dict[str, Article], dict[str, Original]]:
+    items: list[Any], payload: Mapping[str, bytes], version: int
+) -> tuple[dict[str, Article], dict[str, Original], dict[str, tuple[str, ...]]]:
     articles: dict[str, Article] = {}
     originals: dict[str, Original] = {}
+    tags: dict[str, tuple[str, ...]] = {}
     hashes: set[str] = set()
+    checks = _ARTICLE_FIELDS if version > 1 else _V1_ARTICLE_FIELDS
     for number, item in enumerate(items, 1):
         where = f"{RECORD}: article {number}"
-        fields = schema.fields(item, where, _ARTICLE_FIELDS)
+        fields = schema.fields(item, where, checks)
+        fields.setdefault("updated_at", fields["imported_at"])
+        article_tags = tuple(fields.pop("tags", ()))
+        if article_tags:
+            tags[fields["id"]] = article_tags
         article_id = fields["id"]
         if article_id in articles:
             raise BundleError(f"{where}: id {article_id} appears twice")
@@ -148,7 +187,7 @@ def _articles(
         articles[article_id] = Article(**fields, text=text)
         if filename is not None:
             originals[article_id] = _original(payload, article_id, filename, fields, where)
-    return articles, originals
+    return articles, originals, tags
 
 
 def _source_text(payload: Mapping[str, bytes], article_id: str, sha256: str, where: str) -> str:
@@ -233,9 +272,94 @@ def _links(items: list[Any], annotations: Mapping[str, Annotation]) -> tuple[Lin
     return tuple(links.values())
 
 
+def _stories(items: list[Any], articles: Mapping[str, Article]) -> list[StoryRecord]:
+    stories: list[StoryRecord] = []
+    ids: set[str] = set()
+    names: set[str] = set()
+    for number, item in enumerate(items, 1):
+        where = f"{RECORD}: story {number}"
+        fields = schema.fields(item, where, _STORY_FIELDS)
+        members = tuple(fields.pop("articles"))
+        story = Story(**fields)
+        try:
+            name = folded(story.name)
+            if clean_name(story.name) != story.name:
+                raise BundleError(f"{where}: its name is not in its stored form")
+        except SourcemarkError as error:
+            raise BundleError(f"{where}: {error}") from None
+        if story.id in ids or name in names:
+            raise BundleError(f"{where}: the same story (id or name) appears twice")
+        ids.add(story.id)
+        names.add(name)
+        missing = [article_id for article_id in members if article_id not in articles]
+        if missing or len(set(members)) != len(members):
+            raise BundleError(f"{where}: its sources are not the bundle's, or repeat")
+        stories.append(StoryRecord(story, members))
+    return stories
+
+
+def _tombstones(
+    items: list[Any],
+    articles: Mapping[str, Article],
+    annotations: Mapping[str, Annotation],
+    stories: list[StoryRecord],
+) -> list[Tombstone]:
+    carried = {*articles, *annotations, *(s.story.id for s in stories)}
+    tombstones: list[Tombstone] = []
+    ids: set[str] = set()
+    for number, item in enumerate(items, 1):
+        where = f"{RECORD}: tombstone {number}"
+        tombstone = Tombstone(**schema.fields(item, where, _TOMBSTONE_FIELDS))
+        if tombstone.id in ids:
+            raise BundleError(f"{where}: id {tombstone.id} appears twice")
+        ids.add(tombstone.id)
+        if (tombstone.restored_at is None) != (tombstone.restored_by is None):
+            raise BundleError(f"{where}: restored_at and restored_by go together")
+        if (tombstone.target_type is TargetType.STORY) != (tombstone.article_id is None):
+            raise BundleError(f"{where}: only a story's deletion has no source")
+        if (
+            tombstone.target_type is TargetType.ARTICLE
+            and tombstone.article_id != tombstone.target_id
+        ):
+            raise BundleError(f"{where}: a source's deletion names the source itself")
+        if tombstone.live and tombstone.target_id in carried:
+            raise BundleError(f"{where}: it deletes a record the bundle also carries")
+        tombstones.append(tombstone)
+    return tombstones
+
+
+def _tag(value: Any, where: str) -> str:
+    tag: str = schema.text(MAX_TAG)(value, where)
+    try:
+        if clean_tag(tag) != tag:
+            raise BundleError(f"{where}: {tag!r} is not a tag in its stored form")
+    except SourcemarkError as error:
+        raise BundleError(f"{where}: {error}") from None
+    return tag
+
+
 _uuid, _sha256 = schema.text(36, _UUID), schema.text(64, _SHA256)
 
-_ARTICLE_FIELDS: dict[str, schema.Check] = {
+_RECORD_FIELDS: dict[int, dict[str, schema.Check]] = {
+    1: {
+        "format": schema.literal(FORMAT),
+        "version": schema.literal(1),
+        "software": schema.text(200),
+        "exported_at": schema.timestamp,
+        "articles": schema.array(MAX_ARTICLES),
+        "annotations": schema.array(MAX_ANNOTATIONS),
+        "links": schema.array(MAX_LINKS),
+    },
+}
+_RECORD_FIELDS[2] = {
+    **_RECORD_FIELDS[1],
+    "version": schema.literal(2),
+    "stories": schema.array(MAX_STORIES),
+    "tombstones": schema.array(MAX_TOMBSTONES),
+    "story": schema.optional(_uuid),
+}
+
+_V1_ARTICLE_FIELDS: dict[str, schema.Check] = {
     "id": _uuid,
     "title": schema.text(_SHORT),
     "outlet": schema.text(_SHORT),
@@ -247,6 +371,30 @@ _ARTICLE_FIELDS: dict[str, schema.Check] = {
     "original_sha256": _sha256,
     "text_sha256": _sha256,
     "original_filename": schema.optional(schema.text(_SHORT)),
+}
+_ARTICLE_FIELDS: dict[str, schema.Check] = {
+    **_V1_ARTICLE_FIELDS,
+    "updated_at": schema.timestamp,
+    "tags": schema.array(MAX_TAGS, _tag),
+}
+_STORY_FIELDS: dict[str, schema.Check] = {
+    "id": _uuid,
+    "name": schema.text(MAX_STORY_NAME),
+    "description": schema.text(_SHORT),
+    "status": schema.choice(StoryStatus),
+    "created_at": schema.timestamp,
+    "updated_at": schema.timestamp,
+    "articles": schema.array(MAX_ARTICLES, _uuid),
+}
+_TOMBSTONE_FIELDS: dict[str, schema.Check] = {
+    "id": _uuid,
+    "target_type": schema.choice(TargetType),
+    "target_id": _uuid,
+    "article_id": schema.optional(_uuid),
+    "deleted_at": schema.timestamp,
+    "deleted_by": schema.text(200),
+    "restored_at": schema.optional(schema.timestamp),
+    "restored_by": schema.optional(schema.text(200)),
 }
 _ANNOTATION_FIELDS: dict[str, schema.Check] = {
     "id": _uuid,
