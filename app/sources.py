@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import sqlite_utils
+
 from sourcemark.app.changes import Outcome
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import SourcemarkError
@@ -118,11 +120,11 @@ def url_key(url: str) -> str:
     return urlunsplit(("", host, parts.path.rstrip("/"), parts.query, ""))
 
 
-def duplicate_urls(library: Library) -> list[tuple[str, list[tuple[str, str]]]]:
+def duplicate_urls(db: sqlite_utils.Database) -> list[tuple[str, list[tuple[str, str]]]]:
     """Groups of live sources that share a URL (their texts differ: the same text is never
     stored twice), as (url, [(id, title), ...])."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in queries.live_urls(library.db):
+    for row in queries.live_urls(db):
         groups[url_key(row["url"])].append(row)
     return [
         (rows[0]["url"], [(row["id"], row["title"]) for row in rows])

@@ -389,43 +389,6 @@ def tags(db: sqlite_utils.Database) -> list[Row]:
     )
 
 
-def claims_by_verdict(db: sqlite_utils.Database, story_id: str) -> list[Row]:
-    return _rows(
-        db,
-        f"SELECT verdict, count(*) AS claims FROM annotations WHERE {LIVE} AND kind = 'claim' "
-        "AND article_id IN (SELECT article_id FROM story_articles WHERE story_id = ?) "
-        "AND article_id IN (SELECT id FROM articles WHERE tombstone_id IS NULL) "
-        "GROUP BY verdict",
-        (story_id,),
-    )
-
-
-def speaker_counts(db: sqlite_utils.Database, story_id: str, limit: int) -> list[Row]:
-    """Claims and quotes per speaker of a story's live sources, the most quoted first."""
-    return _rows(
-        db,
-        "SELECT speaker, count(*) FILTER (WHERE kind = 'claim') AS claims, "
-        "count(*) FILTER (WHERE kind = 'quote') AS quotes FROM annotations "
-        f"WHERE {LIVE} AND speaker <> '' AND kind IN ('claim', 'quote') "
-        "AND article_id IN (SELECT article_id FROM story_articles WHERE story_id = ?) "
-        "AND article_id IN (SELECT id FROM articles WHERE tombstone_id IS NULL) "
-        "GROUP BY speaker ORDER BY count(*) DESC, speaker COLLATE NOCASE LIMIT ?",
-        (story_id, limit),
-    )
-
-
-def annotations_by_published(db: sqlite_utils.Database, story_id: str) -> list[Row]:
-    """Live annotations per publication date of a story's live sources ('' when undated)."""
-    return _rows(
-        db,
-        "SELECT a.published, count(n.id) AS annotations FROM story_articles m "
-        "JOIN articles a ON a.id = m.article_id AND a.tombstone_id IS NULL "
-        "LEFT JOIN annotations n ON n.article_id = a.id AND n.tombstone_id IS NULL "
-        "WHERE m.story_id = ? GROUP BY a.published ORDER BY a.published",
-        (story_id,),
-    )
-
-
 # --- the trash ---------------------------------------------------------------------------------
 
 

@@ -17,6 +17,8 @@ from sourcemark.app.errors import SourcemarkError
 
 COMMAND_MODULES = (
     "sourcemark.app.cli.sources",
+    "sourcemark.app.cli.stories",
+    "sourcemark.app.cli.trash",
     "sourcemark.app.cli.annotating",
     "sourcemark.app.cli.searching",
     "sourcemark.app.cli.bundles",
