@@ -160,7 +160,7 @@ def restore_story(library: Library, reference: str) -> Outcome[Story]:
         ids = queries.story_id_by_name(library.db, folded(text), trashed=True)
     if not ids:
         raise NotFound(f"no story named {reference!r} in the trash")
-    restored = story(library, ids[-1])  # the most recently created of that name
+    restored = story(library, ids[-1])  # of several of that name, the one deleted last
     with library.operation() as log:
         _refuse_taken(library, restored.name)
         library.unbury(restored.id)

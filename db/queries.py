@@ -325,12 +325,16 @@ def story(db: sqlite_utils.Database, story_id: str) -> Row | None:
 def story_id_by_name(
     db: sqlite_utils.Database, folded_name: str, *, trashed: bool = False
 ) -> list[str]:
-    """Ids of the live stories (or those in the trash) with this case-folded name."""
-    state = "tombstone_id IS NOT NULL" if trashed else LIVE
-    cursor = db.execute(
-        f"SELECT id FROM stories WHERE folded_name = ? AND {state} ORDER BY created_at",
-        (folded_name,),
-    )
+    """Ids of the live stories with this case-folded name (or of those in the trash, the
+    latest deleted last)."""
+    if trashed:
+        sql = (
+            "SELECT s.id FROM stories s JOIN tombstones t ON t.id = s.tombstone_id "
+            "WHERE s.folded_name = ? ORDER BY t.deleted_at, s.id"
+        )
+    else:
+        sql = f"SELECT id FROM stories WHERE folded_name = ? AND {LIVE} ORDER BY created_at, id"
+    cursor = db.execute(sql, (folded_name,))
     return [row[0] for row in cursor.fetchall()]
 
 
