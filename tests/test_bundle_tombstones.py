@@ -200,7 +200,8 @@ def _act(library: Library, data: st.DataObject, round_: int) -> None:
             rebuttals = [a for a in live if a.kind is Kind.REBUTTAL]
             claims = [a for a in live if a.kind is Kind.CLAIM]
             if rebuttals and claims:
-                library.link(data.draw(st.sampled_from(rebuttals)).id, data.draw(st.sampled_from(claims)).id)  # fmt: skip
+                rebuttal = data.draw(st.sampled_from(rebuttals))
+                library.link(rebuttal.id, data.draw(st.sampled_from(claims)).id)
         elif action == "empty trash":
             empty_trash(library)
     except (InvalidAnnotation, NotFound):
