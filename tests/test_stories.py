@@ -125,8 +125,8 @@ def test_search_by_story_and_tag_in_the_query_and_as_a_filter(library: Library) 
     library.annotate_quote(second, "claim", "budget surplus")
     tag_source(library, second, ["region"])
 
-    def found(query: str, **options: str) -> set[str]:
-        return {hit.article_id for hit in library.search(query, **options).hits}
+    def found(query: str, story_id: str | None = None) -> set[str]:
+        return {hit.article_id for hit in library.search(query, story_id=story_id).hits}
 
     assert found("budget") == {first, second}
     assert found('story:"city budget" budget') == {first}
