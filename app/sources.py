@@ -14,12 +14,20 @@ from urllib.parse import urlsplit, urlunsplit
 
 import sqlite_utils
 
-from sourcemark.app.changes import Outcome
+from sourcemark.app.changes import ChangeLog, Outcome
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import SourcemarkError
 from sourcemark.app.library import UNCHANGED, Library, now
 from sourcemark.app.models import Annotation, Article, Story
-from sourcemark.app.stories import stories_of, tags_of
+from sourcemark.app.naming import clean_name, clean_tag, folded
+from sourcemark.app.stories import (
+    file_in_story,
+    make_story,
+    retag,
+    stories_of,
+    tags_of,
+    unfile_from_story,
+)
 from sourcemark.db import queries, writes
 
 EDITABLE = ("title", "outlet", "author", "url", "published")
@@ -47,10 +55,16 @@ def edit_source(
     if not changes:
         return Outcome(current)
     with library.operation() as log:
-        keep_metadata(library, current, "edited")
-        writes.update_article(library.db, current.id, {**changes, "updated_at": now()})
-        log.article(current.id)
+        _write_details(library, current, changes, log)
     return Outcome(library.article(current.id), log.changes())
+
+
+def _write_details(
+    library: Library, current: Article, changes: dict[str, str], log: ChangeLog
+) -> None:
+    keep_metadata(library, current, "edited")
+    writes.update_article(library.db, current.id, {**changes, "updated_at": now()})
+    log.article(current.id)
 
 
 def keep_metadata(library: Library, article: Article, reason: str) -> None:
@@ -75,6 +89,67 @@ def _field(name: str, value: str) -> str:
     if len(cleaned) > MAX_FIELD:
         raise SourcemarkError(f"the {name} is longer than {MAX_FIELD:,} characters")
     return cleaned
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDetails:
+    """What the desk's source header edits at once: the details, the tags, the stories."""
+
+    title: str
+    outlet: str
+    author: str
+    url: str
+    published: str
+    tags: tuple[str, ...]
+    stories: tuple[str, ...]
+    """Story names; a name no story has yet makes one."""
+
+
+def source_details(library: Library, article_id: str) -> SourceDetails:
+    article = library.article(article_id)
+    return SourceDetails(
+        article.title,
+        article.outlet,
+        article.author,
+        article.url,
+        article.published,
+        tuple(tags_of(library, article.id)),
+        tuple(story.name for story in stories_of(library, article.id)),
+    )
+
+
+def set_source_details(
+    library: Library, article_id: str, wanted: SourceDetails
+) -> Outcome[SourceDetails]:
+    """Make a source's details, tags and stories these, in one operation (the desk's header,
+    and its undo). The value is what they were before."""
+    article = library.article(article_id)
+    before = source_details(library, article.id)
+    given = {name: getattr(wanted, name) for name in EDITABLE}
+    changes = {name: _field(name, value) for name, value in given.items()}
+    changes["published"] = parse_published(wanted.published)
+    changes = {name: value for name, value in changes.items() if getattr(article, name) != value}
+    new_tags = {clean_tag(tag) for tag in wanted.tags}
+    old_stories = {folded(name): name for name in before.stories}
+    new_stories = {folded(name): clean_name(name) for name in wanted.stories if name.strip()}
+    with library.operation() as log:
+        if changes:
+            _write_details(library, article, changes, log)
+        retag(
+            library,
+            article.id,
+            sorted(new_tags - set(before.tags)),
+            sorted(set(before.tags) - new_tags),
+            log,
+        )
+        for key in new_stories.keys() - old_stories.keys():
+            found = queries.story_id_by_name(library.db, key)
+            story_id = found[0] if found else make_story(library, new_stories[key], "", log).id
+            file_in_story(library, story_id, [article.id], log)
+        for key in old_stories.keys() - new_stories.keys():
+            for story_id in queries.story_id_by_name(library.db, key):
+                unfile_from_story(library, story_id, [article.id], log)
+    return Outcome(before, log.changes())
 
 
 @dataclass(frozen=True, slots=True)

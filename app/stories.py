@@ -86,14 +86,20 @@ def stories_of(library: Library, article_id: str) -> list[Story]:
 
 def create_story(library: Library, name: str, description: str = "") -> Outcome[Story]:
     """A new, open story; refused if a live story already has the name (ignoring case)."""
+    with library.operation() as log:
+        created = make_story(library, name, description, log)
+    return Outcome(created, log.changes())
+
+
+def make_story(library: Library, name: str, description: str, log: ChangeLog) -> Story:
+    """Store a new story (inside the caller's operation)."""
     name = clean_name(name)
     stamp = now()
     created = Story(new_id(), name, _description(description), StoryStatus.OPEN, stamp, stamp)
-    with library.operation() as log:
-        _refuse_taken(library, name)
-        writes.insert_story(library.db, {**created.to_dict(), "folded_name": folded(name)})
-        log.story(created.id)
-    return Outcome(created, log.changes())
+    _refuse_taken(library, name)
+    writes.insert_story(library.db, {**created.to_dict(), "folded_name": folded(name)})
+    log.story(created.id)
+    return created
 
 
 def ensure_story(library: Library, name: str) -> Outcome[Story]:
@@ -176,10 +182,18 @@ def add_to_story(
     target = find_story(library, reference)
     ids = _articles(library, article_ids)
     with library.operation() as log:
-        stamp = now()
-        added = [i for i in ids if writes.add_to_story(library.db, target.id, i, stamp)]
-        _log_members(log, target.id, added)
+        added = file_in_story(library, target.id, ids, log)
     return Outcome(added, log.changes())
+
+
+def file_in_story(
+    library: Library, story_id: str, article_ids: list[str], log: ChangeLog
+) -> list[str]:
+    """File sources (full ids) in a story inside the caller's operation; returns those new."""
+    stamp = now()
+    added = [i for i in article_ids if writes.add_to_story(library.db, story_id, i, stamp)]
+    _log_members(log, story_id, added)
+    return added
 
 
 def remove_from_story(
@@ -189,9 +203,17 @@ def remove_from_story(
     target = find_story(library, reference)
     ids = _articles(library, article_ids)
     with library.operation() as log:
-        removed = [i for i in ids if writes.remove_from_story(library.db, target.id, i)]
-        _log_members(log, target.id, removed)
+        removed = unfile_from_story(library, target.id, ids, log)
     return Outcome(removed, log.changes())
+
+
+def unfile_from_story(
+    library: Library, story_id: str, article_ids: list[str], log: ChangeLog
+) -> list[str]:
+    """Take sources out of a story inside the caller's operation; returns those removed."""
+    removed = [i for i in article_ids if writes.remove_from_story(library.db, story_id, i)]
+    _log_members(log, story_id, removed)
+    return removed
 
 
 def tags_of(library: Library, article_id: str) -> list[str]:
@@ -208,10 +230,7 @@ def tag_source(library: Library, article_id: str, tags: Iterable[str]) -> Outcom
     article_id = library.resolve_article_id(article_id)
     cleaned = list(dict.fromkeys(clean_tag(tag) for tag in tags))
     with library.operation() as log:
-        stamp = now()
-        added = [t for t in cleaned if writes.add_tag(library.db, article_id, t, stamp)]
-        if added:
-            log.article(article_id)
+        added = retag(library, article_id, cleaned, [], log)[0]
     return Outcome(added, log.changes())
 
 
@@ -220,10 +239,20 @@ def untag_source(library: Library, article_id: str, tags: Iterable[str]) -> Outc
     article_id = library.resolve_article_id(article_id)
     cleaned = list(dict.fromkeys(clean_tag(tag) for tag in tags))
     with library.operation() as log:
-        removed = [t for t in cleaned if writes.remove_tag(library.db, article_id, t)]
-        if removed:
-            log.article(article_id)
+        removed = retag(library, article_id, [], cleaned, log)[1]
     return Outcome(removed, log.changes())
+
+
+def retag(
+    library: Library, article_id: str, add: list[str], remove: list[str], log: ChangeLog
+) -> tuple[list[str], list[str]]:
+    """Add and remove (clean) tags inside the caller's operation; returns those that changed."""
+    stamp = now()
+    added = [t for t in add if writes.add_tag(library.db, article_id, t, stamp)]
+    removed = [t for t in remove if writes.remove_tag(library.db, article_id, t)]
+    if added or removed:
+        log.article(article_id)
+    return added, removed
 
 
 def _update(library: Library, current: Story, log: ChangeLog, **changes: str) -> None:

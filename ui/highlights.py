@@ -26,14 +26,12 @@ from PySide6.QtGui import (
 )
 
 from sourcemark.app.models import Annotation, Kind
+from sourcemark.app.overview import KIND_COLOURS as KIND_HEX
 from sourcemark.ui.offsets import OffsetMap
 
-# Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
-KIND_COLOURS: dict[Kind, QColor] = {
-    Kind.CLAIM: QColor("#E69F00"),  # orange
-    Kind.QUOTE: QColor("#56B4E9"),  # sky blue
-    Kind.REBUTTAL: QColor("#009E73"),  # bluish green
-}
+# Okabe-Ito colours, distinguishable with the common colour-vision deficiencies (the story
+# charts and report.html use the same ones).
+KIND_COLOURS: dict[Kind, QColor] = {kind: QColor(colour) for kind, colour in KIND_HEX.items()}
 # The cue that does not depend on colour.
 KIND_UNDERLINES: dict[Kind, QTextCharFormat.UnderlineStyle] = {
     Kind.CLAIM: QTextCharFormat.UnderlineStyle.SingleUnderline,

@@ -21,12 +21,23 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QLabel, QMenu, QTextEdit, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTextEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sourcemark.app import anchoring
 from sourcemark.app.models import Annotation, Article
+from sourcemark.app.sources import SourceDetails
 from sourcemark.ui import highlights
 from sourcemark.ui.offsets import OffsetMap
+from sourcemark.ui.source_editor import SourceEditor
 
 READING_WIDTH_CHARS = 72
 NARROWEST_READING_CHARS = 36
@@ -164,10 +175,16 @@ def tooltip_html(annotations: Sequence[Annotation]) -> str:
 
 
 class Reader(QWidget):
-    """Header (title and metadata) above the article text."""
+    """Header (title, metadata, stories and tags; editable) above the article text."""
 
     annotationClicked = Signal(str)
     """An annotation's passage was clicked (its id)."""
+    editRequested = Signal()
+    """The user asked to edit the open source's details."""
+    detailsSaved = Signal(str, object)
+    """(article id, SourceDetails) the user saved in the header's form."""
+    openSourceRequested = Signal(str)
+    """Another source (its id: one with the same URL) is to be opened."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -176,24 +193,85 @@ class Reader(QWidget):
         """How many highlighted segments the text shows (overlaps are cut into several)."""
         self.title = _plain_label("readerTitle")
         self.metadata = _plain_label("readerMetadata")
+        self.details = _plain_label("readerDetails")
+        self.same_url = _plain_label("sameUrl")
+        self.open_same_url = QPushButton("Open it")
+        self.open_same_url.clicked.connect(self._open_same_url)
+        self.edit_button = QPushButton("Edit details…")
+        self.edit_button.setToolTip(
+            "Correct the title, outlet, author, URL or date; tags; stories (F2)"
+        )
+        self.edit_button.clicked.connect(self.editRequested)
+        self.editor = SourceEditor(self)
+        self.editor.hide()
+        self.editor.saved.connect(self._details_saved)
+        self.editor.cancelled.connect(self.close_editor)
+        self._same_url_id: str | None = None
         self.text = ReaderText(self)
         self.text.annotationClicked.connect(self.annotationClicked)
         self.text.columnMoved.connect(self._align_header)
+        self.header_row = QWidget()
+        row = QHBoxLayout(self.header_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.details, 1)
+        row.addWidget(self.same_url)
+        row.addWidget(self.open_same_url)
+        row.addWidget(self.edit_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.title)
         layout.addWidget(self.metadata)
+        layout.addWidget(self.header_row)
+        layout.addWidget(self.editor)
         layout.addWidget(self.text, 1)
         self.setMinimumWidth(self.text.fontMetrics().averageCharWidth() * NARROWEST_READING_CHARS)
         self.clear()
 
     def _align_header(self, left: int) -> None:
         self.title.setContentsMargins(left, 18, left, 2)
-        self.metadata.setContentsMargins(left, 0, left, 10)
+        self.metadata.setContentsMargins(left, 0, left, 2)
+        self.header_row.setContentsMargins(left, 0, left, 8)
+        self.editor.setContentsMargins(left, 0, left, 8)
+
+    def show_details(self, details: SourceDetails, same_url: list[tuple[str, str]]) -> None:
+        """The open source's stories and tags, and whether another source has its URL."""
+        parts = []
+        if details.stories:
+            parts.append("Stories: " + "; ".join(details.stories))
+        if details.tags:
+            parts.append("Tags: " + " ".join(f"#{tag}" for tag in details.tags))
+        self.details.setText("   ".join(parts) or "No stories or tags yet")
+        self._same_url_id = same_url[0][0] if same_url else None
+        if same_url:
+            others = ", ".join(f"“{title or 'Untitled source'}”" for _, title in same_url)
+            self.same_url.setText(f"⚠ Same URL, different text: {others}")
+        self.same_url.setVisible(bool(same_url))
+        self.open_same_url.setVisible(bool(same_url))
+
+    def open_editor(self, details: SourceDetails, story_names: list[str]) -> None:
+        """Turn the header into its form."""
+        self.editor.edit(details, story_names)
+        self.editor.show()
+        self.header_row.hide()
+        self.editor.title.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def close_editor(self) -> None:
+        self.editor.hide()
+        self.header_row.setVisible(self.article is not None)
+
+    def _details_saved(self, details: SourceDetails) -> None:
+        if self.article is not None:
+            self.detailsSaved.emit(self.article.id, details)
+
+    def _open_same_url(self) -> None:
+        if self._same_url_id is not None:
+            self.openSourceRequested.emit(self._same_url_id)
 
     def clear(self) -> None:
         self.article = None
+        self.editor.hide()
+        self.header_row.hide()
         self.title.setText("No source open")
         self.metadata.setText("Choose a source on the left, or import one with Ctrl+O.")
         self.text.offsets = OffsetMap("")
@@ -202,6 +280,9 @@ class Reader(QWidget):
         self.text.show_text("")
 
     def show_article(self, article: Article, annotations: Sequence[Annotation]) -> None:
+        if self.article is None or self.article.id != article.id:
+            self.editor.hide()
+        self.header_row.setVisible(self.editor.isHidden())
         self.article = article
         self.title.setText(article.title or "Untitled source")
         self.metadata.setText(

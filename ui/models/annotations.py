@@ -26,7 +26,8 @@ class AnnotationsModel(QAbstractTableModel):
 
     def set_annotations(self, annotations: list[Annotation]) -> None:
         self.beginResetModel()
-        self._annotations = sorted(annotations, key=lambda a: (a.start, a.end, a.id))
+        # One source's in text order; a story's grouped by source.
+        self._annotations = sorted(annotations, key=lambda a: (a.article_id, a.start, a.end, a.id))
         self.endResetModel()
 
     def annotation(self, row: int) -> Annotation:
