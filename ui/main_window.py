@@ -470,6 +470,10 @@ class MainWindow(QMainWindow):
         citation in the chosen style."""
         span = self.reader.selected_span()
         annotation_id = self.annotations.selected_id()
+        if annotation_id is not None and span is not None:
+            annotation = self.library.annotation(annotation_id)
+            if (annotation.start, annotation.end) == span:  # the annotation's own passage
+                span = None
         try:
             if span is not None and self.article_id is not None:
                 text = cite_span(self.library, self.article_id, *span, self.citation_style)
