@@ -3,7 +3,7 @@
 Three styles a desk uses: AP (attribution in the sentence, as a news story quotes), Chicago
 (a note) and APA (an in-text citation, then the reference entry). Hand-written rather than
 through citeproc-py: its style collection has no AP style, and a news article needs only
-these few fields. A page (from a PDF's page map) goes where each style puts a locator.
+these few fields. The page (from a PDF's page map) goes where each style puts a locator.
 """
 
 from __future__ import annotations
@@ -69,7 +69,8 @@ def cite_annotation(
     """An annotation's passage as a citation, with its speaker."""
     annotation = library.annotation(annotation_id)
     article = library.article(annotation.article_id)
-    return cite(Passage(annotation.quote, annotation.speaker, article), parse_style(style))
+    pages = _pages(library, article.id, annotation.start, annotation.end)
+    return cite(Passage(annotation.quote, annotation.speaker, article, pages), parse_style(style))
 
 
 def cite_span(
@@ -83,7 +84,14 @@ def cite_span(
     article = library.article(article_id)
     if not 0 <= start < end <= len(article.text):
         raise SourcemarkError(f"offsets {start}-{end} are outside the text")
-    return cite(Passage(article.text[start:end], "", article), parse_style(style))
+    pages = _pages(library, article.id, start, end)
+    return cite(Passage(article.text[start:end], "", article, pages), parse_style(style))
+
+
+def _pages(library: Library, article_id: str, start: int, end: int) -> tuple[int, int] | None:
+    """The first and last page of a passage, for a source from a PDF (its page map)."""
+    found = library.pages_of(article_id, start, end)
+    return (found.first, found.last) if found is not None else None
 
 
 def cite(passage: Passage, style: CitationStyle) -> str:

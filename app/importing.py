@@ -1,9 +1,10 @@
 """Importing many sources at once, as the desk and the command line both do it.
 
-Each file is extracted on its own (a failure is recorded with its reason and the others go
-on); the sources are stored in batches, a transaction each, and the search index is brought
-up to date once at the end. A cancel stops between files, so every file is either fully
-imported or left alone. Both faces word their summary from the same `ImportReport`.
+Each file is extracted on its own, several at once in the worker pool (a failure is recorded
+with its reason and the others go on); the sources are stored in batches, a transaction each,
+and the search index is brought up to date once at the end. A cancel stops between files, so
+every file is either fully imported or left alone. Both faces word their summary from the same
+`ImportReport`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sourcemark.app import importers
 from sourcemark.app.changes import Outcome
 from sourcemark.app.errors import ImportFailed
-from sourcemark.app.importers import DEFAULT_MAX_BYTES, ExtractedSource, read_file
+from sourcemark.app.importers import DEFAULT_MAX_BYTES, ExtractedSource
 from sourcemark.app.library import Library, Progress
 from sourcemark.app.naming import clean_name
 from sourcemark.app.stories import add_to_story, ensure_story
@@ -52,6 +54,8 @@ class ImportReport:
     """Metadata was given, but some files were already in the library: it was not applied."""
     story: str | None = None
     """The story the sources were filed in, if any."""
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    """(file, warning) for each file imported with a doubt, e.g. an implausibly short text."""
 
     @property
     def article_ids(self) -> list[str]:
@@ -69,6 +73,8 @@ class ImportReport:
             parts.append(f"{len(self.failed):,} failed")
         if self.not_imported:
             parts.append(f"{len(self.not_imported):,} not imported (cancelled)")
+        if self.warnings:
+            parts.append(f"{len(self.warnings):,} to check")
         return ", ".join(parts) + "."
 
     @property
@@ -83,14 +89,15 @@ class ImportReport:
 
 
 def extract_files(
-    paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES, ocr_language: str | None = None
 ) -> Iterator[Extraction]:
-    """Extract each file in turn, in order."""
-    for path in paths:
-        try:
-            yield read_file(path, max_bytes=max_bytes)
-        except ImportFailed as error:
-            yield ImportFailed(str(error).removeprefix(f"{path}: "))
+    """Extract the files, several at once in the worker pool; yielded in order."""
+    found = importers.extract_files(paths, max_bytes=max_bytes, ocr_language=ocr_language)
+    for path, extraction in found:
+        if isinstance(extraction, ImportFailed):
+            yield ImportFailed(str(extraction).removeprefix(f"{path}: "))
+        else:
+            yield extraction
 
 
 def import_files(
@@ -98,16 +105,18 @@ def import_files(
     paths: Sequence[Path],
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    ocr_language: str | None = None,
     metadata: dict[str, str] | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     story: str | None = None,
 ) -> Outcome[ImportReport]:
-    """Import files from disk into the library (and file them in a story, if named)."""
+    """Import files from disk into the library (scanned PDF pages read in `ocr_language`,
+    by default the one in the user's settings; filed in a story, if named)."""
     return import_extractions(
         library,
         [str(path) for path in paths],
-        extract_files(paths, max_bytes=max_bytes),
+        extract_files(paths, max_bytes=max_bytes, ocr_language=ocr_language),
         metadata=metadata,
         progress=progress,
         cancelled=cancelled,
@@ -136,6 +145,7 @@ def import_extractions(
         clean_name(story)  # a name that cannot be a story's is refused before anything is stored
     report = ImportReport()
     stored_names: list[str] = []
+    stored_warnings: list[str] = []
 
     def sources() -> Iterator[ExtractedSource]:
         for done, name in enumerate(names):
@@ -147,17 +157,20 @@ def import_extractions(
                 report.failed.append((name, str(extraction)))
             else:
                 stored_names.append(name)
+                stored_warnings.append(extraction.extraction_warning)
                 yield extraction.with_metadata(**given)
             if progress is not None:
                 progress(done + 1, len(names))
 
     stored = library.import_many(sources(), batch_size=batch_size)
-    for name, result in zip(stored_names, stored.value, strict=True):
+    for name, warning, result in zip(stored_names, stored_warnings, stored.value, strict=True):
         record = ImportedFile(name, result.article.id, result.article.title)
         if result.in_trash:
             report.in_trash.append(record)
         else:
             (report.imported if result.created else report.already_present).append(record)
+        if warning and result.created:
+            report.warnings.append((name, warning))
     report.metadata_not_applied = bool(given) and bool(report.already_present)
     changes = stored.changes
     if story is not None and report.article_ids:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
 from typing import Any
@@ -17,6 +19,15 @@ class Relation(StrEnum):
     REBUTS = "rebuts"
     SUPPORTS = "supports"
     SAME_CLAIM = "same_claim"
+
+
+class PassageStatus(StrEnum):
+    """How an annotated passage reads in the source's latest version, against its wording when
+    it was annotated: the same, edited by the publisher, or removed (left on an older version)."""
+
+    SAME = "same"
+    EDITED = "edited"
+    REMOVED = "removed"
 
 
 class Verdict(StrEnum):
@@ -77,6 +88,10 @@ class Article:
     original_sha256: str
     text_sha256: str
     text: str
+    version: int = 1
+    """The number of the version `text` is: the latest one."""
+    extraction_warning: str = ""
+    """Why the extracted text may be incomplete, until the reporter dismisses it."""
     updated_at: str = ""
     """When its metadata last changed (its import, or an edit); the text never changes."""
 
@@ -102,11 +117,17 @@ class Annotation:
     verdict: Verdict | None
     created_at: str
     updated_at: str
+    version: int = 1
+    """The version of the source text the offsets point into."""
+    status: PassageStatus = PassageStatus.SAME
+    annotated_quote: str | None = None
+    """The wording the passage had when annotated, once the publisher has edited it."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["kind"] = self.kind.value
         data["verdict"] = self.verdict.value if self.verdict else None
+        data["status"] = self.status.value
         return data
 
 
@@ -134,6 +155,92 @@ class ArticleSummary:
     claims: int
     quotes: int
     rebuttals: int
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """One fetch of a page: what was asked, what came back, and when (the WARC is kept apart)."""
+
+    id: str
+    article_id: str
+    version: int | None
+    """The version of the text this fetch gave; None when the page was gone."""
+    requested_url: str
+    final_url: str
+    fetched_at: str
+    status: int
+    headers: list[tuple[str, str]]
+    content_type: str
+    payload_sha256: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "headers": [list(pair) for pair in self.headers]}
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One immutable text of a source, with the capture that first gave it (if fetched)."""
+
+    article_id: str
+    number: int
+    text_sha256: str
+    created_at: str
+    length: int
+    capture: Capture | None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["capture"] = self.capture.to_dict() if self.capture else None
+        return data
+
+
+def capture_from_row(row: dict[str, Any]) -> Capture:
+    values = {key: value for key, value in row.items() if key != "warc"}
+    values["headers"] = [tuple(pair) for pair in json.loads(values["headers"])]
+    return Capture(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpan:
+    """The code points `text[start:end]` of a source that came from its page `page` (from 1);
+    `ocr` when that text was recognised in a scan, so it may hold errors."""
+
+    page: int
+    start: int
+    end: int
+    ocr: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class PageRange:
+    """The pages a passage lies on, first to last."""
+
+    first: int
+    last: int
+
+    @property
+    def label(self) -> str:
+        """How a citation names them: "p. 4" or "pp. 4–5"."""
+        return f"p. {self.first}" if self.first == self.last else f"pp. {self.first}–{self.last}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"first": self.first, "last": self.last, "label": self.label}
+
+
+def pages_of(spans: Sequence[PageSpan], start: int, end: int) -> PageRange | None:
+    """The pages the passage `text[start:end]` lies on (a position, when `start == end`);
+    None for a source without pages."""
+    touched = [
+        span.page
+        for span in spans
+        if span.start < max(end, start + 1) and span.end > start and span.end > span.start
+    ]
+    if not touched and spans and start >= spans[-1].end:
+        touched = [spans[-1].page]  # the very end of the text
+    return PageRange(min(touched), max(touched)) if touched else None
 
 
 class StoryStatus(StrEnum):
@@ -211,7 +318,7 @@ _ANNOTATION_FIELDS = tuple(f.name for f in fields(Annotation))
 
 
 def article_from_row(row: dict[str, Any]) -> Article:
-    return Article(**{name: row[name] for name in _ARTICLE_FIELDS})
+    return Article(**{name: row[name] for name in _ARTICLE_FIELDS if name in row})
 
 
 def story_from_row(row: dict[str, Any]) -> Story:
@@ -239,11 +346,17 @@ def tombstone_from_row(row: dict[str, Any]) -> Tombstone:
 
 
 def annotation_from_row(row: dict[str, Any]) -> Annotation:
-    values = {name: row[name] for name in _ANNOTATION_FIELDS}
+    values = {name: row[name] for name in _ANNOTATION_FIELDS if name in row}
     values["kind"] = Kind(values["kind"])
     values["verdict"] = Verdict(values["verdict"]) if values["verdict"] else None
+    if "status" in values:
+        values["status"] = PassageStatus(values["status"])
     return Annotation(**values)
 
 
 def link_from_row(row: dict[str, Any]) -> Link:
     return Link(row["from_id"], row["to_id"], Relation(row["relation"]), row["created_at"])
+
+
+def page_span_from_row(row: dict[str, Any]) -> PageSpan:
+    return PageSpan(row["page"], row["start"], row["end"], bool(row["ocr"]))

@@ -34,9 +34,12 @@ def open_library(
     `progress` follows a rebuild of the search index, the one slow step an open can take.
     """
     path = (path or default_library_path()).expanduser()
+    if path.exists() and not path.is_dir():
+        raise SourcemarkError(f"{path} is a file, not a library folder")
     if read_only:
         return _open_read_only(path, with_index, progress)
-    path.mkdir(parents=True, exist_ok=True)
+    with translated_storage_errors(path):
+        path.mkdir(parents=True, exist_ok=True)
     # One writer per library; a lock left by a crashed writer means an unclean exit, so
     # the database is checked (read-only) before anything opens it for writing.
     writer_lock = lock.acquire(path)

@@ -26,6 +26,13 @@ def insert_article(
         )
 
 
+def insert_page_map(db: sqlite_utils.Database, article_id: str, pages: list[Row]) -> None:
+    """Insert a new article's page map: rows of page, start, end and ocr."""
+    db.table("article_pages").insert_all(
+        {**page, "article_id": article_id, "ocr": int(page["ocr"])} for page in pages
+    )
+
+
 def insert_annotation(db: sqlite_utils.Database, annotation: Row) -> None:
     db.table("annotations").insert(annotation)
 
@@ -198,3 +205,31 @@ def purge(db: sqlite_utils.Database, table: str, tombstone_id: str, at: str) -> 
     cursor = db.execute(f"DELETE FROM {table} WHERE tombstone_id = ?", (tombstone_id,))
     db.execute("UPDATE tombstones SET purged_at = ? WHERE id = ?", (at, tombstone_id))
     return cursor.rowcount
+
+
+def insert_capture(db: sqlite_utils.Database, capture: Row) -> None:
+    """Keep one fetch of a page (its WARC file in `capture['warc']`)."""
+    db.table("captures").insert(capture)
+
+
+def set_page_text(db: sqlite_utils.Database, article_id: str, number: int, page_text: str) -> None:
+    """Record a version's full page text (once: the trigger keeps versions immutable)."""
+    db.execute(
+        "UPDATE article_versions SET page_text = ? "
+        "WHERE article_id = ? AND number = ? AND page_text IS NULL",
+        (page_text, article_id, number),
+    )
+
+
+def add_version(db: sqlite_utils.Database, version: Row) -> None:
+    """Store a new version of a source and make its text the article's current text."""
+    db.table("article_versions").insert(version)
+    db.execute(
+        "UPDATE articles SET text = :text, text_sha256 = :text_sha256, version = :number "
+        "WHERE id = :article_id",
+        version,
+    )
+
+
+def set_extraction_warning(db: sqlite_utils.Database, article_id: str, warning: str) -> None:
+    db.execute("UPDATE articles SET extraction_warning = ? WHERE id = ?", (warning, article_id))

@@ -30,6 +30,11 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         search_rounds=2,
         large_source_chars=50_000,
         large_source_annotations=100,
+        saved_pages=3,
+        pdf_files=1,
+        pdf_pages=2,
+        scan_pages=1,
+        document_repeats=1,
     )
     found = {"machine": machine(), "command": "smoke"} | run_suite([SIZE], options, lambda _: None)
     write(found, workdir / "results.json", workdir / "results.md")
@@ -39,7 +44,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def _figures(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    figures = results["sizes"][str(SIZE)] + results["any_size"]
+    figures = results["sizes"][str(SIZE)] + results["any_size"] + results["documents"]
     return {figure["key"]: figure for figure in figures}
 
 
@@ -55,6 +60,9 @@ def test_every_figure_is_measured(results: dict[str, Any]) -> None:
         "memory",
         "memory_headless",
         "open_large_source",
+        "html_bulk",
+        "pdf_text",
+        "pdf_ocr",
     }
 
 
@@ -83,6 +91,14 @@ def test_every_engine_finds_the_same_documents(results: dict[str, Any]) -> None:
 def test_the_reader_shows_every_highlight(results: dict[str, Any]) -> None:
     details = _figures(results)["open_large_source"]["details"]
     assert details["highlight_selections"] >= 100
+
+
+def test_documents_are_measured_beside_their_parser_alone(results: dict[str, Any]) -> None:
+    figures = _figures(results)
+    assert set(figures["html_bulk"]["baselines"]) == {"trafilatura"}
+    assert set(figures["pdf_text"]["baselines"]) == {"pypdf"}
+    assert set(figures["pdf_ocr"]["baselines"]) == {"tesseract"}
+    assert "Importing documents" in results["markdown"]
 
 
 def test_the_report_has_a_row_per_figure(results: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.test_cli_core import sourcemark
+from tests.cli import sourcemark
 
 STORY = (
     "The council approved the \u201cbudget\u201d \u2014 a record $4m \u2014 on Monday.\n\n"

@@ -16,12 +16,14 @@ from pathlib import Path
 import pytest
 from whoosh.filedb.filestore import FileStorage
 
+from sourcemark.app.bundles import import_bundle
 from sourcemark.app.errors import StorageError
 from sourcemark.app.health import database_health
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.layout import DATABASE_FILE
 from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
+from tests.bundle_support import annotated_library, exported, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 FULL = "the disk holding the library is full: nothing was saved (free some space and retry)"
@@ -181,3 +183,55 @@ def test_the_command_line_says_plainly_that_the_media_is_read_only(
         f"sourcemark: the library {read_only_library} is on read-only storage: "
         "Sourcemark can only open it read-only"
     )
+
+
+def test_a_full_disk_during_a_bundle_import_is_one_message_and_changes_nothing(
+    bare_library: Library, tmp_path: Path
+) -> None:
+    bundle = exported(bare_library_with_a_story(tmp_path / "sender"), tmp_path / "story.zip")
+    _annotated_article(bare_library, "The port reopened on Monday, officials said.")
+    pages = bare_library.db.execute("PRAGMA page_count").fetchone()[0]
+    bare_library.db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk full"
+    before = snapshot(bare_library)
+    with pytest.raises(StorageError, match=re.escape(FULL)):
+        import_bundle(bare_library, bundle)
+    assert snapshot(bare_library) == before
+    _assert_whole(bare_library.path)
+
+
+def test_the_command_line_reports_a_full_disk_during_a_bundle_import(tmp_path: Path) -> None:
+    bundle = exported(bare_library_with_a_story(tmp_path / "sender"), tmp_path / "story.zip")
+    receiver = tmp_path / "receiver"
+    open_library(receiver, with_index=False).close()
+    # The receiving library's connections may not grow the database: a full disk.
+    fill_up = (
+        "import sys, runpy; from sourcemark.db import connection; real = connection.connect\n"
+        "def full(path, **options):\n"
+        "    db = real(path, **options)\n"
+        "    pages = db.execute('PRAGMA page_count').fetchone()[0]\n"
+        "    db.execute(f'PRAGMA max_page_count = {pages}')\n"
+        "    return db\n"
+        "connection.connect = full\n"
+        "import sourcemark.app.opening as opening; opening.connect = full\n"
+        "sys.argv = ['sourcemark', *sys.argv[1:]]\n"
+        "runpy.run_module('sourcemark', run_name='__main__')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", fill_up, "import-bundle", str(bundle), "--library", str(receiver)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == f"sourcemark: {FULL}\n"
+    with open_library(receiver, with_index=False) as library:
+        assert library.counts() == {"articles": 0, "annotations": 0, "links": 0}
+
+
+def bare_library_with_a_story(path: Path) -> Library:
+    """A story with annotations, and a source big enough not to fit in a page or two."""
+    library = open_library(path, with_index=False)
+    annotated_library(library)
+    library.import_source(from_pasted_text(_big_text(7)))
+    return library

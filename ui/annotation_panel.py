@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sourcemark.app.library import AnnotationEdit
 from sourcemark.app.models import Annotation, Kind, Verdict
 from sourcemark.ui.highlights import KIND_UNDERLINE_NAMES, kind_icon
 from sourcemark.ui.models.annotations import AnnotationsModel, preview
@@ -43,9 +44,8 @@ class NoteEdit(QPlainTextEdit):
 class AnnotationForm(QWidget):
     """Edits one annotation's note, speaker, verdict (claims) and rebutted claim (rebuttals)."""
 
-    editRequested = Signal(str, dict)
-    """(annotation id, {field: new value}) for the fields the user changed: kind (Kind), note,
-    speaker (str) and verdict (Verdict)."""
+    editRequested = Signal(str, AnnotationEdit)
+    """(annotation id, the details the user changed)."""
     pickClaimRequested = Signal(str)
     """A rebuttal's (id) claim is to be chosen."""
     unlinkRequested = Signal(str)
@@ -139,13 +139,14 @@ class AnnotationForm(QWidget):
             self.summary.setText("Select an annotation to edit its details.")
             self.note.setPlainText("")
             self.speaker.setText("")
-            for row in (self.verdict, self.link_row):
+            for row in (self.kind, self.verdict, self.link_row):
                 self._form.setRowVisible(row, False)
             return
         self.summary.setText(
             f"{annotation.kind.value.capitalize()} ({KIND_UNDERLINE_NAMES[annotation.kind]})\n"
             f"“{preview(annotation.quote, 160)}”"
         )
+        self._form.setRowVisible(self.kind, True)
         self.kind.setCurrentIndex(self.kind.findData(annotation.kind.value))
         self.note.setPlainText(annotation.note)
         self.speaker.setText(annotation.speaker)
@@ -166,20 +167,19 @@ class AnnotationForm(QWidget):
         current = self.annotation
         if current is None:
             return
-        changes: dict[str, object] = {}
         kind = Kind(self.kind.currentData())
-        if kind is not current.kind:
-            changes["kind"] = kind
-        if self.note.toPlainText().strip() != current.note:
-            changes["note"] = self.note.toPlainText()
-        if self.speaker.text().strip() != current.speaker:
-            changes["speaker"] = self.speaker.text()
-        if current.kind is Kind.CLAIM and kind is Kind.CLAIM:
-            chosen = Verdict(self.verdict.currentData())
-            if chosen is not current.verdict:
-                changes["verdict"] = chosen
-        if changes:
-            self.editRequested.emit(current.id, changes)
+        note, speaker = self.note.toPlainText(), self.speaker.text()
+        verdict = Verdict(self.verdict.currentData()) if kind is Kind.CLAIM else None
+        edit = AnnotationEdit(
+            kind=kind if kind is not current.kind else None,
+            note=note if note.strip() != current.note else None,
+            speaker=speaker if speaker.strip() != current.speaker else None,
+            verdict=verdict
+            if current.kind is Kind.CLAIM and verdict is not current.verdict
+            else None,
+        )
+        if edit != AnnotationEdit():
+            self.editRequested.emit(current.id, edit)
 
     def _emit_for_current(self, signal: SignalInstance) -> None:
         if self.annotation is not None:

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
 from sourcemark.app.changes import Outcome
-from sourcemark.app.library import DeletedAnnotation, Library
-from sourcemark.app.models import Annotation, Kind, Story
+from sourcemark.app.library import AnnotationEdit, DeletedAnnotation, Library
+from sourcemark.app.models import Annotation, Kind, Link, Story
 from sourcemark.app.sources import SourceDetails, set_source_details
 from sourcemark.app.stories import (
     add_to_story,
@@ -146,46 +145,68 @@ EDITABLE_FIELDS = ("note", "speaker", "verdict", "kind")
 
 
 class EditAnnotation(LibraryCommand):
-    def __init__(self, context: CommandContext, before: Annotation, after: Annotation) -> None:
+    def __init__(
+        self,
+        context: CommandContext,
+        before: Annotation,
+        after: Annotation,
+        dropped: tuple[Link, ...] = (),
+    ) -> None:
         edited = " and ".join(
             name for name in EDITABLE_FIELDS if getattr(before, name) != getattr(after, name)
         )  # the Edit menu then says what it will undo: "Undo Edit claim verdict"
         super().__init__(context, f"Edit {before.kind.value} {edited}".rstrip())
         self.before = before
         self.after = after
+        self.dropped = dropped
+        """Links the edit removed (a kind change confirmed by the user); undo puts them back."""
 
     @classmethod
     def perform(
         cls,
         context: CommandContext,
         annotation_id: str,
-        changes: dict[str, Any],
+        edit: AnnotationEdit,
         *,
         drop_links: bool = False,
     ) -> EditAnnotation | None:
-        """Apply `changes` (note, speaker, verdict or kind) through `Library.edit_annotation`."""
-        before = context.operations.library.annotation(annotation_id)
+        """Apply the user's edit through `Library.edit_annotation`."""
+        library = context.operations.library
+        before = library.annotation(annotation_id)
+        dropped = (
+            library.links_forbidding(annotation_id, edit.kind) if drop_links and edit.kind else ()
+        )
         done = context.operations.run(
-            lambda library: library.edit_annotation(annotation_id, drop_links=drop_links, **changes)
+            lambda library: library.edit_annotation(
+                annotation_id, drop_links=drop_links, **edit.given()
+            )
         )
         if done is None or done.value == before:
             return None
-        return cls(context, before, done.value)
+        return cls(context, before, done.value, dropped)
 
     def apply(self, library: Library) -> Outcome[Focus]:
-        return self._set(library, self.after)
+        return self._set(library, self.after, drop_links=bool(self.dropped))
 
     def revert(self, library: Library) -> Outcome[Focus]:
-        return self._set(library, self.before)
+        return self._set(library, self.before, relink=self.dropped)
 
     @staticmethod
-    def _set(library: Library, version: Annotation) -> Outcome[Focus]:
+    def _set(
+        library: Library,
+        version: Annotation,
+        *,
+        drop_links: bool = False,
+        relink: tuple[Link, ...] = (),
+    ) -> Outcome[Focus]:
         edited = library.edit_annotation(
             version.id,
             note=version.note,
             speaker=version.speaker,
             verdict=version.verdict,
             kind=version.kind,
+            drop_links=drop_links,
+            relink=relink,
         )
         return edited.with_value(Focus(version.article_id, version.id))
 

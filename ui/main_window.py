@@ -25,13 +25,15 @@ from PySide6.QtWidgets import (
 
 from sourcemark.app import backup
 from sourcemark.app.bundles import BundleImportReport, ExportSummary, export_bundle, import_bundle
+from sourcemark.app.capture.importing import import_urls
+from sourcemark.app.capture.refetch import RefetchReport, RefetchStatus, refetch
 from sourcemark.app.changes import Changes, Outcome
 from sourcemark.app.citations import CitationStyle, cite_annotation, cite_span
 from sourcemark.app.errors import SourcemarkError
 from sourcemark.app.history import versions
 from sourcemark.app.importing import ImportReport
-from sourcemark.app.library import Library
-from sourcemark.app.models import Kind
+from sourcemark.app.library import AnnotationEdit, Library
+from sourcemark.app.models import Annotation, Article, Kind, Verdict
 from sourcemark.app.overview import story_overview
 from sourcemark.app.sources import SourceDetails, same_url, source_details
 from sourcemark.app.stories import find_story, story_summaries
@@ -40,6 +42,12 @@ from sourcemark.ui import library_dialogs
 from sourcemark.ui.actions import DeskActions
 from sourcemark.ui.annotation_panel import AnnotationPanel
 from sourcemark.ui.bundle_dialogs import ExportDialog, ask_bundle_file
+from sourcemark.ui.capture_views import (
+    ExtractionCheckDialog,
+    ImportUrlDialog,
+    VersionsDialog,
+    provenance,
+)
 from sourcemark.ui.commands import (
     CommandContext,
     CreateAnnotation,
@@ -53,10 +61,11 @@ from sourcemark.ui.commands import (
     LibraryCommand,
     SetRebuttedClaim,
 )
-from sourcemark.ui.import_dialog import ImportController
+from sourcemark.ui.import_dialog import ImportController, ImportSummaryDialog
 from sourcemark.ui.library_opener import LibraryOpener
 from sourcemark.ui.link_picker import LinkPicker
 from sourcemark.ui.operations import Operations
+from sourcemark.ui.page_view import PagePanel
 from sourcemark.ui.paste_dialog import PasteSourceDialog
 from sourcemark.ui.reader import Reader
 from sourcemark.ui.search_panel import SearchPanel
@@ -109,6 +118,7 @@ class MainWindow(QMainWindow):
         self.centre.addWidget(self.reader)
         self.centre.addWidget(self.overview)
         self.annotations = AnnotationPanel()
+        self.pages = PagePanel(library, self.reader)
         self.importer = ImportController(self.operations, self)
         self.upkeep = Upkeep(self.operations, self)
         self.opener = LibraryOpener(self)
@@ -123,7 +133,7 @@ class MainWindow(QMainWindow):
         self.left.addTab(self.search, "Search")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
-        for widget in (self.left, self.centre, self.annotations):
+        for widget in (self.left, self.centre, self.pages, self.annotations):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([320, 680, 420])
@@ -158,6 +168,12 @@ class MainWindow(QMainWindow):
         wire(actions.focus_sources, self._focus(self.sources.list))
         wire(actions.focus_reader, self._focus(self.reader.text))
         wire(actions.focus_annotations, self._focus(self.annotations.list))
+        wire(actions.pages, self.pages.toggle)
+        wire(actions.import_url, self.ask_import_urls)
+        wire(actions.refetch, self.refetch_source)
+        wire(actions.versions, self.show_versions)
+        wire(actions.changed_passages, lambda: self.show_versions(passages=True))
+        wire(actions.check_extraction, self.check_extraction)
         wire(actions.quit, self.close)
         wire(actions.new_story, self.new_story)
         wire(actions.delete_source, self.delete_selected_source)
@@ -180,6 +196,7 @@ class MainWindow(QMainWindow):
         self.stories.newStoryRequested.connect(self.new_story)
         self.stories.model.sourcesDropped.connect(self.file_in_story)
         self.overview.sourceActivated.connect(self.open_article)
+        self.sources.list.urlsPasted.connect(self.import_urls)
         self.reader.annotationClicked.connect(self._annotation_clicked)
         self.reader.editRequested.connect(self.edit_source_details)
         self.reader.detailsSaved.connect(self.save_source_details)
@@ -248,13 +265,15 @@ class MainWindow(QMainWindow):
                 self.annotations.set_annotations([], None)
                 self._show_annotation(None)
                 return
-            self.reader.show_article(
-                self.library.article(self.article_id), self.reader.text.annotations
-            )
+            shown = self.reader.article
+            if shown is not None and self.library.article(shown.id).version != shown.version:
+                self.open_article(shown.id, self.annotations.selected_id())  # a new version
+                return
+            self.reader.show_header(self.library.article(self.article_id))  # edited details
             self._show_details(self.article_id)
             selected = self.annotations.selected_id()
             annotations = self.library.annotations(self.article_id)
-            self.reader.set_annotations(annotations)
+            self.reader.set_annotations(_on_version(annotations, shown))
             self.annotations.set_annotations(annotations, selected)
             self._show_annotation(self.annotations.selected_id())
 
@@ -290,7 +309,10 @@ class MainWindow(QMainWindow):
             return
         annotations = self.library.annotations(article.id)
         self.centre.setCurrentWidget(self.reader)
-        self.reader.show_article(article, annotations)
+        self.reader.show_article(article, _on_version(annotations, article))
+        self.reader.set_provenance(provenance(article, self.library.versions(article.id)))
+        if article.extraction_warning:
+            self.reader.set_notice(f"⚠ {article.extraction_warning} (Source › Check extraction…)")
         self._show_details(article.id)
         self.annotations.set_annotations(annotations, selected)
         self.annotations.form.set_speakers(self.library.speakers())
@@ -329,9 +351,16 @@ class MainWindow(QMainWindow):
         self.annotations.select(annotation_id)
         self._show_annotation(annotation_id)
         row = self.annotations.model.row_of(annotation_id)
-        if row is not None:
-            annotation = self.annotations.model.annotation(row)
-            self.reader.select_span(annotation.start, annotation.end)
+        if row is None:
+            return
+        annotation = self.annotations.model.annotation(row)
+        if self.reader.article is not None and annotation.version != self.reader.article.version:
+            self.show_status(
+                f"The publisher removed this passage: it stays on version {annotation.version} "
+                "(Source › Versions and changes)."
+            )
+            return
+        self.reader.select_span(annotation.start, annotation.end)
 
     @Slot(str)
     def _annotation_clicked(self, annotation_id: str) -> None:
@@ -341,6 +370,7 @@ class MainWindow(QMainWindow):
     def _show_annotation(self, annotation_id: str | None) -> None:
         """Fill the form with an annotation (and, for a rebuttal, the claim it answers)."""
         row = self.annotations.model.row_of(annotation_id) if annotation_id else None
+        self.pages.mark(self.annotations.model.annotation(row) if row is not None else None)
         if row is None:
             self.annotations.form.show_annotation(None)
             return
@@ -446,13 +476,13 @@ class MainWindow(QMainWindow):
         if chosen is None:
             return
         old = found[chosen - 1].record
-        changes = {
-            "kind": Kind(old["kind"]),
-            "note": old["note"],
-            "speaker": old["speaker"],
-            "verdict": old["verdict"] or None,
-        }
-        self._perform(lambda: EditAnnotation.perform(self.context, annotation_id, changes))
+        edit = AnnotationEdit(
+            kind=Kind(old["kind"]),
+            note=old["note"],
+            speaker=old["speaker"],
+            verdict=Verdict(old["verdict"]) if old["verdict"] else None,
+        )
+        self._perform(lambda: EditAnnotation.perform(self.context, annotation_id, edit))
 
     @property
     def citation_style(self) -> CitationStyle:
@@ -525,20 +555,16 @@ class MainWindow(QMainWindow):
             return
         self._push(lambda: DeleteAnnotation.perform(self.context, annotation_id))
 
-    @Slot(str, dict)
-    def edit_annotation(self, annotation_id: str, changes: dict[str, object]) -> None:
+    @Slot(str, AnnotationEdit)
+    def edit_annotation(self, annotation_id: str, edit: AnnotationEdit) -> None:
         """Save the form's edits; a kind change that breaks a rebuttal's link asks first."""
-        kind = changes.get("kind")
-        if not isinstance(kind, Kind):
-            self._perform(lambda: EditAnnotation.perform(self.context, annotation_id, changes))
-            return
-        blocking = self.library.links_forbidding(annotation_id, kind)
-        if blocking and not confirm_removing_links(self, kind, len(blocking)):
+        blocking = self.library.links_forbidding(annotation_id, edit.kind) if edit.kind else ()
+        if blocking and edit.kind and not confirm_removing_links(self, edit.kind, len(blocking)):
             self._show_annotation(annotation_id)  # back to what is stored
             return
         self._perform(
             lambda: EditAnnotation.perform(
-                self.context, annotation_id, changes, drop_links=bool(blocking)
+                self.context, annotation_id, edit, drop_links=bool(blocking)
             )
         )
 
@@ -577,6 +603,73 @@ class MainWindow(QMainWindow):
         self.show_status(report.headline)
         if report.article_ids:
             self.open_article(report.article_ids[0])
+
+    def ask_import_urls(self) -> None:
+        urls = ImportUrlDialog.ask(self)
+        if urls:
+            self.import_urls(urls)
+
+    @Slot(list)
+    def import_urls(self, urls: list[str]) -> None:
+        """Fetch and import web pages in the background, then show the import's summary."""
+
+        def work(
+            library: Library, progress: Progress, cancelled: Cancelled
+        ) -> Outcome[ImportReport]:
+            return import_urls(library, urls, progress=progress, cancelled=cancelled)
+
+        self.show_status(f"Fetching {count(len(urls), 'web page')}…")
+        self.operations.start(IMPORTING_FROM_WEB, work, self._urls_imported)
+
+    def _urls_imported(self, report: ImportReport) -> None:
+        self._imported(report)
+        ImportSummaryDialog.ask(self, report)
+
+    def refetch_source(self) -> None:
+        """Fetch the open source again, in the background; a new version opens when it came."""
+        if self.article_id is None:
+            self.show_status("Open a source first, then refetch it.")
+            return
+        article_id = self.article_id
+
+        def work(
+            library: Library, progress: Progress, cancelled: Cancelled
+        ) -> Outcome[RefetchReport]:
+            return refetch(library, [article_id], progress=progress, cancelled=cancelled)
+
+        self.operations.start(REFETCHING, work, self._refetched)
+
+    def _refetched(self, report: RefetchReport) -> None:
+        lines = [result.line() for result in report.results]
+        changed = [p for result in report.results for p in result.passages]
+        if changed:
+            lines.append(
+                f"{count(len(changed), 'annotated passage')} changed: see Source › Changed since "
+                "capture."
+            )
+        if report.of(RefetchStatus.FAILED) or report.of(RefetchStatus.GONE) or changed:
+            self.show_problem("\n".join(lines))
+        else:
+            self.show_status(" ".join(lines))
+
+    def show_versions(self, *, passages: bool = False) -> None:
+        """The open source's versions, a word-level diff, and the passages that changed."""
+        if self.article_id is None:
+            self.show_status("Open a source first.")
+            return
+        chosen = VersionsDialog.ask(self, self.library, self.article_id, passages=passages)
+        if chosen is not None:
+            self.focus_annotation(chosen)
+
+    def check_extraction(self) -> None:
+        """The extracted text beside the page's full text; the warning may be dismissed."""
+        if self.article_id is None:
+            self.show_status("Open a source first.")
+            return
+        if ExtractionCheckDialog.ask(self, self.library, self.article_id):
+            article_id = self.article_id
+            self.operations.run(lambda library: library.dismiss_extraction_warning(article_id))
+            self.open_article(article_id, self.annotations.selected_id())
 
     def paste_source(self) -> None:
         source = PasteSourceDialog.ask(self)
@@ -721,6 +814,7 @@ class MainWindow(QMainWindow):
         self.upkeep.stop()
         # An import finishes the file in progress; an export or bundle import finishes.
         self.operations.stop_all(BACKGROUND_WAIT_MS)
+        self.pages.stop(BACKGROUND_WAIT_MS)
         settings = QSettings()
         settings.setValue("desk/geometry", self.saveGeometry())
         settings.setValue("desk/splitter", self.splitter.saveState())
@@ -730,3 +824,16 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Sourcemark", f"The closing backup failed: {error}")
         self.library.close()
         super().closeEvent(event)
+
+
+IMPORTING_FROM_WEB = "Importing from the web"
+Imported = Outcome[ImportReport]
+Refetched = Outcome[RefetchReport]
+REFETCHING = "Refetching"
+
+
+def _on_version(annotations: list[Annotation], article: Article | None) -> list[Annotation]:
+    """The annotations whose offsets point into the version the reader shows."""
+    if article is None:
+        return []
+    return [a for a in annotations if a.version == article.version]

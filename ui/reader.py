@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from sourcemark.app import anchoring
-from sourcemark.app.models import Annotation, Article
+from sourcemark.app.models import Annotation, Article, PassageStatus
 from sourcemark.app.sources import SourceDetails
 from sourcemark.ui import highlights
 from sourcemark.ui.offsets import OffsetMap
@@ -170,15 +170,24 @@ def tooltip_html(annotations: Sequence[Annotation]) -> str:
             lines.append(f"Verdict: {html.escape(a.verdict.label)}")
         if a.note:
             lines.append(f"Note: {html.escape(a.note)}")
+        if a.status is PassageStatus.EDITED and a.annotated_quote is not None:
+            lines.append(
+                f"<i>Edited by the publisher since you annotated it; it read: "
+                f"“{html.escape(a.annotated_quote)}”</i>"
+            )
         parts.append("<br>".join(lines))
     return "<qt>" + "<hr>".join(parts) + "</qt>"
 
 
 class Reader(QWidget):
-    """Header (title, metadata, stories and tags; editable) above the article text."""
+    """Header (title, metadata, a notice such as "OCR text", stories and tags; editable)
+    above the article text.
+
+    `articleShown(article)` follows every change of the article shown (None when cleared)."""
 
     annotationClicked = Signal(str)
     """An annotation's passage was clicked (its id)."""
+    articleShown = Signal(object)
     editRequested = Signal()
     """The user asked to edit the open source's details."""
     detailsSaved = Signal(str, object)
@@ -207,6 +216,10 @@ class Reader(QWidget):
         self.editor.saved.connect(self._details_saved)
         self.editor.cancelled.connect(self.close_editor)
         self._same_url_id: str | None = None
+        self.provenance = _plain_label("readerProvenance")
+        self.provenance.hide()
+        self.notice = _plain_label("readerNotice")
+        self.notice.hide()
         self.text = ReaderText(self)
         self.text.annotationClicked.connect(self.annotationClicked)
         self.text.columnMoved.connect(self._align_header)
@@ -222,6 +235,8 @@ class Reader(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.title)
         layout.addWidget(self.metadata)
+        layout.addWidget(self.provenance)
+        layout.addWidget(self.notice)
         layout.addWidget(self.header_row)
         layout.addWidget(self.editor)
         layout.addWidget(self.text, 1)
@@ -231,6 +246,8 @@ class Reader(QWidget):
     def _align_header(self, left: int) -> None:
         self.title.setContentsMargins(left, 18, left, 2)
         self.metadata.setContentsMargins(left, 0, left, 2)
+        self.provenance.setContentsMargins(left, 0, left, 2)
+        self.notice.setContentsMargins(left, 0, left, 2)
         self.header_row.setContentsMargins(left, 0, left, 8)
         self.editor.setContentsMargins(left, 0, left, 8)
 
@@ -268,33 +285,52 @@ class Reader(QWidget):
         if self._same_url_id is not None:
             self.openSourceRequested.emit(self._same_url_id)
 
+    def set_notice(self, text: str) -> None:
+        """A line under the metadata that the reader should not miss; empty hides it."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    def set_provenance(self, text: str) -> None:
+        """Where and when the source was captured ("Captured from … on …"); empty hides it."""
+        self.provenance.setText(text)
+        self.provenance.setVisible(bool(text))
+
     def clear(self) -> None:
         self.article = None
         self.editor.hide()
         self.header_row.hide()
+        self.set_provenance("")
         self.title.setText("No source open")
         self.metadata.setText("Choose a source on the left, or import one with Ctrl+O.")
         self.text.offsets = OffsetMap("")
         self.text.annotations = []
         self.highlight_count = 0
         self.text.show_text("")
+        self.set_notice("")
+        self.articleShown.emit(None)
 
     def show_article(self, article: Article, annotations: Sequence[Annotation]) -> None:
         if self.article is None or self.article.id != article.id:
             self.editor.hide()
         self.header_row.setVisible(self.editor.isHidden())
+        self.show_header(article)
+        self.text.offsets = OffsetMap(article.text)
+        self.text.show_text(article.text)
+        self.text.annotations = list(annotations)
+        self.highlight_count = highlights.apply(
+            self.text.document(), self.text.offsets, annotations
+        )
+        self.set_notice("")
+        self.articleShown.emit(article)
+
+    def show_header(self, article: Article) -> None:
+        """The open source's title and details (again, after they were corrected)."""
         self.article = article
         self.title.setText(article.title or "Untitled source")
         self.metadata.setText(
             " · ".join(
                 x for x in (article.outlet, article.author, article.published, article.url) if x
             )
-        )
-        self.text.offsets = OffsetMap(article.text)
-        self.text.show_text(article.text)
-        self.text.annotations = list(annotations)
-        self.highlight_count = highlights.apply(
-            self.text.document(), self.text.offsets, annotations
         )
 
     def set_annotations(self, annotations: Sequence[Annotation]) -> None:

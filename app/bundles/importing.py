@@ -43,6 +43,7 @@ from sourcemark.app.merging import (
 from sourcemark.app.models import (
     Annotation,
     Article,
+    PassageStatus,
     TargetType,
     Tombstone,
     annotation_from_row,
@@ -183,7 +184,8 @@ class _Merge:
         self.progress = progress
         self.report = BundleImportReport()
         self.article_ids: dict[str, str] = {}  # bundle article id -> local article id
-        self.local_texts: dict[str, str] = {}  # local article id -> its text
+        self.local_texts: dict[str, str] = {}  # local article id -> its current text
+        self.local_versions: dict[str, int] = {}  # local article id -> its current version
         self.orphan_ids: set[str] = set()
 
     def run(self) -> None:
@@ -227,6 +229,7 @@ class _Merge:
             self.add_article(article)
             return
         self.local_texts[local_id] = local["text"]
+        self.local_versions[local_id] = local["version"]
         self.report.articles_matched += 1
         self.merge_details(article_from_row(local), article)
         if local["tombstone_id"] is not None:
@@ -236,13 +239,35 @@ class _Merge:
 
     def add_article(self, article: Article) -> None:
         original = self.content.originals.get(article.id)
+        first, *later = self.content.version_texts[article.id]
         writes.insert_article(
             self.db,
-            article.to_dict(),
+            {
+                **article.to_dict(),
+                "text": first.text,
+                "text_sha256": first.text_sha256,
+                "version": 1,
+            },
             None if original is None else (original.filename, original.content),
         )
+        spans = self.content.page_maps.get(article.id, ())
+        writes.insert_page_map(self.db, article.id, [span.to_dict() for span in spans])
+        for version in later:  # replayed in order, as refetches made them
+            writes.add_version(
+                self.db, {**asdict(version), "article_id": article.id, "page_text": None}
+            )
+        for fetched in self.content.captures.get(article.id, ()):
+            writes.insert_capture(
+                self.db,
+                {
+                    **fetched.capture.to_dict(),
+                    "headers": json.dumps(fetched.capture.to_dict()["headers"]),
+                    "warc": fetched.warc,
+                },
+            )
         self.log.article(article.id, listed=True)
         self.local_texts[article.id] = article.text
+        self.local_versions[article.id] = article.version
         self.report.articles_added += 1
         # Deleted here before (then emptied from the trash): it comes back into the trash.
         self.meet_local_deletion(
@@ -322,16 +347,21 @@ class _Merge:
         return queries.trash_pointer(self.db, "articles", article_id) is not None
 
     def placed(self, annotation: Annotation) -> Annotation | None:
-        """The annotation on its local article, re-anchored if the text differs; None if lost."""
+        """The annotation on its local article: on the same version if the library has that
+        text, else re-anchored in the current text; None if lost."""
         article_id = self.article_ids[annotation.article_id]
-        text = self.local_texts[article_id]
-        if self.content.article_by_id[annotation.article_id].text == text:
+        bundle_text = self.content.version_text(annotation.article_id, annotation.version)
+        local = queries.version_texts(self.db, article_id, annotation.version)
+        if local is not None and local["text"] == bundle_text:
             return replace(annotation, article_id=article_id)
+        text = self.local_texts[article_id]
         found = anchoring.reanchor(
             text, annotation.quote, annotation.prefix, annotation.suffix, hint=annotation.start
         )
         if found is None:
             return None
+        wording = annotation.annotated_quote or annotation.quote
+        status = PassageStatus.SAME if found.quote == wording else PassageStatus.EDITED
         return replace(
             annotation,
             article_id=article_id,
@@ -340,6 +370,9 @@ class _Merge:
             quote=found.quote,
             prefix=found.prefix,
             suffix=found.suffix,
+            version=self.local_versions[article_id],
+            status=status,
+            annotated_quote=None if status is PassageStatus.SAME else wording,
         )
 
     def replace(self, local: Annotation, winner: Annotation, reason: str) -> None:

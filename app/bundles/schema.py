@@ -16,10 +16,14 @@ Check = Callable[[Any, str], Any]
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$")
 
 
-def fields(value: Any, where: str, checks: Mapping[str, Check]) -> dict[str, Any]:
-    """An object with exactly these keys, each value passed through its check."""
+def fields(
+    value: Any, where: str, checks: Mapping[str, Check], *, may_omit: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """An object with exactly these keys (those in `may_omit` may be left out: they read as
+    null), each value passed through its check."""
     if not isinstance(value, dict):
         raise BundleError(f"{where}: expected a JSON object")
+    value = {**dict.fromkeys(may_omit), **value}
     missing = [key for key in checks if key not in value]
     extra = [key for key in value if key not in checks]
     if missing or extra:
@@ -60,6 +64,12 @@ def offset(value: Any, where: str) -> int:
     return value
 
 
+def boolean(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise BundleError(f"{where} must be true or false")
+    return value
+
+
 def literal(expected: Any) -> Check:
     def check(value: Any, where: str) -> Any:
         if value != expected or type(value) is not type(expected):
@@ -86,5 +96,31 @@ def choice(vocabulary: type[Enum]) -> Check:
             return vocabulary(value)
         except (ValueError, TypeError):
             raise BundleError(f"{where}: unknown value {str(value)[:40]!r}") from None
+
+    return check
+
+
+def positive(value: Any, where: str) -> int:
+    if type(value) is not int or value < 1:
+        raise BundleError(f"{where} must be a whole number, 1 or more")
+    return value
+
+
+def one_of(allowed: tuple[Any, ...]) -> Check:
+    def check(value: Any, where: str) -> Any:
+        if type(value) is not int or value not in allowed:
+            raise BundleError(f"{where} is {value!r}, expected one of {allowed}")
+        return value
+
+    return check
+
+
+def pair(item: Check) -> Check:
+    """A list of exactly two values, each passed through `item`."""
+
+    def check(value: Any, where: str) -> list[Any]:
+        if not isinstance(value, list) or len(value) != 2:
+            raise BundleError(f"{where} must be a pair")
+        return [item(v, f"{where}[{i}]") for i, v in enumerate(value)]
 
     return check

@@ -19,10 +19,12 @@ COMMAND_MODULES = (
     "sourcemark.app.cli.sources",
     "sourcemark.app.cli.stories",
     "sourcemark.app.cli.trash",
+    "sourcemark.app.cli.capture",
     "sourcemark.app.cli.annotating",
     "sourcemark.app.cli.searching",
     "sourcemark.app.cli.bundles",
     "sourcemark.app.cli.maintenance",
+    "sourcemark.app.cli.settings",
 )
 
 

@@ -9,7 +9,7 @@ from sourcemark.app.citations import CitationStyle, cite_annotation
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id, warn
 from sourcemark.app.errors import InvalidAnnotation, NotFound
 from sourcemark.app.history import Version, revert, trash_events, versions
-from sourcemark.app.models import Annotation, Kind, Relation, Verdict
+from sourcemark.app.models import Annotation, Kind, PageRange, Relation, Verdict
 from sourcemark.app.stories import find_story
 
 KINDS = [k.value for k in Kind]
@@ -106,8 +106,12 @@ def _print_annotation(annotation: Annotation, as_json: bool) -> None:
         print(_line(annotation))
 
 
-def _line(a: Annotation) -> str:
-    details = " · ".join(x for x in (a.speaker, a.verdict.label if a.verdict else "") if x)
+def _line(a: Annotation, pages: PageRange | None = None) -> str:
+    details = " · ".join(
+        x
+        for x in (pages.label if pages else "", a.speaker, a.verdict.label if a.verdict else "")
+        if x
+    )
     return f"{short_id(a.id)}  {a.kind.value:8}  {a.start}-{a.end}  {one_line(a.quote, 50)!r}" + (
         f"  [{details}]" if details else ""
     )
@@ -134,12 +138,17 @@ def run_annotations(args: argparse.Namespace) -> int:
         found = library.annotations(
             args.article, Kind(args.kind) if args.kind else None, story_id=story_id
         )
+        pages = library.annotation_pages(found)
     if args.json:
-        print_json([a.to_dict() for a in found])
+        print_json([{**a.to_dict(), "pages": _pages_dict(pages.get(a.id))} for a in found])
     else:
         for a in found:
-            print(_line(a))
+            print(_line(a, pages.get(a.id)))
     return 0
+
+
+def _pages_dict(pages: PageRange | None) -> dict[str, object] | None:
+    return pages.to_dict() if pages else None
 
 
 def run_edit(args: argparse.Namespace) -> int:

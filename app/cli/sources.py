@@ -1,16 +1,19 @@
-"""Commands for sources: `import`, `articles`, `edit-source` and `show`."""
+"""Commands for sources: `import`, `pages`, `articles`, `edit-source` and `show`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
+from sourcemark.app import settings
+from sourcemark.app.capture.fetch import DEFAULT_FETCH_LIMITS, is_web_address
+from sourcemark.app.capture.importing import fetch_sources
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
 from sourcemark.app.dates import parse_published
-from sourcemark.app.errors import ImportFailed
+from sourcemark.app.errors import ImportFailed, SourcemarkError
 from sourcemark.app.importers import DEFAULT_MAX_BYTES, extract
 from sourcemark.app.importing import (
     METADATA_FIELDS,
@@ -19,7 +22,9 @@ from sourcemark.app.importing import (
     extract_files,
     import_extractions,
 )
+from sourcemark.app.models import PageSpan
 from sourcemark.app.naming import clean_tag
+from sourcemark.app.page_images import PageImages
 from sourcemark.app.sources import EDITABLE, SourceRecord, edit_source, source_record
 from sourcemark.app.stories import find_story
 
@@ -30,10 +35,14 @@ def register(
     imp = subparsers.add_parser(
         "import",
         parents=[common],
-        help="import source files (.txt, .md, .html, .pdf, or - for stdin)",
+        help="import source files (.txt, .md, .html, .pdf, - for stdin) or web pages (https://…)",
     )
     imp.add_argument(
-        "files", nargs="+", metavar="FILE", help="files to import; - reads text from stdin"
+        "files",
+        nargs="+",
+        metavar="FILE|URL",
+        help="files to import; - reads text from stdin; an http(s) address is fetched and kept "
+        "as evidence (a WARC record)",
     )
     for name in METADATA_FIELDS:
         imp.add_argument(f"--{name}", help=f"set the source's {name} (overrides what is extracted)")
@@ -47,8 +56,25 @@ def register(
     imp.add_argument(
         "--story", metavar="NAME", help="file the sources in this story (made if there is none)"
     )
+    imp.add_argument(
+        "--ocr-lang",
+        metavar="LANG",
+        help="Tesseract language(s) for scanned PDF pages, e.g. eng or eng+deu "
+        "(default: `settings ocr-language`, else eng)",
+    )
     imp.add_argument("--json", action="store_true", help="print the results as JSON")
     imp.set_defaults(run=run_import)
+
+    pages = subparsers.add_parser(
+        "pages",
+        parents=[common],
+        help="a PDF source's page map; --render draws its pages into the library's image cache",
+    )
+    pages.add_argument("article", metavar="ARTICLE", help="article id (a unique prefix is enough)")
+    pages.add_argument("--render", action="store_true", help="draw the pages not yet cached")
+    pages.add_argument("--rebuild", action="store_true", help="draw every page again")
+    pages.add_argument("--json", action="store_true", help="print the page map as JSON")
+    pages.set_defaults(run=run_pages)
 
     arts = subparsers.add_parser("articles", parents=[common], help="list the library's sources")
     arts.add_argument("--story", metavar="NAME", help="only the sources of this story")
@@ -89,28 +115,43 @@ def _stdin_source(max_bytes: int) -> Extraction:
         return error
 
 
-def _extractions(names: list[str], max_bytes: int) -> Iterator[Extraction]:
-    """What each named file gives, in order; `-` is standard input."""
-    files = extract_files((Path(n) for n in names if n != "-"), max_bytes=max_bytes)
+def _extractions(names: list[str], max_bytes: int, language: str | None) -> Iterator[Extraction]:
+    """What each named file gives, in order (several are extracted at once in the worker
+    pool); `-` is standard input, an http(s) address is fetched from the web."""
+    paths = [Path(n) for n in names if n != "-" and "://" not in n]
+    files = extract_files(paths, max_bytes=max_bytes, ocr_language=language)
+    limits = replace(DEFAULT_FETCH_LIMITS, max_bytes=max_bytes)
     for name in names:
-        yield _stdin_source(max_bytes) if name == "-" else next(files)
+        if name == "-":
+            yield _stdin_source(max_bytes)
+        elif is_web_address(name):
+            yield next(fetch_sources([name], limits=limits))
+        elif "://" in name:
+            yield ImportFailed("only http and https addresses can be fetched")
+        else:
+            yield next(files)
 
 
 def run_import(args: argparse.Namespace) -> int:
     metadata = {k: getattr(args, k) for k in METADATA_FIELDS if getattr(args, k) is not None}
     if "published" in metadata:
         metadata["published"] = parse_published(metadata["published"])
+    language = settings.checked_ocr_language(args.ocr_lang) if args.ocr_lang else None
     names = [_label(name) for name in args.files]
     with library_for(args) as library:
         report = import_extractions(
             library,
             names,
-            _extractions(args.files, args.max_size),
+            _extractions(args.files, args.max_size, language),
             metadata=metadata,
             story=args.story,
         ).value
+        page_maps = {
+            record.article_id: library.page_map(record.article_id)
+            for record in (*report.imported, *report.already_present)
+        }
     if args.json:
-        print_json(_report_json(report))
+        print_json(_report_json(report, page_maps))
     else:
         _print_report(report, len(names))
     return 1 if report.failed else 0
@@ -132,13 +173,16 @@ def _print_report(report: ImportReport, files: int) -> None:
             print(f"{verb} {short_id(record.article_id)} {one_line(record.title)} ({record.name})")
     if report.story is not None:
         print(f"filed in the story {report.story!r}")
+
+    for name, warning in report.warnings:
+        print(f"sourcemark: warning: {name}: {warning}", file=sys.stderr)
     if files > 1:
         print(report.headline)
     for line in report.advice:
         print(line, file=sys.stderr)
 
 
-def _report_json(report: ImportReport) -> dict[str, object]:
+def _report_json(report: ImportReport, page_maps: dict[str, list[PageSpan]]) -> dict[str, object]:
     return {
         "imported": [
             {
@@ -146,6 +190,7 @@ def _report_json(report: ImportReport) -> dict[str, object]:
                 "created": created,
                 "id": record.article_id,
                 "title": record.title,
+                "pages": [span.to_dict() for span in page_maps[record.article_id]],
             }
             for created, records in ((True, report.imported), (False, report.already_present))
             for record in records
@@ -156,6 +201,7 @@ def _report_json(report: ImportReport) -> dict[str, object]:
         ],
         "story": report.story,
         "failed": [{"file": name, "reason": reason} for name, reason in report.failed],
+        "warnings": [{"file": name, "warning": warning} for name, warning in report.warnings],
         "metadata_not_applied": report.metadata_not_applied,
     }
 
@@ -233,3 +279,38 @@ def _print_source(record: SourceRecord) -> None:
             f"{short_id(a.id)}  {a.kind.value:8}  {a.start}-{a.end}  {one_line(a.quote, 60)!r}"
             + (f"  [{details}]" if details else "")
         )
+
+
+def run_pages(args: argparse.Namespace) -> int:
+    with library_for(args, read_only=True) as library:
+        article_id = library.resolve_article_id(args.article)
+        spans = library.page_map(article_id)
+        images = PageImages(library.path)
+        drawn: dict[int, Path | ImportFailed] = {}
+        if spans and (args.render or args.rebuild):
+            if args.rebuild:
+                images.clear(article_id)
+            _, original = library.original(article_id)
+            drawn = dict(images.render(article_id, original, [span.page for span in spans]))
+    if not spans:
+        raise SourcemarkError(
+            f"{short_id(article_id)} has no pages (it was not imported from a PDF)"
+        )
+    image = {
+        span.page: drawn.get(span.page) or images.cached(article_id, span.page) for span in spans
+    }
+    if args.json:
+        print_json(
+            [
+                {**span.to_dict(), "image": str(found) if isinstance(found, Path) else None}
+                | ({"problem": str(found)} if isinstance(found, ImportFailed) else {})
+                for span, found in ((span, image[span.page]) for span in spans)
+            ]
+        )
+    else:
+        for span in spans:
+            found = image[span.page]
+            shown = found if isinstance(found, Path) else f"not drawn: {found}" if found else "-"
+            ocr = "  OCR" if span.ocr else ""
+            print(f"p. {span.page:<5} {span.start}-{span.end}{ocr}  {shown}")
+    return 1 if any(isinstance(found, ImportFailed) for found in image.values()) else 0

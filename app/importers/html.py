@@ -1,6 +1,6 @@
 """Saved web pages: the article's main text and metadata, from HTML that is never trusted.
 
-Pipeline, in a child process (see `isolation`):
+Pipeline, in a worker process (see `app.workers`; `documents.extract_html` sends the job):
 1. decode: a BOM, then the page's <meta> charset if the bytes fit it, then as any text;
 2. parse with lxml (no network, no entities; nesting stops at 2,048 levels; at most
    `MAX_ELEMENTS` elements);
@@ -15,17 +15,17 @@ Pipeline, in a child process (see `isolation`):
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import lxml.html
 import nh3
 import trafilatura
+from lxml import etree
 from lxml.etree import ParserError
 from trafilatura.metadata import extract_metadata
 from trafilatura.settings import set_date_params
 
 from sourcemark.app.errors import ImportFailed
-from sourcemark.app.importers.isolation import DEFAULT_LIMITS, ChildLimits, run_extractor
-from sourcemark.app.importers.source import ExtractedSource, from_extracted_fields
 from sourcemark.app.text import NotText, decode, drop_control_characters
 
 # huge_tree: libxml2's default limits silently drop the whole page when one attribute (an inline
@@ -154,26 +154,21 @@ _SAFE_ATTRIBUTES = {
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
-def extract_html(
-    data: bytes, filename: str, *, limits: ChildLimits = DEFAULT_LIMITS
-) -> ExtractedSource:
-    """Import a saved web page; the work runs in a child process under `limits`."""
-    fields = run_extractor("html", data, limits)
-    return from_extracted_fields(
-        fields,
-        data=data,
-        filename=filename,
-        source_format="html",
-        empty="no article text found in the page",
-    )
+def extract_job(params: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
+    """Worker job: the page's bytes in; its metadata, its text and the whole page's visible
+    text (two UTF-8 blobs) out."""
+    fields = extract_fields(blobs[0])
+    text, page_text = fields.pop("text"), fields.pop("page_text")
+    return fields, [text.encode("utf-8"), page_text.encode("utf-8")]
 
 
 def extract_fields(data: bytes) -> dict[str, str]:
-    """The page's main text and metadata (runs in the child process)."""
+    """The page's main text and metadata."""
     # Control characters are parse errors in HTML, and lxml refuses them in text it is given.
     tree = _parse(drop_control_characters(decode_html(data)))
     metadata = _metadata(tree)
     body = _body(tree)
+    page_text = visible_text(body)
     _unwrap_layout_tables(body)
     markup = clean_markup(lxml.html.tostring(body, encoding="unicode"))
     text = trafilatura.extract(
@@ -183,7 +178,72 @@ def extract_fields(data: bytes) -> dict[str, str]:
         deduplicate=False,
     )
     lines = (line.strip() for line in (text or "").splitlines())
-    return {"text": "\n".join(lines), **metadata}
+    return {"text": "\n".join(lines), "page_text": page_text, **metadata}
+
+
+# Elements whose text a browser lays out as blocks of their own.
+_BLOCKS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+        "summary",
+        "details",
+    }
+)
+
+
+def visible_text(root: lxml.html.HtmlElement) -> str:
+    """All the text a reader of the page would see, as plain lines: the whole page, not only
+    the article, to compare the extracted text with. Scripts, styles, forms, media and
+    comments are left out. Iterative: pages nest thousands of levels deep."""
+    parts: list[str] = []
+    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)  # their tails stay
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if not tag or tag in _DROPPED_WITH_CONTENT:
+                walker.skip_subtree()
+                continue
+            if tag in _BLOCKS:
+                parts.append("\n")
+            parts.append(element.text or "")
+        else:
+            if tag in _BLOCKS:
+                parts.append("\n")
+            parts.append(element.tail or "")
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def decode_html(data: bytes) -> str:

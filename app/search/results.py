@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlite_utils
 from whoosh.searching import Results
 
+from sourcemark.app.models import PageRange, PageSpan, page_span_from_row, pages_of
 from sourcemark.app.search import documents
 from sourcemark.app.search.snippets import Wanted, snippet
+from sourcemark.db import queries
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,7 @@ class Hit:
     end: int
     snippet: str  # plain text, matches wrapped in « »
     snippet_html: str  # HTML-escaped, matches in <b>…</b>
+    pages: PageRange | None = None  # the pages the passage lies on, for a source from a PDF
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +55,15 @@ def read_hits(db: sqlite_utils.Database, results: Results, wanted: Wanted) -> li
             hits.append(_article_hit(articles[stored["article_id"]], score, wanted))
         elif stored["doc_type"] == "annotation" and stored["annotation_id"] in annotations:
             hits.append(_annotation_hit(annotations[stored["annotation_id"]], score, wanted))
-    return hits
+    return _with_pages(db, hits)
+
+
+def _with_pages(db: sqlite_utils.Database, hits: list[Hit]) -> list[Hit]:
+    """The hits, each with the pages its passage lies on (for sources with a page map)."""
+    maps: dict[str, list[PageSpan]] = {}
+    for article_id in {hit.article_id for hit in hits}:
+        maps[article_id] = [page_span_from_row(r) for r in queries.article_pages(db, article_id)]
+    return [replace(hit, pages=pages_of(maps[hit.article_id], hit.start, hit.end)) for hit in hits]
 
 
 def _article_hit(row: dict[str, Any], score: float, wanted: Wanted) -> Hit:

@@ -15,6 +15,12 @@ from tests.bench.measure import Stat
 from tests.bench.workload import QUERY_MIX
 
 WHOOSH_DEFAULTS, WHOOSH, FTS5 = "whoosh_defaults", "whoosh", "fts5"
+TRAFILATURA, PYPDF, TESSERACT = "trafilatura", "pypdf", "tesseract"
+_ALONE = {
+    TRAFILATURA: "trafilatura alone",
+    PYPDF: "pypdf alone (layout mode)",
+    TESSERACT: "pypdfium2 + tesseract alone",
+}
 QUERY_CLASSES = {query: kind for kind, query in QUERY_MIX}
 
 
@@ -73,6 +79,10 @@ GOALS: dict[str, Goal] = {
     "open_large_source": Goal("≤ 100 ms to first paint", _within(100)),
     "cold_start_window": Goal("≤ 1.5 s", _within(1500)),
     "memory": Goal("≤ 400 MB", _within(400)),
+    "html_bulk": Goal(
+        "≥ 15 pages/s",
+        lambda figure: figure.sourcemark is not None and figure.sourcemark.median >= 15,
+    ),
 }
 
 
@@ -167,6 +177,31 @@ def markdown(heading: str, figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
+def documents_markdown(figures: list[Figure]) -> str:
+    """Importing documents: Sourcemark's pool beside the parser alone in one process."""
+    lines = [
+        "### Importing documents (pages/s, p50 / p95; the worker pool beside the parser alone)",
+        "",
+        "| figure | Sourcemark | parser alone, one process | ÷ alone | goal |",
+        "|---|---|---|---|---|",
+    ]
+    for f in figures:
+        (name, alone), *_ = f.baselines.items()
+        lines.append(
+            f"| {f.label} | {_rate(f.sourcemark)} | {_ALONE.get(name, name)}: {_rate(alone)} "
+            f"| {_ratio(f.ratio(name))} | {_goal(f)} |"
+        )
+    return "\n".join(lines)
+
+
+def _rate(stat: Stat | None) -> str:
+    """pages/s, with two decimals below ten (OCR reads a page in seconds)."""
+    if stat is None:
+        return "—"
+    values = [stat.median] if stat.n == 1 else [stat.median, stat.p95]
+    return " / ".join(f"{v:.2f}" if v < 10 else f"{v:,.0f}" for v in values)
+
+
 def _hit_count_disagreements(per_query: dict[str, dict[str, Any]]) -> str:
     """Queries whose Sourcemark total is not the raw engines' (which find the same documents)."""
     differing = [
@@ -218,6 +253,9 @@ def document(runs: list[dict[str, Any]]) -> str:
             parts += [markdown(heading, [figure_from_dict(f) for f in figures]), ""]
         any_size = [figure_from_dict(f) for f in results["any_size"]]
         parts += [markdown("Any library size", any_size), ""]
+        if results.get("documents"):
+            figures = [figure_from_dict(f) for f in results["documents"]]
+            parts += [documents_markdown(figures), ""]
     return "\n".join(parts)
 
 

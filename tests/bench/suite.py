@@ -9,9 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.bench import documents
 from tests.bench.generator import CorpusGenerator, write_corpus
 from tests.bench.measure import ChildResult, Stat, run_child, summarize
-from tests.bench.report import FTS5, WHOOSH, WHOOSH_DEFAULTS, Figure, figure_to_dict
+from tests.bench.report import (
+    FTS5,
+    PYPDF,
+    TESSERACT,
+    TRAFILATURA,
+    WHOOSH,
+    WHOOSH_DEFAULTS,
+    Figure,
+    figure_to_dict,
+)
 from tests.bench.workload import NEW_ANNOTATION_REPEATS, QUERY_MIX, SEARCH_ROUNDS
 
 Say = Callable[[str], None]
@@ -29,6 +39,11 @@ class Options:
     large_source_chars: int = 1_000_000
     large_source_annotations: int = 1_000
     new_annotation_repeats: int = NEW_ANNOTATION_REPEATS
+    saved_pages: int = 120
+    pdf_files: int = 10
+    pdf_pages: int = 30
+    scan_pages: int = 6
+    document_repeats: int = 3
 
 
 def child(task: str, *, env: dict[str, str] | None = None, **params: Any) -> ChildResult:
@@ -340,6 +355,48 @@ def reader_figure(options: Options, say: Say) -> Figure:
     )
 
 
+def document_figures(options: Options, say: Say) -> list[Figure]:
+    """7. Importing documents: saved pages, text PDFs and scans, pages/s through the worker
+    pool beside their parser alone in one process (trafilatura, pypdf, pypdfium2 + tesseract)."""
+    folder = options.workdir / "documents"
+    html = documents.write_saved_pages(folder / "html", options.saved_pages, options.seed)
+    pdfs = documents.write_text_pdfs(
+        folder / "pdf", options.pdf_files, options.pdf_pages, options.seed
+    )
+    scan = documents.write_scan(folder / "scan", options.scan_pages, options.seed)
+    cases = [
+        ("html_bulk", "7. saved news pages extracted (HTML import)", html, TRAFILATURA),
+        ("pdf_text", "7. text PDF pages extracted (paragraphs, page map)", pdfs, PYPDF),
+        ("pdf_ocr", "7. scanned PDF pages read with OCR", [scan], TESSERACT),
+    ]
+    figures = []
+    for key, label, paths, baseline in cases:
+        files = [str(path) for path in paths]
+        rates: dict[str, list[float]] = {"sourcemark": [], baseline: []}
+        peaks = {"sourcemark": 0.0, baseline: 0.0}
+        repeats = 1 if key == "pdf_ocr" else options.document_repeats
+        for _ in range(repeats):
+            for name, task in (
+                ("sourcemark", "documents.sourcemark"),
+                (baseline, baseline_task(baseline)),
+            ):
+                run = child(task, files=files)
+                if run.result.get("failed"):
+                    raise RuntimeError(f"{key}: {run.result['failed']} files failed to import")
+                rates[name].append(run.result["pages"] / run.result["seconds"])
+                peaks[name] = max(peaks[name], run.peak_mb)
+        stats = {name: summarize(rates[name], peaks[name]) for name in rates}
+        say(f"  {key}: {stats}")
+        figures.append(
+            Figure(key, label, "pages/s", stats.pop("sourcemark"), stats, {"files": len(files)})
+        )
+    return figures
+
+
+def baseline_task(baseline: str) -> str:
+    return f"documents.{baseline}"
+
+
 def run_suite(sizes: list[int], options: Options, say: Say) -> dict[str, Any]:
     """Generate the corpus once (the largest size; smaller sizes read its first articles)."""
     options.workdir.mkdir(parents=True, exist_ok=True)
@@ -353,6 +410,8 @@ def run_suite(sizes: list[int], options: Options, say: Say) -> dict[str, Any]:
         "any_size": [figure_to_dict(reader_figure(options, say))],
         "sizes": {},
     }
+    say("documents")
+    results["documents"] = [figure_to_dict(f) for f in document_figures(options, say)]
     for size in sizes:
         say(f"{size:,} articles")
         figures = SizeRun(size, corpus, options, say).figures()

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from sourcemark.app.layout import DATABASE_FILE
 from sourcemark.app.library import Library
 from sourcemark.app.models import Article, Kind, Verdict
+from sourcemark.ui import main_window
 from sourcemark.ui.link_picker import LinkPicker
 from sourcemark.ui.main_window import MainWindow
 from tests.ui.conftest import MakeWindow, add_article, highlights_in, select_in_reader
@@ -326,3 +327,52 @@ def test_an_undo_the_library_refuses_is_explained_and_leaves_the_stack(
     assert "Cannot tag claim" in window.statusBar().currentMessage()
     assert window.undo_stack.count() == 0
     assert bare_library.annotations(article.id) == []
+
+
+def test_changing_a_claims_kind_asks_before_removing_its_rebuttal_link_and_undo_restores_both(
+    bare_library: Library,
+    make_window: MakeWindow,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window, article = open_desk(bare_library, make_window)
+    claim = bare_library.annotate_quote(
+        article.id, "claim", "crime fell by half last year", verdict="false"
+    ).value
+    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "a drop of twelve percent")
+    bare_library.link(rebuttal.value.id, claim.id)
+    answers: list[bool] = [False, True]
+    asked: list[tuple[Kind, int]] = []
+
+    def confirm(parent: QWidget, kind: Kind, links: int) -> bool:
+        asked.append((kind, links))
+        return answers.pop(0)
+
+    monkeypatch.setattr(main_window, "confirm_removing_links", confirm)
+    problems: list[str] = []
+    monkeypatch.setattr(window, "show_problem", problems.append)
+    window.open_annotation(claim.id)
+    form = window.annotations.form
+
+    def choose_quote() -> None:
+        form.kind.setCurrentIndex(form.kind.findData(Kind.QUOTE.value))
+        form.kind.activated.emit(form.kind.currentIndex())
+
+    choose_quote()  # declined: nothing changes, the form shows the claim again
+    assert bare_library.annotation(claim.id) == claim
+    assert form.kind.currentData() == Kind.CLAIM.value
+    choose_quote()  # confirmed
+    assert asked == [(Kind.QUOTE, 1), (Kind.QUOTE, 1)]
+    assert bare_library.annotation(claim.id).kind is Kind.QUOTE
+    assert bare_library.links() == []
+    assert problems == [
+        "the verdict 'False' was dropped: only claims carry a verdict, and this is now a quote"
+    ]
+    assert window.undo_stack.undoText() == "Edit claim verdict and kind"
+
+    window.desk_actions.undo.trigger()
+    assert bare_library.annotation(claim.id).kind is Kind.CLAIM
+    assert bare_library.annotation(claim.id).verdict is Verdict.FALSE
+    assert [(k.from_id, k.to_id) for k in bare_library.links()] == [(rebuttal.value.id, claim.id)]
+    window.desk_actions.redo.trigger()
+    assert bare_library.annotation(claim.id).kind is Kind.QUOTE and bare_library.links() == []
