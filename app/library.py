@@ -301,6 +301,11 @@ class Library:
         assert row is not None
         return article_from_row(row)
 
+    def is_live(self, article_id: str) -> bool:
+        """Whether a source (a full id) is in the library: not in the trash, not destroyed."""
+        row = queries.article(self.db, article_id)
+        return row is not None and row["tombstone_id"] is None
+
     def articles(self) -> list[ArticleSummary]:
         return [ArticleSummary(**row) for row in queries.article_summaries(self.db)]
 

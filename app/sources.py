@@ -18,7 +18,7 @@ from sourcemark.app.changes import ChangeLog, Outcome
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import SourcemarkError
 from sourcemark.app.library import UNCHANGED, Library, now
-from sourcemark.app.models import Annotation, Article, Story
+from sourcemark.app.models import Annotation, Article, Story, Version
 from sourcemark.app.naming import clean_name, clean_tag, folded
 from sourcemark.app.stories import (
     file_in_story,
@@ -162,6 +162,8 @@ class SourceRecord:
     annotations: list[Annotation]
     same_url: list[tuple[str, str]]
     """(id, title) of other live sources with the same URL."""
+    versions: list[Version]
+    """Every version of its text (refetched pages have several); `text` is the latest."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -169,6 +171,7 @@ class SourceRecord:
             "stories": [story.name for story in self.stories],
             "tags": self.tags,
             "same_url": [{"id": i, "title": t} for i, t in self.same_url],
+            "versions": [version.to_dict() for version in self.versions],
             "text": self.article.text,
             "annotations": [a.to_dict() for a in self.annotations],
         }
@@ -182,6 +185,7 @@ def source_record(library: Library, article_id: str) -> SourceRecord:
         tags_of(library, article.id),
         library.annotations(article.id),
         same_url(library, article.id),
+        library.versions(article.id),
     )
 
 

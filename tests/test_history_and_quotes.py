@@ -14,7 +14,9 @@ from sourcemark.app.history import revert, trash_events, versions
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
 from sourcemark.app.models import Article, Kind, Verdict
+from sourcemark.app.storage import write_transaction
 from sourcemark.app.trash import delete_source, restore_source
+from sourcemark.db import writes
 
 TEXT = (
     "The mayor said: \u201cWe have never been safer \u2014 not once.\u201d\n\n"
@@ -147,3 +149,19 @@ def test_a_citation_of_an_undated_source_without_author(bare_library: Library) -
     )
     with pytest.raises(SourcemarkError, match="unknown citation style"):
         cite_annotation(bare_library, quote.id, "mla")
+
+
+def test_a_citation_names_the_pdf_page_of_the_passage(bare_library: Library) -> None:
+    article_id = _article(bare_library, "Page one text.\n\nPage two says taxes rise.")
+    with write_transaction(bare_library.db):
+        writes.insert_page_map(
+            bare_library.db,
+            article_id,
+            [
+                {"page": 1, "start": 0, "end": 16, "ocr": 0},
+                {"page": 2, "start": 16, "end": 40, "ocr": 0},
+            ],
+        )
+    quote = bare_library.annotate_quote(article_id, "quote", "taxes rise").value
+    assert "p. 2" in cite_annotation(bare_library, quote.id, "ap")
+    assert "\u201cPage one text,\u201d 2." in cite_annotation(bare_library, quote.id, "chicago")

@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
         if self.showing_story:
             self._show_story()
         elif self.article_id is not None and self.article_id in changes.articles:
-            if self.article_id not in self.library.article_ids():  # gone to the trash
+            if not self.library.is_live(self.article_id):  # gone to the trash
                 self.reader.clear()
                 self.annotations.set_annotations([], None)
                 self._show_annotation(None)

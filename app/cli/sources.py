@@ -269,6 +269,8 @@ def _print_source(record: SourceRecord) -> None:
             print(f"{label + ':':11}{value}")
     for other_id, title in record.same_url:
         print(f"{'same url:':11}{short_id(other_id)} {one_line(title)}")
+    if len(record.versions) > 1:
+        print(f"{'versions:':11}{len(record.versions)} (the latest shown; `versions` lists them)")
     print()
     print(article.text)
     if record.annotations:
