@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         for widget in (self.left, self.centre, self.pages, self.annotations):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([320, 680, 420])
+        self.splitter.setSizes([320, 680, 420, 420])  # the page panel (hidden at first) too
         self.setCentralWidget(self.splitter)
         self.status = DeskStatusBar()
         self.setStatusBar(self.status)
