@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, SignalInstance
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QWidget
 
+from sourcemark.app.citations import CitationStyle
 from sourcemark.app.models import Kind
 from sourcemark.ui.highlights import kind_icon
 
@@ -25,7 +26,12 @@ class DeskActions(QObject):
     window (`wire`), so this module knows what the desk offers but not how it does it."""
 
     def __init__(
-        self, window: QMainWindow, undo_stack: QUndoStack, reader: QWidget, annotation_list: QWidget
+        self,
+        window: QMainWindow,
+        undo_stack: QUndoStack,
+        reader: QWidget,
+        annotation_list: QWidget,
+        sources_list: QWidget,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -43,6 +49,24 @@ class DeskActions(QObject):
         self.undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo = self._history("&Redo", undo_stack.canRedoChanged, undo_stack.redoTextChanged)
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.delete_source = self._make(
+            "Delete source", QKeySequence.StandardKey.Delete, on=(sources_list,)
+        )
+        self.new_story = self._make("&New story…", "Ctrl+Shift+N")
+        self.edit_source = self._make("Edit source &details…", "F2")
+        self.copy_citation = self._make(
+            "Copy with &citation", "Ctrl+Shift+C", on=(reader, annotation_list)
+        )
+        self.citation_styles = QActionGroup(self)
+        self.citation_style: dict[CitationStyle, QAction] = {}
+        for style, label in (
+            (CitationStyle.AP, "&AP"),
+            (CitationStyle.CHICAGO, "&Chicago"),
+            (CitationStyle.APA, "AP&A"),
+        ):
+            action = QAction(label, self._window, checkable=True)
+            self.citation_styles.addAction(action)
+            self.citation_style[style] = action
         self.import_files = self._make("&Import files…", "Ctrl+O")
         self.paste = self._make("&Paste as new source…", "Ctrl+Shift+V")
         self.export = self._make("&Export bundle…", "Ctrl+E")
@@ -109,6 +133,8 @@ class DeskActions(QObject):
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.import_files, self.import_url, self.paste])
         file_menu.addSeparator()
+        file_menu.addActions([self.new_story, self.edit_source, self.delete_source])
+        file_menu.addSeparator()
         file_menu.addActions([self.export, self.import_bundle])
         file_menu.addSeparator()
         file_menu.addAction(self.open_library)
@@ -119,6 +145,10 @@ class DeskActions(QObject):
         edit_menu.addActions([self.undo, self.redo])
         edit_menu.addSeparator()
         edit_menu.addActions([*self.tag.values(), self.delete])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.copy_citation)
+        styles = edit_menu.addMenu("Citation &style")
+        styles.addActions(list(self.citation_style.values()))
         edit_menu.addSeparator()
         edit_menu.addActions([self.find, self.find_in_source, self.find_next, self.find_previous])
         go_menu = bar.addMenu("&Go")
