@@ -182,3 +182,24 @@ def test_search_covers_the_latest_version_and_all_versions_on_request(
     old = library.version_text(article_id, 1)
     assert old[earlier.start : earlier.end] == "safest"
     assert library.search_earlier_versions("calmest") == []
+
+
+def test_refetch_a_story_fetches_its_sources_with_an_address_only(
+    tmp_path: Path, web: WebServer
+) -> None:
+    lib = tmp_path / "lib"
+    first = web.serve("/first", article_page("First", ORIGINAL))
+    second = web.serve("/second", article_page("Second", ORIGINAL[:2]))
+    web.serve("/elsewhere", article_page("Not in the story", ORIGINAL[2:]))
+    done = sourcemark("import", first, second, "--story", "Harbour", "--json", library=lib)
+    assert done.returncode == 0, done.stderr
+    sourcemark("import", web.url("/elsewhere"), library=lib)
+    sourcemark("import", "-", "--story", "Harbour", stdin="Notes typed by hand.", library=lib)
+    web.serve("/second", article_page("Second", [ORIGINAL[0], "A new second paragraph."]))
+
+    done = sourcemark("refetch", "--story", "harbour", "--json", library=lib)
+    assert done.returncode == 0, done.stderr
+    results = {r["title"]: r["status"] for r in json.loads(done.stdout)}
+    assert results == {"First": "unchanged", "Second": "changed"}
+    refused = sourcemark("refetch", "--story", "Harbour", "--all", library=lib)
+    assert refused.returncode == 1 and "one of them" in refused.stderr

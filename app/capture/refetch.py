@@ -14,7 +14,7 @@ site never holds the library.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -126,6 +126,11 @@ def refetch(
         if progress is not None:
             progress(done + 1, len(ids))
     return Outcome(report, changes)
+
+
+def web_sources(library: Library, article_ids: Iterable[str]) -> list[str]:
+    """Those of the sources that can be fetched again: captured, or with a web address."""
+    return [i for i in article_ids if library.captures(i) or library.article(i).url]
 
 
 def refetch_url(library: Library, article: Article) -> str:
