@@ -203,3 +203,16 @@ def test_refetch_a_story_fetches_its_sources_with_an_address_only(
     assert results == {"First": "unchanged", "Second": "changed"}
     refused = sourcemark("refetch", "--story", "Harbour", "--all", library=lib)
     assert refused.returncode == 1 and "one of them" in refused.stderr
+
+
+def test_an_annotation_moved_onto_a_new_version_keeps_its_old_placement_in_its_history(
+    library: Library, web: WebServer
+) -> None:
+    article_id = imported(library, web)
+    quote = library.annotate_quote(article_id, "quote", "This is the safest harbour").value
+    republish(web, [ORIGINAL[0], ORIGINAL[1].replace("safest", "calmest"), *ORIGINAL[2:]])
+    refetch(library, [article_id], limits=QUICK)
+    moved = library.annotation(quote.id)
+    assert moved.version == 2 and moved.updated_at > quote.updated_at
+    (earlier,) = library.history(quote.id)
+    assert earlier["record"]["version"] == 1 and earlier["record"]["quote"] == quote.quote

@@ -237,7 +237,10 @@ def _place_annotations(
         )
         updates = _placement_changes(annotation, placed.status, placed.anchor, wording, number)
         if updates:
-            writes.update_annotation(library.db, annotation.id, updates)
+            # A change like any other: the earlier placement stays in the history, and the
+            # newer time makes bundle and sync merges carry the new placement over.
+            library.keep_history(annotation, "edited")
+            writes.update_annotation(library.db, annotation.id, {**updates, "updated_at": now()})
         if placed.status is not PassageStatus.SAME:
             now_reads = placed.anchor.quote if placed.anchor is not None else None
             changed.append(PassageChange(annotation.id, placed.status, wording, now_reads))
