@@ -20,6 +20,8 @@ from sourcemark.app.errors import ImportFailed
 from sourcemark.app.importers import DEFAULT_MAX_BYTES, ExtractedSource
 from sourcemark.app.library import ImportResult, Library, Progress
 from sourcemark.app.models import Article
+from sourcemark.app.naming import clean_name
+from sourcemark.app.stories import add_to_story, ensure_story
 from sourcemark.app.wording import listing
 
 Extraction = ExtractedSource | ImportFailed
@@ -65,12 +67,16 @@ class ImportReport:
 
     imported: list[ImportedFile] = field(default_factory=list)
     already_present: list[ImportedFile] = field(default_factory=list)
+    in_trash: list[ImportedFile] = field(default_factory=list)
+    """Files whose text is in the library's trash: restore the source rather than import it."""
     failed: list[tuple[str, str]] = field(default_factory=list)
     """(file, reason) for each file that could not be imported."""
     not_imported: list[str] = field(default_factory=list)
     """Files left alone: the import was cancelled."""
     unapplied: list[UnappliedMetadata] = field(default_factory=list)
     """Metadata given for files already in the library, which was not applied to them."""
+    story: str | None = None
+    """The story the sources were filed in, if any."""
     warnings: list[tuple[str, str]] = field(default_factory=list)
     """(file, warning) for each file imported with a doubt, e.g. an implausibly short text."""
 
@@ -88,6 +94,8 @@ class ImportReport:
         parts = [f"{len(self.imported):,} imported"]
         if self.already_present:
             parts.append(f"{len(self.already_present):,} already in the library")
+        if self.in_trash:
+            parts.append(f"{len(self.in_trash):,} in the trash")
         if self.failed:
             parts.append(f"{len(self.failed):,} failed")
         if self.not_imported:
@@ -123,9 +131,10 @@ def import_files(
     metadata: dict[str, str] | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    story: str | None = None,
 ) -> Outcome[ImportReport]:
     """Import files from disk into the library (scanned PDF pages read in `ocr_language`,
-    by default the one in the user's settings)."""
+    by default the one in the user's settings; filed in a story, if named)."""
     return import_extractions(
         library,
         [str(path) for path in paths],
@@ -133,6 +142,7 @@ def import_files(
         metadata=metadata,
         progress=progress,
         cancelled=cancelled,
+        story=story,
     )
 
 
@@ -145,12 +155,16 @@ def import_extractions(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     batch_size: int = BATCH_SIZE,
+    story: str | None = None,
 ) -> Outcome[ImportReport]:
     """Store what extracting each named file gave (`extractions`, in the order of `names`).
 
-    `metadata` (title, outlet, author, url, published) overrides what was extracted.
+    `metadata` (title, outlet, author, url, published) overrides what was extracted. With a
+    `story` (a name or id; made if there is none), the sources, new or not, are filed in it.
     """
     given = {key: value for key, value in (metadata or {}).items() if value is not None}
+    if story is not None:
+        clean_name(story)  # a name that cannot be a story's is refused before anything is stored
     report = ImportReport()
     stored_names: list[str] = []
     stored_warnings: list[str] = []
@@ -173,13 +187,22 @@ def import_extractions(
     stored = library.import_many(sources(), batch_size=batch_size)
     for name, warning, result in zip(stored_names, stored_warnings, stored.value, strict=True):
         record = ImportedFile(name, result.article.id, result.article.title)
-        (report.imported if result.created else report.already_present).append(record)
+        if result.in_trash:
+            report.in_trash.append(record)
+        else:
+            (report.imported if result.created else report.already_present).append(record)
         if warning and result.created:
             report.warnings.append((name, warning))
         differing = _not_applied(given, result)
         if differing:
             report.unapplied.append(UnappliedMetadata(name, result.article.id, differing))
-    return Outcome(report, stored.changes)
+    changes = stored.changes
+    if story is not None and report.article_ids:
+        filed = ensure_story(library, story)
+        added = add_to_story(library, filed.value.id, report.article_ids)
+        report.story = filed.value.name
+        changes = changes | filed.changes | added.changes
+    return Outcome(report, changes)
 
 
 def _not_applied(given: dict[str, str], result: ImportResult) -> dict[str, str]:

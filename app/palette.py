@@ -1,4 +1,5 @@
-"""The one palette for annotation kinds, shared by the desk, its icons and the report.
+"""The one palette for annotation kinds and verdicts, shared by the desk, its icons, the story
+charts and the report.
 
 Okabe-Ito colours, distinguishable with the common colour-vision deficiencies; each kind also
 has its own underline (claim solid, quote dotted, rebuttal wavy), so none depends on colour.
@@ -6,7 +7,7 @@ has its own underline (claim solid, quote dotted, rebuttal wavy), so none depend
 
 from __future__ import annotations
 
-from sourcemark.app.models import Kind
+from sourcemark.app.models import Kind, Verdict
 
 KIND_COLOURS: dict[Kind, str] = {
     Kind.CLAIM: "#e69f00",  # orange
@@ -18,6 +19,20 @@ KIND_COLOUR_NAMES: dict[Kind, str] = {
     Kind.QUOTE: "blue",
     Kind.REBUTTAL: "green",
 }
+# The verdict scale's colours: blue for true to orange for false (a diverging scale that
+# colour-blind readers tell apart), grey while unverified.
+VERDICT_COLOURS: dict[Verdict, str] = {
+    Verdict.UNVERIFIED: "#9E9E9E",
+    Verdict.TRUE: "#08519C",
+    Verdict.MOSTLY_TRUE: "#3182BD",
+    Verdict.HALF_TRUE: "#9ECAE1",
+    Verdict.UNSUPPORTED: "#CFC6B8",
+    Verdict.MISLEADING: "#FDAE6B",
+    Verdict.MOSTLY_FALSE: "#E6550D",
+    Verdict.FALSE: "#A63603",
+}
+VERDICT_BADGE_TINT = 0.45
+"""How much of a verdict's colour its badge takes, so its label stays readable."""
 PASSAGE_TINT = 0.3
 """How much of a kind's colour a highlighted passage takes, over white paper."""
 EDGE_SHADE = 0.6
@@ -44,9 +59,14 @@ def shade(colour: str, keep: float = EDGE_SHADE) -> str:
 
 
 def css_variables() -> str:
-    """The report's colour variables: --claim (the passage's tint) and --claim-edge, per kind."""
+    """The report's colours: per kind, --claim (the passage's tint) and --claim-edge; and a
+    .verdict-false (and so on) badge rule per verdict, tinted from the verdict scale."""
     lines = [
         f"--{kind.value}: {tint(colour)}; --{kind.value}-edge: {shade(colour)};"
         for kind, colour in KIND_COLOURS.items()
     ]
-    return ":root { " + " ".join(lines) + " }"
+    badges = [
+        f".verdict-{verdict.value} {{ background: {tint(colour, VERDICT_BADGE_TINT)}; }}"
+        for verdict, colour in VERDICT_COLOURS.items()
+    ]
+    return ":root { " + " ".join(lines) + " }\n" + "\n".join(badges)

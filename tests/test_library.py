@@ -12,6 +12,7 @@ from sourcemark.app.errors import AmbiguousId, InvalidAnnotation, NotFound
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
 from sourcemark.app.models import Kind, Relation, Verdict
+from sourcemark.app.trash import empty_trash
 
 TEXT = "The mayor said crime fell 😀 sharply. Police disputed it. The mayor said crime fell."
 
@@ -113,7 +114,7 @@ def test_delete_and_restore_bring_back_links(bare_library: Library) -> None:
     bare_library.link(rebuttal.id, claim.id)
     deleted = bare_library.delete_annotation(claim.id).value
     assert bare_library.links() == []
-    bare_library.restore_annotation(deleted)
+    bare_library.restore_annotation(deleted.annotation.id)
     assert bare_library.annotation(claim.id) == claim
     assert [(lk.from_id, lk.to_id) for lk in bare_library.links()] == [(rebuttal.id, claim.id)]
 
@@ -166,9 +167,15 @@ def test_database_refuses_a_quote_that_does_not_match(bare_library: Library) -> 
 def test_every_change_queues_an_index_update_in_the_same_transaction(bare_library: Library) -> None:
     article_id = _article(bare_library)
     note = bare_library.annotate(article_id, "quote", 0, 9).value
-    bare_library.delete_annotation(note.id)
+    bare_library.delete_annotation(note.id)  # into the trash: the index drops what is not live
+    empty_trash(bare_library)  # destroyed for good
     rows = bare_library.db.execute("SELECT doc_type, op FROM index_outbox ORDER BY seq").fetchall()
-    assert rows == [("article", "upsert"), ("annotation", "upsert"), ("annotation", "delete")]
+    assert rows == [
+        ("article", "upsert"),
+        ("annotation", "upsert"),
+        ("annotation", "upsert"),
+        ("annotation", "delete"),
+    ]
 
 
 def test_failed_write_leaves_nothing_behind(

@@ -81,6 +81,8 @@ class AnnotationForm(QWidget):
     """An annotation (id) linked to this one, such as a rebuttal of a claim, is to be shown."""
     findSimilarRequested = Signal(str)
     """Passages resembling an annotation (id) are to be listed."""
+    historyRequested = Signal(str)
+    """An annotation's (id) versions are to be shown."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -126,6 +128,9 @@ class AnnotationForm(QWidget):
         self.find_similar = QPushButton("Find similar")
         self.find_similar.setVisible(False)
         self.find_similar.clicked.connect(lambda: self._emit_for_current(self.findSimilarRequested))
+        self.history = QPushButton("History…")
+        self.history.setToolTip("Every version of this annotation; revert to one")
+        self.history.clicked.connect(lambda: self._emit_for_current(self.historyRequested))
 
         link_buttons = QHBoxLayout()
         for button in (self.pick_claim, self.open_claim, self.unlink):
@@ -148,7 +153,11 @@ class AnnotationForm(QWidget):
         form.addRow("&Verdict", self.verdict)
         form.addRow("Answers", self.link_row)
         form.addRow("Rebutted by", self.rebutted_by)
-        form.addRow(self.find_similar)
+        tools = QHBoxLayout()
+        tools.addWidget(self.find_similar)
+        tools.addWidget(self.history)
+        tools.addStretch(1)
+        form.addRow(tools)
         self._form = form
         self.show_annotation(None)
 

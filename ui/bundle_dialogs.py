@@ -31,19 +31,31 @@ class ExportRequest:
     out: Path
     article_ids: list[str] | None
     kind: str | None
+    story_id: str | None = None
 
 
 class ExportDialog(QDialog):
     """Where to write the bundle, which sources, and which kinds of annotation."""
 
-    def __init__(self, default_out: Path, open_article: str | None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        default_out: Path,
+        open_article: str | None,
+        story: tuple[str, str] | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle("Export annotated bundle")
         self._open_article = open_article
+        self._story = story
         self.all_sources = QRadioButton("Every source in the library")
         self.open_source = QRadioButton("Only the source open in the reader")
         self.open_source.setEnabled(open_article is not None)
-        (self.open_source if open_article else self.all_sources).setChecked(True)
+        self.story = QRadioButton(f"The story “{story[1]}”" if story else "The chosen story")
+        self.story.setEnabled(story is not None)
+        (
+            self.story if story else self.open_source if open_article else self.all_sources
+        ).setChecked(True)
         self.kind = ComboBox()
         self.kind.addItem("Every kind", None)
         for kind in Kind:
@@ -58,6 +70,7 @@ class ExportDialog(QDialog):
         where.addWidget(self.out, 1)
         where.addWidget(browse)
         scope = QVBoxLayout()
+        scope.addWidget(self.story)
         scope.addWidget(self.all_sources)
         scope.addWidget(self.open_source)
         buttons = QDialogButtonBox(
@@ -81,14 +94,22 @@ class ExportDialog(QDialog):
 
     def request(self) -> ExportRequest:
         ids = [self._open_article] if self.open_source.isChecked() and self._open_article else None
-        return ExportRequest(Path(self.out.text()).expanduser(), ids, self.kind.currentData())
+        story = self._story[0] if self._story and self.story.isChecked() else None
+        return ExportRequest(
+            Path(self.out.text()).expanduser(), ids, self.kind.currentData(), story
+        )
 
     @classmethod
     def ask(
-        cls, parent: QWidget, default_out: Path, open_article: str | None
+        cls,
+        parent: QWidget,
+        default_out: Path,
+        open_article: str | None,
+        story: tuple[str, str] | None = None,
     ) -> ExportRequest | None:
-        """What to export, or None if the user cancelled."""
-        dialog = cls(default_out, open_article, parent)
+        """What to export (the chosen story, if any, is offered first), or None if the user
+        cancelled."""
+        dialog = cls(default_out, open_article, story, parent)
         try:
             return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:

@@ -1,4 +1,5 @@
-"""The desk window: sources on the left, the reader in the centre, annotations on the right.
+"""The desk window: stories and sources on the left, the reader (or the chosen story's
+overview) in the centre, annotations on the right.
 
 Every change runs as an `app/` operation through `Operations`; the window redraws only what
 the operation's `Changes` name (`apply_changes`).
@@ -11,18 +12,31 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
 
 from sourcemark.app import backup
 from sourcemark.app.bundles import BundleImportReport, ExportSummary, export_bundle, import_bundle
 from sourcemark.app.capture.importing import import_urls
-from sourcemark.app.capture.refetch import RefetchReport, RefetchStatus, refetch
+from sourcemark.app.capture.refetch import RefetchReport, RefetchStatus, refetch, web_sources
 from sourcemark.app.changes import Changes, Outcome
+from sourcemark.app.citations import CitationStyle, cite_annotation, cite_span
 from sourcemark.app.errors import SourcemarkError
+from sourcemark.app.history import versions
 from sourcemark.app.importing import ImportReport, import_extractions
 from sourcemark.app.library import AnnotationEdit, Library
-from sourcemark.app.models import Annotation, Article, Kind
+from sourcemark.app.models import Annotation, Article, Kind, Verdict
+from sourcemark.app.overview import story_overview
+from sourcemark.app.sources import SourceDetails, same_url, source_details
+from sourcemark.app.stories import find_story, story_summaries
 from sourcemark.app.wording import count
 from sourcemark.ui import help_windows, library_dialogs
 from sourcemark.ui.actions import DeskActions
@@ -37,8 +51,12 @@ from sourcemark.ui.capture_views import (
 from sourcemark.ui.commands import (
     CommandContext,
     CreateAnnotation,
+    CreateStory,
     DeleteAnnotation,
+    DeleteSource,
     EditAnnotation,
+    EditSourceDetails,
+    FileInStory,
     Focus,
     LibraryCommand,
     SetRebuttedClaim,
@@ -55,6 +73,9 @@ from sourcemark.ui.search_panel import SearchPanel
 from sourcemark.ui.snap_dialog import SnapChoice, SnapQuestion
 from sourcemark.ui.sources_panel import SourcesPanel
 from sourcemark.ui.status import DeskStatusBar
+from sourcemark.ui.stories_panel import StoriesPanel
+from sourcemark.ui.story_dialogs import HistoryDialog, NewStoryDialog, confirm_deleting_source
+from sourcemark.ui.story_overview import StoryOverviewPanel
 from sourcemark.ui.tasks import Cancelled, Progress
 from sourcemark.ui.upkeep import Upkeep
 
@@ -64,6 +85,7 @@ SIDE_FLOORS = (210, 260)
 """What the sources and annotations panels keep when they give way to the reader: a
 source's title and date, the annotations table and form still usable."""
 EXPORTING, IMPORTING_BUNDLE = "Exporting bundle", "Importing bundle"
+CITATION_STYLE_KEY = "desk/citationStyle"
 
 
 def confirm_removing_links(parent: QWidget, kind: Kind, links: int) -> bool:
@@ -85,15 +107,21 @@ class MainWindow(QMainWindow):
         self.library = library
         self.successor: MainWindow | None = None
         self._closed = False
-        self.setWindowTitle(library.path.name or str(library.path))  # Qt adds " — Sourcemark"
+        self.story_id = ""
+        """The story the desk is filtered to ("" for every source)."""
         self.setObjectName("desk")
         self.setAcceptDrops(True)
         self.undo_stack = QUndoStack(self)
         self.operations = Operations(library, self)
         self.context = CommandContext(self.operations, self._focus_after)
+        self.stories = StoriesPanel(library)
         self.sources = SourcesPanel(library)
         self.search = SearchPanel(library)
         self.reader = Reader()
+        self.overview = StoryOverviewPanel()
+        self.centre = QStackedWidget()
+        self.centre.addWidget(self.reader)
+        self.centre.addWidget(self.overview)
         self.annotations = AnnotationPanel()
         self.pages = PagePanel(library, self.reader)
         self.importer = ImportController(self.operations, self)
@@ -101,12 +129,17 @@ class MainWindow(QMainWindow):
         self.opener = LibraryOpener(self)
         self.left = QTabWidget()
         self.left.setDocumentMode(True)
-        self.left.addTab(self.sources, "Sources")
+        self.browser = QSplitter(Qt.Orientation.Vertical)
+        self.browser.setChildrenCollapsible(False)
+        self.browser.addWidget(self.stories)
+        self.browser.addWidget(self.sources)
+        self.browser.setSizes([200, 560])
+        self.left.addTab(self.browser, "Sources")
         self.left.addTab(self.search, "Search")
         floors = dict(zip((self.left, self.annotations), SIDE_FLOORS, strict=True))
-        self.splitter = ReadingSplitter(self.reader, self.reader.comfortable_width, floors)
+        self.splitter = ReadingSplitter(self.centre, self.reader.comfortable_width, floors)
         self.splitter.setChildrenCollapsible(False)
-        for widget in (self.left, self.reader, self.pages, self.annotations):
+        for widget in (self.left, self.centre, self.pages, self.annotations):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([320, 680, 0, 420])  # the page panel opens with Ctrl+P
@@ -114,12 +147,13 @@ class MainWindow(QMainWindow):
         self.status = DeskStatusBar()
         self.setStatusBar(self.status)
         self.desk_actions = DeskActions(
-            self, self.undo_stack, self.reader.text, self.annotations.list
+            self, self.undo_stack, self.reader.text, self.annotations.list, self.sources.list
         )
         self.reader.text.tag_actions = list(self.desk_actions.tag.values())
         self._connect_actions()
         self._connect()
         self.status.show_counts(library.counts())
+        self._update_title()
         self._restore_settings()
 
     # --- set-up ---------------------------------------------------------------------------
@@ -147,6 +181,7 @@ class MainWindow(QMainWindow):
         wire(actions.pages, self.pages.toggle)
         wire(actions.import_url, self.ask_import_urls)
         wire(actions.refetch, self.refetch_source)
+        wire(actions.refetch_story, self.refetch_story)
         wire(actions.versions, self.show_versions)
         wire(actions.changed_passages, lambda: self.show_versions(passages=True))
         wire(actions.check_extraction, self.check_extraction)
@@ -161,6 +196,14 @@ class MainWindow(QMainWindow):
             lambda: help_windows.show_window(help_windows.AboutWindow(self.library.path, self)),
         )
         wire(actions.open_library_folder, self.open_library_folder)
+        wire(actions.new_story, self.new_story)
+        wire(actions.delete_source, self.delete_selected_source)
+        wire(actions.edit_source, self.edit_source_details)
+        wire(actions.copy_citation, self.copy_with_citation)
+        chosen = QSettings().value(CITATION_STYLE_KEY, CitationStyle.AP.value)
+        for style, action in actions.citation_style.items():
+            action.setChecked(style.value == chosen)
+            action.toggled.connect(lambda on, style=style: self._remember_style(style, on))
         actions.recent_menu.aboutToShow.connect(self._fill_recent_menu)
 
     def _connect(self) -> None:
@@ -170,9 +213,16 @@ class MainWindow(QMainWindow):
         self.operations.progressed.connect(self.status.show_activity)
         self.operations.ended.connect(self._operation_ended)
         self.sources.articleActivated.connect(self.open_article)
+        self.stories.storyChosen.connect(self.choose_story)
+        self.stories.newStoryRequested.connect(self.new_story)
+        self.stories.model.sourcesDropped.connect(self.file_in_story)
+        self.overview.sourceActivated.connect(self.open_article)
         self.sources.list.urlsPasted.connect(self.import_urls)
         self.reader.annotationClicked.connect(self._annotation_clicked)
-        self.annotations.annotationActivated.connect(self.focus_annotation)
+        self.reader.editRequested.connect(self.edit_source_details)
+        self.reader.detailsSaved.connect(self.save_source_details)
+        self.reader.openSourceRequested.connect(self.open_article)
+        self.annotations.annotationActivated.connect(self._annotation_chosen)
         form = self.annotations.form
         form.editRequested.connect(self.edit_annotation)
         form.pickClaimRequested.connect(self.pick_rebutted_claim)
@@ -180,6 +230,7 @@ class MainWindow(QMainWindow):
         form.openClaimRequested.connect(self.open_annotation)
         form.openAnnotationRequested.connect(self.open_annotation)
         form.findSimilarRequested.connect(self.find_similar)
+        form.historyRequested.connect(self.show_history)
         form.enable_find_similar(self.library.index is not None)
         self.search.openRequested.connect(self.open_passage)
         self.search.previewRequested.connect(self.preview_passage)
@@ -206,7 +257,7 @@ class MainWindow(QMainWindow):
     def _focus(self, widget: QWidget) -> Callable[[], None]:
         def focus() -> None:
             if widget is self.sources.list:
-                self.left.setCurrentWidget(self.sources)
+                self.left.setCurrentWidget(self.browser)
             widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
         return focus
@@ -217,7 +268,11 @@ class MainWindow(QMainWindow):
     def apply_changes(self, changes: Changes) -> None:
         """Redraw what an operation changed: list rows (or the whole list when sources came
         or went), the open article's highlights and annotations, completions and counts."""
-        if changes.listing:
+        if changes.stories or changes.listing or changes.annotations:
+            self.stories.reload()  # their counts
+            if self.stories.chosen() != self.story_id:  # the chosen story was deleted
+                self.choose_story(self.stories.chosen())
+        if changes.listing or changes.stories:
             self.sources.reload()
         else:
             for article_id in changes.articles:
@@ -225,11 +280,20 @@ class MainWindow(QMainWindow):
         if changes.annotations:
             self.annotations.form.set_speakers(self.library.speakers())
         self.status.show_counts(self.library.counts())
-        if self.article_id is not None and self.article_id in changes.articles:
+        if self.showing_story:
+            self._show_story()
+        elif self.article_id is not None and self.article_id in changes.articles:
+            if not self.library.is_live(self.article_id):  # gone to the trash
+                self.reader.clear()
+                self.annotations.set_annotations([], None)
+                self._show_annotation(None)
+                return
             shown = self.reader.article
             if shown is not None and self.library.article(shown.id).version != shown.version:
                 self.open_article(shown.id, self.annotations.selected_id())  # a new version
                 return
+            self.reader.show_header(self.library.article(self.article_id))  # edited details
+            self._show_details(self.article_id)
             selected = self.annotations.selected_id()
             annotations = self.library.annotations(self.article_id)
             self.reader.set_annotations(_on_version(annotations, shown))
@@ -237,8 +301,15 @@ class MainWindow(QMainWindow):
             self._show_annotation(self.annotations.selected_id())
 
     def _focus_after(self, focus: Focus) -> None:
-        """Show what an undoable step touched: its article, with the annotation selected."""
-        if focus.article_id != self.article_id:
+        """Show what an undoable step touched: its article, with the annotation selected, or
+        its story."""
+        if focus.story_id is not None:
+            self.stories.select(focus.story_id)
+            self.choose_story(self.stories.chosen())
+            return
+        if not focus.article_id:
+            return
+        if focus.article_id != self.article_id or self.showing_story:
             self.open_article(focus.article_id, focus.annotation_id)
             return
         self.annotations.select(focus.annotation_id)
@@ -260,10 +331,12 @@ class MainWindow(QMainWindow):
             self.show_problem(str(error))
             return
         annotations = self.library.annotations(article.id)
+        self.centre.setCurrentWidget(self.reader)
         self.reader.show_article(article, _on_version(annotations, article))
         self.reader.set_provenance(provenance(article, self.library.versions(article.id)))
         if article.extraction_warning:
             self.reader.set_notice(f"⚠ {article.extraction_warning} (Source › Check extraction…)")
+        self._show_details(article.id)
         self.annotations.set_annotations(annotations, selected)
         self.annotations.form.set_speakers(self.library.speakers())
         self._show_annotation(selected)
@@ -346,6 +419,145 @@ class MainWindow(QMainWindow):
     def open_library_folder(self) -> None:
         if not help_windows.open_folder(self.library.path):
             self.show_problem(f"Could not open the folder {self.library.path}.")
+
+    def _show_details(self, article_id: str) -> None:
+        self.reader.show_details(
+            source_details(self.library, article_id), same_url(self.library, article_id)
+        )
+
+    @Slot(str)
+    def _annotation_chosen(self, annotation_id: str) -> None:
+        """An annotation picked in the list: in a story's overview, open it in its source."""
+        if self.showing_story:
+            self.open_annotation(annotation_id)
+        else:
+            self.focus_annotation(annotation_id)
+
+    # --- stories --------------------------------------------------------------------------
+
+    @property
+    def showing_story(self) -> bool:
+        return self.centre.currentWidget() is self.overview
+
+    @Slot(str)
+    def choose_story(self, story_id: str) -> None:
+        """Filter the desk to a story (its sources, annotations and searches) and show its
+        overview; "" goes back to every source."""
+        self.annotations.form.commit()
+        self.story_id = story_id
+        self.sources.model.story_id = story_id
+        self.sources.reload()
+        name = find_story(self.library, story_id).name if story_id else ""
+        self.search.set_story(story_id, name)
+        self._update_title()
+        if story_id:
+            self._show_story()
+        else:
+            self.centre.setCurrentWidget(self.reader)
+            article = self.article_id
+            annotations = self.library.annotations(article) if article else []
+            self.annotations.set_annotations(annotations, None)
+            self._show_annotation(None)
+
+    def _show_story(self) -> None:
+        self.overview.show_overview(story_overview(self.library, self.story_id))
+        self.centre.setCurrentWidget(self.overview)
+        selected = self.annotations.selected_id()
+        self.annotations.set_annotations(self.library.annotations(story_id=self.story_id), selected)
+        self._show_annotation(self.annotations.selected_id())
+
+    def _update_title(self) -> None:
+        name = self.library.path.name or str(self.library.path)
+        if self.story_id:
+            name = f"{find_story(self.library, self.story_id).name} — {name}"
+        self.setWindowTitle(name)  # Qt adds " — Sourcemark"
+
+    def new_story(self) -> None:
+        answer = NewStoryDialog.ask(self)
+        if answer is not None:
+            self._push(lambda: CreateStory.perform(self.context, *answer))
+
+    @Slot(str, list)
+    def file_in_story(self, story_id: str, article_ids: list[str]) -> None:
+        """Sources dropped onto a story."""
+        self._push(lambda: FileInStory.perform(self.context, story_id, article_ids))
+
+    def delete_selected_source(self) -> None:
+        """Move the selected source to the trash, after asking once; Undo brings it back."""
+        article_id = self.sources.selected_id()
+        if article_id is None:
+            self.show_status("Select a source to delete it.")
+            return
+        article = self.library.article(article_id)
+        annotations = len(self.library.annotations(article_id))
+        if confirm_deleting_source(self, article.title or "Untitled source", annotations):
+            self._push(lambda: DeleteSource.perform(self.context, article_id))
+
+    def edit_source_details(self) -> None:
+        if self.article_id is None or self.showing_story:
+            self.show_status("Open a source to edit its details.")
+            return
+        names = [summary.story.name for summary in story_summaries(self.library)]
+        self.reader.open_editor(source_details(self.library, self.article_id), names)
+
+    @Slot(str, object)
+    def save_source_details(self, article_id: str, details: SourceDetails) -> None:
+        self.reader.close_editor()
+        self._push(lambda: EditSourceDetails.perform(self.context, article_id, details))
+
+    @Slot(str)
+    def show_history(self, annotation_id: str) -> None:
+        """An annotation's versions; the one chosen is made current again (undoable)."""
+        try:
+            found = versions(self.library, annotation_id)
+        except SourcemarkError as error:
+            self.show_problem(str(error))
+            return
+        chosen = HistoryDialog.ask(self, found)
+        if chosen is None:
+            return
+        old = found[chosen - 1].record
+        edit = AnnotationEdit(
+            kind=Kind(old["kind"]),
+            note=old["note"],
+            speaker=old["speaker"],
+            verdict=Verdict(old["verdict"]) if old["verdict"] else None,
+        )
+        self._perform(lambda: EditAnnotation.perform(self.context, annotation_id, edit))
+
+    @property
+    def citation_style(self) -> CitationStyle:
+        for style, action in self.desk_actions.citation_style.items():
+            if action.isChecked():
+                return style
+        return CitationStyle.AP
+
+    def _remember_style(self, style: CitationStyle, chosen: bool) -> None:
+        if chosen:
+            QSettings().setValue(CITATION_STYLE_KEY, style.value)
+
+    def copy_with_citation(self) -> None:
+        """Copy the passage selected in the reader, or the selected annotation, with its
+        citation in the chosen style."""
+        span = self.reader.selected_span()
+        annotation_id = self.annotations.selected_id()
+        if annotation_id is not None and span is not None:
+            annotation = self.library.annotation(annotation_id)
+            if (annotation.start, annotation.end) == span:  # the annotation's own passage
+                span = None
+        try:
+            if span is not None and self.article_id is not None:
+                text = cite_span(self.library, self.article_id, *span, self.citation_style)
+            elif annotation_id is not None:
+                text = cite_annotation(self.library, annotation_id, self.citation_style)
+            else:
+                self.show_status("Select a passage or an annotation to copy it with its citation.")
+                return
+        except SourcemarkError as error:
+            self.show_problem(str(error))
+            return
+        QGuiApplication.clipboard().setText(text)
+        self.show_status(f"Copied with a {self.citation_style.value.upper()} citation.")
 
     def focus_search(self) -> None:
         self.left.setCurrentWidget(self.search)
@@ -481,6 +693,22 @@ class MainWindow(QMainWindow):
 
         self.operations.start(REFETCHING, work, self._refetched)
 
+    def refetch_story(self) -> None:
+        """Fetch every source of the chosen story that has a web address again, in the
+        background, with progress."""
+        if not self.story_id:
+            self.show_status("Choose a story first, then refetch its sources.")
+            return
+        story_id = self.story_id
+
+        def work(
+            library: Library, progress: Progress, cancelled: Cancelled
+        ) -> Outcome[RefetchReport]:
+            ids = web_sources(library, library.article_ids(story_id=story_id))
+            return refetch(library, ids, progress=progress, cancelled=cancelled)
+
+        self.operations.start(REFETCHING, work, self._refetched)
+
     def _refetched(self, report: RefetchReport) -> None:
         lines = [result.line() for result in report.results]
         changed = [p for result in report.results for p in result.passages]
@@ -535,7 +763,10 @@ class MainWindow(QMainWindow):
 
     def export_bundle(self) -> None:
         default = Path.home() / f"Sourcemark bundle {date.today().isoformat()}.zip"
-        request = ExportDialog.ask(self, default, self.article_id)
+        story = (
+            (self.story_id, find_story(self.library, self.story_id).name) if self.story_id else None
+        )
+        request = ExportDialog.ask(self, default, self.article_id, story)
         if request is None:
             return
         replace = request.out.exists()
@@ -550,6 +781,7 @@ class MainWindow(QMainWindow):
                     request.article_ids,
                     request.kind,
                     progress,
+                    story=request.story_id,
                     replace=replace,
                 )
             )

@@ -24,14 +24,25 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QLabel, QMenu, QTextEdit, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTextEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sourcemark.app import anchoring
 from sourcemark.app.models import Annotation, Article, PassageStatus
+from sourcemark.app.sources import SourceDetails
 from sourcemark.app.words import snap_to_words
 from sourcemark.ui import highlights
 from sourcemark.ui.find_bar import FindBar
 from sourcemark.ui.offsets import OffsetMap
+from sourcemark.ui.source_editor import SourceEditor
 
 READING_WIDTH_CHARS = 72
 COMFORTABLE_READING_CHARS = 64
@@ -206,13 +217,20 @@ def tooltip_html(annotations: Sequence[Annotation]) -> str:
 
 
 class Reader(QWidget):
-    """Header (title, metadata and a notice such as "OCR text") above the article text.
+    """Header (title, metadata, a notice such as "OCR text", stories and tags; editable)
+    above the article text.
 
     `articleShown(article)` follows every change of the article shown (None when cleared)."""
 
     annotationClicked = Signal(str)
     """An annotation's passage was clicked (its id)."""
     articleShown = Signal(object)
+    editRequested = Signal()
+    """The user asked to edit the open source's details."""
+    detailsSaved = Signal(str, object)
+    """(article id, SourceDetails) the user saved in the header's form."""
+    openSourceRequested = Signal(str)
+    """Another source (its id: one with the same URL) is to be opened."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -221,6 +239,20 @@ class Reader(QWidget):
         """How many highlighted segments the text shows (overlaps are cut into several)."""
         self.title = _plain_label("readerTitle")
         self.metadata = _plain_label("readerMetadata")
+        self.details = _plain_label("readerDetails")
+        self.same_url = _plain_label("sameUrl")
+        self.open_same_url = QPushButton("Open it")
+        self.open_same_url.clicked.connect(self._open_same_url)
+        self.edit_button = QPushButton("Edit details…")
+        self.edit_button.setToolTip(
+            "Correct the title, outlet, author, URL or date; tags; stories (F2)"
+        )
+        self.edit_button.clicked.connect(self.editRequested)
+        self.editor = SourceEditor(self)
+        self.editor.hide()
+        self.editor.saved.connect(self._details_saved)
+        self.editor.cancelled.connect(self.close_editor)
+        self._same_url_id: str | None = None
         self.provenance = _plain_label("readerProvenance")
         self.provenance.hide()
         self.notice = _plain_label("readerNotice")
@@ -229,6 +261,17 @@ class Reader(QWidget):
         self.text.annotationClicked.connect(self.annotationClicked)
         self.text.columnMoved.connect(self._align_header)
         self.text.selectionDragged.connect(self.snap_selection)
+        self.header_row = QWidget()
+        header = QVBoxLayout(self.header_row)
+        header.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(self.details, 1)
+        row.addWidget(self.edit_button)
+        warning = QHBoxLayout()
+        warning.addWidget(self.same_url, 1)
+        warning.addWidget(self.open_same_url)
+        header.addLayout(row)
+        header.addLayout(warning)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -236,6 +279,8 @@ class Reader(QWidget):
         layout.addWidget(self.metadata)
         layout.addWidget(self.provenance)
         layout.addWidget(self.notice)
+        layout.addWidget(self.header_row)
+        layout.addWidget(self.editor)
         layout.addWidget(self.text, 1)
         self.find_bar = FindBar(self.text, self)
         layout.addWidget(self.find_bar)
@@ -252,9 +297,45 @@ class Reader(QWidget):
 
     def _align_header(self, left: int) -> None:
         self.title.setContentsMargins(left, 18, left, 2)
-        self.metadata.setContentsMargins(left, 0, left, 10)
-        self.provenance.setContentsMargins(left, 0, left, 10)
-        self.notice.setContentsMargins(left, 0, left, 10)
+        self.metadata.setContentsMargins(left, 0, left, 2)
+        self.provenance.setContentsMargins(left, 0, left, 2)
+        self.notice.setContentsMargins(left, 0, left, 2)
+        self.header_row.setContentsMargins(left, 0, left, 8)
+        self.editor.setContentsMargins(left, 0, left, 8)
+
+    def show_details(self, details: SourceDetails, same_url: list[tuple[str, str]]) -> None:
+        """The open source's stories and tags, and whether another source has its URL."""
+        parts = []
+        if details.stories:
+            parts.append("Stories: " + "; ".join(details.stories))
+        if details.tags:
+            parts.append("Tags: " + " ".join(f"#{tag}" for tag in details.tags))
+        self.details.setText("   ".join(parts) or "No stories or tags yet")
+        self._same_url_id = same_url[0][0] if same_url else None
+        if same_url:
+            others = ", ".join(f"“{title or 'Untitled source'}”" for _, title in same_url)
+            self.same_url.setText(f"⚠ Same URL, different text: {others}")
+        self.same_url.setVisible(bool(same_url))
+        self.open_same_url.setVisible(bool(same_url))
+
+    def open_editor(self, details: SourceDetails, story_names: list[str]) -> None:
+        """Turn the header into its form."""
+        self.editor.edit(details, story_names)
+        self.editor.show()
+        self.header_row.hide()
+        self.editor.title.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def close_editor(self) -> None:
+        self.editor.hide()
+        self.header_row.setVisible(self.article is not None)
+
+    def _details_saved(self, details: SourceDetails) -> None:
+        if self.article is not None:
+            self.detailsSaved.emit(self.article.id, details)
+
+    def _open_same_url(self) -> None:
+        if self._same_url_id is not None:
+            self.openSourceRequested.emit(self._same_url_id)
 
     def set_notice(self, text: str) -> None:
         """A line under the metadata that the reader should not miss; empty hides it."""
@@ -268,6 +349,8 @@ class Reader(QWidget):
 
     def clear(self) -> None:
         self.article = None
+        self.editor.hide()
+        self.header_row.hide()
         self.set_provenance("")
         self.title.setText("No source open")
         self.metadata.setText("Choose a source on the left, or import one with Ctrl+O.")
@@ -280,13 +363,10 @@ class Reader(QWidget):
         self.articleShown.emit(None)
 
     def show_article(self, article: Article, annotations: Sequence[Annotation]) -> None:
-        self.article = article
-        self.title.setText(article.title or "Untitled source")
-        self.metadata.setText(
-            " · ".join(
-                x for x in (article.outlet, article.author, article.published, article.url) if x
-            )
-        )
+        if self.article is None or self.article.id != article.id:
+            self.editor.hide()
+        self.header_row.setVisible(self.editor.isHidden())
+        self.show_header(article)
         self.text.offsets = OffsetMap(article.text)
         self.text.show_text(article.text)
         self.text.set_annotations(annotations)
@@ -302,6 +382,16 @@ class Reader(QWidget):
         selected = self.text.textCursor().selectedText()
         phrase = selected if selected and len(selected) <= 80 and "\u2029" not in selected else ""
         self.find_bar.open_bar(phrase)
+
+    def show_header(self, article: Article) -> None:
+        """The open source's title and details (again, after they were corrected)."""
+        self.article = article
+        self.title.setText(article.title or "Untitled source")
+        self.metadata.setText(
+            " · ".join(
+                x for x in (article.outlet, article.author, article.published, article.url) if x
+            )
+        )
 
     def set_annotations(self, annotations: Sequence[Annotation]) -> None:
         """Show the open article's annotations after a change, redrawing only what changed."""

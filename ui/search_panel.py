@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -95,6 +96,10 @@ class SearchPanel(QWidget):
         self.verdict.addItem("Any verdict", None)
         for verdict in Verdict:
             self.verdict.addItem(verdict.label, verdict)
+        self.story_id = ""
+        self.in_story = QCheckBox()
+        self.in_story.setChecked(True)
+        self.in_story.hide()
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         self.heading.hide()
@@ -122,6 +127,7 @@ class SearchPanel(QWidget):
         layout.addWidget(self.query)
         layout.addWidget(self.problem)
         layout.addLayout(filters)
+        layout.addWidget(self.in_story)
         layout.addWidget(self.heading)
         layout.addWidget(self.results, stretch=1)
         layout.addWidget(self.summary)
@@ -134,6 +140,7 @@ class SearchPanel(QWidget):
         self.query.returnPressed.connect(self._enter)
         self.kind.currentIndexChanged.connect(self._filters_changed)
         self.verdict.currentIndexChanged.connect(self._filters_changed)
+        self.in_story.toggled.connect(self._filters_changed)
         self.results.activated.connect(self._open)
         self.results.clicked.connect(self._preview)
         self.results.selectionModel().currentChanged.connect(self._moved)
@@ -141,6 +148,14 @@ class SearchPanel(QWidget):
     def focus_query(self) -> None:
         self.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.query.selectAll()
+
+    def set_story(self, story_id: str, name: str) -> None:
+        """Search within a story's sources (while the box is ticked), or ("") everywhere."""
+        self.story_id = story_id
+        self.in_story.setText(f"Only in the story “{name}”")
+        self.in_story.setVisible(bool(story_id))
+        if self.query.text().strip():
+            self._filters_changed()
 
     def search(self) -> None:
         """Run the query in the box now, with the chosen filters."""
@@ -153,12 +168,15 @@ class SearchPanel(QWidget):
             self._show_problem("")
             self._show_hits([], "")
             return
+        within_story = self.story_id if self.in_story.isChecked() else ""
         try:
-            results = self._search_index().search(
+            self._search_index()
+            results = self._library.search(
                 text,
                 kind=self.kind.currentData(),
                 verdict=self.verdict.currentData(),
                 limit=RESULT_LIMIT,
+                story_id=within_story or None,
             )
         except SourcemarkError as error:
             self._show_problem(str(error))

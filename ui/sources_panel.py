@@ -185,6 +185,9 @@ class SourcesPanel(QWidget):
         self.list.setUniformItemSizes(True)
         self.list.setAlternatingRowColors(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setDragEnabled(True)  # onto a story, to file the source in it
+        self.list.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.list.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.list.selectionModel().selectionChanged.connect(self._selection_changed)
         controls = QHBoxLayout()
         controls.addWidget(self.filter, 1)

@@ -15,9 +15,11 @@ from importlib import resources
 from itertools import pairwise
 
 from sourcemark import __version__
-from sourcemark.app.bundles.content import BundleContent
+from sourcemark.app.bundles.charts import chart_figure
+from sourcemark.app.bundles.content import BundleContent, StoryRecord
 from sourcemark.app.bundles.tables import quotes_by_speaker
 from sourcemark.app.models import Annotation, Article, Kind, Verdict
+from sourcemark.app.overview import charts
 from sourcemark.app.palette import css_variables
 from sourcemark.app.wording import count, ocr_notice
 
@@ -31,7 +33,12 @@ _NEXT_PARAGRAPH = re.compile(r"\n(?=[^\n]*\S)")
 def report_html(content: BundleContent, exported_at: str) -> bytes:
     numbers = {annotation.id: n for n, annotation in enumerate(content.annotations, 1)}
     page = _Page(content, numbers)
-    title = f"Annotated bundle: {count(len(content.articles), 'source')}"
+    story = content.story
+    title = (
+        story.story.name
+        if story is not None
+        else f"Annotated bundle: {count(len(content.articles), 'source')}"
+    )
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -42,6 +49,7 @@ def report_html(content: BundleContent, exported_at: str) -> bytes:
         f"<style>{css_variables()}\n{CSS.read_text(encoding='utf-8')}</style>",
         "</head><body>",
         page.header(title, exported_at),
+        page.story(story) if story is not None else "",
         page.claims(),
         page.quotes(),
         page.sources(),
@@ -82,6 +90,23 @@ class _Page:
             "<p class='legend'><mark class='claim'>claim</mark> <mark class='quote'>quote</mark> "
             "<mark class='rebuttal'>rebuttal</mark></p>"
             f"<nav><ol>{contents}</ol></nav></header>"
+        )
+
+    def story(self, record: StoryRecord) -> str:
+        """A story's description, status and charts, before the claims."""
+        story = record.story
+        published = {a.id: a.published for a in self.content.articles}
+        figures = "".join(
+            chart_figure(chart, number)
+            for number, chart in enumerate(charts(published, self.content.annotations), 1)
+        )
+        description = (
+            f"<p class='description'>{escape(story.description)}</p>" if story.description else ""
+        )
+        return (
+            f"<section id='story'><p class='meta'>Story · status: "
+            f"<span class='badge status-{story.status.value}'>{escape(story.status.value)}"
+            f"</span></p>{description}<h2>At a glance</h2>{figures}</section>"
         )
 
     def claims(self) -> str:

@@ -22,6 +22,8 @@ from sourcemark.app.errors import SourcemarkError
 
 COMMAND_MODULES = (
     "sourcemark.app.cli.sources",
+    "sourcemark.app.cli.stories",
+    "sourcemark.app.cli.trash",
     "sourcemark.app.cli.capture",
     "sourcemark.app.cli.annotating",
     "sourcemark.app.cli.searching",

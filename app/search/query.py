@@ -15,7 +15,8 @@ from sourcemark.app.errors import QueryError
 from sourcemark.app.search.schema import DEFAULT_FIELDS, QUERY_FIELDS, SCHEMA
 
 MAX_QUERY_CHARS = 1000
-_WHOLE = ("kind", "verdict", "published")  # fields whose value is one item, never words
+# Fields whose value is one item, never words (a story's name is one item too).
+_WHOLE = ("kind", "verdict", "published", "story", "tag")
 _FIELD_HELP = ", ".join(f"{name}:" for name in QUERY_FIELDS)
 
 
@@ -98,7 +99,8 @@ def _check_value(name: str, value: object) -> None:
 def _build_parser() -> MultifieldParser:
     parser = MultifieldParser(list(DEFAULT_FIELDS), SCHEMA)
     # Field names are letters only, so "10:30" stays text rather than naming a field "10".
-    parser.replace_plugin(plugins.FieldsPlugin(expr=r"(?P<text>[A-Za-z_]+):"))
+    # Unknown names are refused above; `story:` and `tag:` are kept for app/search/scopes.py.
+    parser.replace_plugin(plugins.FieldsPlugin(expr=r"(?P<text>[A-Za-z_]+):", remove_unknown=False))
     parser.add_plugin(_KnownFieldsPlugin())
     return parser
 

@@ -167,4 +167,16 @@ SCHEMA = build_schema()
 
 # Fields a free-text word searches, and the fields users may name in a query.
 DEFAULT_FIELDS = ("body", "headline", "note", "speaker")
-QUERY_FIELDS = ("kind", "speaker", "verdict", "outlet", "author", "title", "note", "published")
+# `story:` and `tag:` are not indexed: app/search/scopes.py turns them into sets of sources.
+QUERY_FIELDS = (
+    "kind",
+    "speaker",
+    "verdict",
+    "outlet",
+    "author",
+    "title",
+    "note",
+    "published",
+    "story",
+    "tag",
+)

@@ -46,7 +46,9 @@ def test_export_then_import_the_bundle_into_another_library(
     monkeypatch.setattr(
         ExportDialog,
         "ask",
-        classmethod(lambda cls, parent, default, open_article: ExportRequest(out, None, None)),
+        classmethod(
+            lambda cls, parent, default, open_article, story: ExportRequest(out, None, None)
+        ),
     )
     window = make_window(bare_library)
     with qtbot.waitSignal(window.operations.ended, timeout=30_000):
@@ -102,7 +104,9 @@ def test_export_over_an_existing_file_asks_first(
     monkeypatch.setattr(
         ExportDialog,
         "ask",
-        classmethod(lambda cls, parent, default, open_article: ExportRequest(out, None, None)),
+        classmethod(
+            lambda cls, parent, default, open_article, story: ExportRequest(out, None, None)
+        ),
     )
     answers = [False, True]
     asked: list[Path] = []

@@ -24,8 +24,9 @@ _KIND_ORDER = {kind: n for n, kind in enumerate(Kind)}
 _VERDICT_ORDER = {verdict: n for n, verdict in enumerate(Verdict)}
 
 
-def _position(a: Annotation) -> tuple[int, int, str]:
-    return a.start, a.end, a.id
+def _position(a: Annotation) -> tuple[str, int, int, str]:
+    """Text order; a story's annotations grouped by source first."""
+    return a.article_id, a.start, a.end, a.id
 
 
 # What each column sorts by; ties keep text order. Empty speakers and notes sort last.
