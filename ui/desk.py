@@ -64,11 +64,11 @@ def run_desk(library_path: Path | None, bundle: Path | None = None) -> int:
     The library opens in the background (an index rebuild can take a while) and the window
     shows once it is ready, then offers to import `bundle` when one was given. When a desk
     already has the library open, the bundle goes to that desk instead (0, nothing opened)."""
-    lock.describe_process_as(lock.DESK)
     app = make_application()
     library_folder = library_path or default_library_path()
     if bundle is not None and hand_over(bundle, library_folder):
         return 0
+    lock.describe_process_as(lock.DESK)
     offers = BundleOffers()
     receiver = BundleReceiver(library_folder)
     receiver.received.connect(offers.add)
@@ -96,6 +96,7 @@ def run_desk(library_path: Path | None, bundle: Path | None = None) -> int:
         return app.exec()
     finally:
         receiver.close()
+        lock.describe_process_as(lock.COMMAND)  # locks this process takes later are a command's
 
 
 def _sentence(message: str) -> str:
