@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlite_utils
-from whoosh import collectors, query
 from whoosh import index as whoosh_index
+from whoosh import query
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 from whoosh.reading import SegmentReader
@@ -34,11 +34,13 @@ from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 from sourcemark.app.errors import LibraryBusy, NotFound, QueryError, SourcemarkError
 from sourcemark.app.layout import INDEX_DIR
+from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.search import documents
 from sourcemark.app.search.query import parse
-from sourcemark.app.search.results import Hit, SearchResults, read_hits
+from sourcemark.app.search.results import Hit, Ranked, SearchResults, read_hits
 from sourcemark.app.search.schema import INDEX_FORMAT, SCHEMA, KindField, VerdictField
 from sourcemark.app.search.snippets import Wanted, highlight_terms
+from sourcemark.app.search.vectors import Mask, Vectors
 from sourcemark.db.connection import write_transaction
 
 __all__ = ["Hit", "IndexStatus", "SearchIndex", "SearchResults"]
@@ -110,7 +112,7 @@ class SearchIndex:
         self._identity = identity
         self._applied = 0  # the last outbox seq known to be in the index (it only grows)
         self._searcher: Searcher = ix.searcher()
-        self._filters: dict[tuple[str, str], set[int]] = {}
+        self._vectors = Vectors(self._searcher)
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -282,7 +284,7 @@ class SearchIndex:
         self._ix.close()
         self._ix = ix
         self._searcher = ix.searcher()
-        self._filters.clear()
+        self._vectors = Vectors(self._searcher)
 
     # --- searching --------------------------------------------------------------------------
 
@@ -291,26 +293,35 @@ class SearchIndex:
         self,
         query_text: str,
         *,
-        kind: str | None = None,
-        verdict: str | None = None,
+        kind: Kind | str | None = None,
+        verdict: Verdict | str | None = None,
         limit: int = 20,
+        read: int | None = None,
     ) -> SearchResults:
-        """Ranked articles and annotations matching a query (see app/search/query.py)."""
+        """Ranked articles and annotations matching a query (see app/search/query.py).
+
+        The best `limit` are ranked and the first `read` of them (all by default) read back
+        from SQLite with their snippets; `more` reads the rest when they are wanted.
+        """
         began = time.perf_counter()
         parsed = parse(query_text)
+        limit = _checked_limit(limit)
         searcher = self._fresh_searcher()
-        # Score every match, never skipping blocks or whole segments that cannot reach the top
-        # N (Whoosh's default): the total then comes exact and for free, where counting
-        # afterwards ran the whole query again, per segment.
-        collector = collectors.FilterCollector(
-            collectors.TopCollector(_checked_limit(limit), usequality=False, replace=0),
-            allow=self._filter(searcher, kind, verdict),
-            restrict=_META,
+        vectors = self._vectors
+        matched, scores = vectors.evaluate(parsed)
+        matched &= self._allowed(kind, verdict)
+        ranked = vectors.rank(matched, scores, limit)
+        refs = [Ranked(score, searcher.stored_fields(docnum)) for docnum, score in ranked.top]
+        wanted = highlight_terms(parsed, searcher.reader())
+        first = len(refs) if read is None else read
+        hits = read_hits(self._db, refs[:first], wanted)
+        return SearchResults(
+            hits, ranked.total, _ms_since(began), query_text, tuple(refs[first:]), wanted
         )
-        searcher.search_with_collector(parsed, collector)
-        found = collector.results()
-        hits = read_hits(self._db, found, highlight_terms(parsed, searcher.reader()))
-        return SearchResults(hits, len(found), _ms_since(began), query_text)
+
+    def more(self, results: SearchResults, count: int) -> tuple[list[Hit], SearchResults]:
+        """Read the next `count` ranked hits of a search (for a list being scrolled)."""
+        return results.more(self._db, count)
 
     @_rebuilt_if_damaged
     def similar(self, annotation_id: str, *, limit: int = 10) -> SearchResults:
@@ -336,9 +347,8 @@ class SearchIndex:
             optimize=False,
         )
         wanted = Wanted(frozenset(term for term, _ in key_terms))
-        return SearchResults(
-            read_hits(self._db, found, wanted), len(found), _ms_since(began), label
-        )
+        refs = [Ranked(hit.score, hit.fields()) for hit in found]
+        return SearchResults(read_hits(self._db, refs, wanted), len(found), _ms_since(began), label)
 
     def _fresh_searcher(self) -> Searcher:
         """The reused searcher, reopened if any thread or process committed since.
@@ -349,24 +359,18 @@ class SearchIndex:
         if not self._searcher.up_to_date():
             self._searcher.close()
             self._searcher = self._ix.searcher()
-            self._filters.clear()
+            self._vectors = Vectors(self._searcher)
         return self._searcher
 
-    def _filter(self, searcher: Searcher, kind: str | None, verdict: str | None) -> set[int] | None:
-        """Documents of the given kind and verdict, cached until the index changes."""
-        wanted = []
+    def _allowed(self, kind: Kind | str | None, verdict: Verdict | str | None) -> Mask:
+        """Every document but the meta one, of the given kind and verdict (cached masks)."""
+        vectors = self._vectors
+        allowed = ~vectors.term_mask("key", META_KEY)
         if kind:
-            wanted.append(("kind", KindField().normalise(kind)))
+            allowed &= vectors.term_mask("kind", KindField().normalise(kind))
         if verdict:
-            wanted.append(("verdict", VerdictField().normalise(verdict)))
-        if not wanted:
-            return None
-        sets = []
-        for term in wanted:
-            if term not in self._filters:
-                self._filters[term] = set(searcher.docs_for_query(query.Term(*term)))
-            sets.append(self._filters[term])
-        return set.intersection(*sets)
+            allowed &= vectors.term_mask("verdict", VerdictField().normalise(verdict))
+        return allowed
 
     # --- health -----------------------------------------------------------------------------
 

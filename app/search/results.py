@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import sqlite_utils
-from whoosh.searching import Results
 
+from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.search import documents
 from sourcemark.app.search.snippets import Wanted, snippet
 
@@ -19,9 +21,9 @@ class Hit:
     title: str
     outlet: str
     published: str
-    kind: str | None
+    kind: Kind | None
     speaker: str
-    verdict: str | None
+    verdict: Verdict | None
     score: float
     start: int  # code-point offsets into the article text: the passage to jump to
     end: int
@@ -30,23 +32,43 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class Ranked:
+    """A ranked index document not read from SQLite yet: its score and stored ids."""
+
+    score: float
+    stored: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class SearchResults:
+    """The first hits of a search, read and with snippets, and the ranked rest (`pending`),
+    which `more` reads when they are wanted (a list shows the first screen first)."""
+
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
     elapsed_ms: float = 0.0
     query: str = ""
+    pending: tuple[Ranked, ...] = ()
+    wanted: Wanted = Wanted(frozenset())
+
+    def more(self, db: sqlite_utils.Database, count: int) -> tuple[list[Hit], SearchResults]:
+        """The next `count` pending hits, and these results with them read."""
+        new = read_hits(db, self.pending[:count], self.wanted)
+        rest = replace(self, hits=[*self.hits, *new], pending=self.pending[count:])
+        return new, rest
 
 
-def read_hits(db: sqlite_utils.Database, results: Results, wanted: Wanted) -> list[Hit]:
+def read_hits(db: sqlite_utils.Database, ranked: Sequence[Ranked], wanted: Wanted) -> list[Hit]:
     """The ranked hits with their details from SQLite; a record deleted since the index was
     last brought up to date is left out."""
-    ranked = [(hit.score, hit.fields()) for hit in results]
-    article_ids = [f["article_id"] for _, f in ranked if f["doc_type"] == "article"]
-    annotation_ids = [f["annotation_id"] for _, f in ranked if f["doc_type"] == "annotation"]
+    article_ids = [r.stored["article_id"] for r in ranked if r.stored["doc_type"] == "article"]
+    annotation_ids = [
+        r.stored["annotation_id"] for r in ranked if r.stored["doc_type"] == "annotation"
+    ]
     articles = {row["id"]: row for row in documents.articles_by_id(db, article_ids)}
     annotations = {row["id"]: row for row in documents.annotations_by_id(db, annotation_ids)}
     hits = []
-    for score, stored in ranked:
+    for score, stored in ((r.score, r.stored) for r in ranked):
         if stored["doc_type"] == "article" and stored["article_id"] in articles:
             hits.append(_article_hit(articles[stored["article_id"]], score, wanted))
         elif stored["doc_type"] == "annotation" and stored["annotation_id"] in annotations:
@@ -54,7 +76,7 @@ def read_hits(db: sqlite_utils.Database, results: Results, wanted: Wanted) -> li
     return hits
 
 
-def _article_hit(row: dict, score: float, wanted: Wanted) -> Hit:
+def _article_hit(row: dict[str, Any], score: float, wanted: Wanted) -> Hit:
     shown = snippet(row["text"], wanted)
     return Hit(
         doc_type="article",
@@ -74,7 +96,7 @@ def _article_hit(row: dict, score: float, wanted: Wanted) -> Hit:
     )
 
 
-def _annotation_hit(row: dict, score: float, wanted: Wanted) -> Hit:
+def _annotation_hit(row: dict[str, Any], score: float, wanted: Wanted) -> Hit:
     shown = snippet(row["quote"], wanted)
     if shown.start == shown.end and row["note"]:
         in_note = snippet(row["note"], wanted)
@@ -87,9 +109,9 @@ def _annotation_hit(row: dict, score: float, wanted: Wanted) -> Hit:
         title=row["title"],
         outlet=row["outlet"],
         published=row["published"],
-        kind=row["kind"],
+        kind=Kind(row["kind"]),
         speaker=row["speaker"],
-        verdict=row["verdict"],
+        verdict=Verdict(row["verdict"]) if row["verdict"] else None,
         score=score,
         start=row["start"],
         end=row["end"],
