@@ -14,8 +14,21 @@ from sourcemark.app.search.vectors import Vectors
 from tests.search_helpers import add_article
 
 WORDS = [
-    *"city council budget police housing vote mayor tax rent tenants school board".split(),
-    *"prime minister election turnout record crisis wildfire storm".split(),
+    *[
+        "city",
+        "council",
+        "budget",
+        "police",
+        "housing",
+        "vote",
+        "mayor",
+        "tax",
+        "rent",
+        "tenants",
+        "school",
+        "board",
+    ],
+    *["prime", "minister", "election", "turnout", "record", "crisis", "wildfire", "storm"],
 ]
 
 QUERIES = [
