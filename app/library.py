@@ -190,6 +190,12 @@ class Library:
         if self.index is not None:
             self.index.sync(self.db)
 
+    def settle_index(self) -> None:
+        """After a bulk change: merge the index's full tiers of segments, so that a library
+        used only from the command line (no desk, no idle upkeep) keeps searching fast."""
+        if self.index is not None:
+            self.index.merge_segments()
+
     # --- articles -------------------------------------------------------------------------
 
     def import_source(self, source: ExtractedSource) -> ImportResult:
@@ -215,6 +221,7 @@ class Library:
             if progress is not None:
                 progress(len(results), total)
         self.sync_index()
+        self.settle_index()
         return results
 
     def _store_source(self, source: ExtractedSource) -> ImportResult:

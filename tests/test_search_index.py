@@ -320,3 +320,32 @@ def test_a_bulk_sync_uses_the_parallel_writer_and_agrees_with_the_database(
         assert lib.search("turnout", limit=5).total == rows
         assert lib.db.execute("SELECT count(*) FROM index_outbox").fetchone()[0] == 0
     assert ("MpWriter" in kinds) == (search_index._BULK_PROCS > 1)  # one core: one writer
+
+
+@pytest.mark.parametrize(
+    "sizes, budget, merged",
+    [
+        ([1000] * 7, None, set()),  # a tier is merged only once full
+        ([1000] * 8, None, set(range(8))),
+        ([1000] * 8 + [10**7], None, set(range(8))),  # bigger segments stay
+        ([1000] * 8 + [600_000] * 8, None, set(range(16))),  # every full tier
+        ([1000] * 8 + [600_000] * 8, 100_000, set(range(8))),  # within a sync's budget
+        ([600_000] * 8, 100_000, set()),
+    ],
+)
+def test_segments_merge_by_full_size_tiers(
+    sizes: list[int], budget: int | None, merged: set[int]
+) -> None:
+    assert search_index.tiers_to_merge(sizes, budget) == merged
+
+
+def test_one_commit_per_source_keeps_the_segments_few(library: Library) -> None:
+    """Each import and annotation commits a segment; full tiers merge as they go, so the
+    searcher never faces one segment per document (what made imports slow down)."""
+    assert library.index is not None
+    for number in range(60):
+        article = add_article(library, f"Source {number} says the river rose {number} cm.")
+        library.annotate_quote(article.id, "claim", "the river rose")
+    segments = library.index._fresh_searcher().reader().leaf_readers()
+    assert len(segments) < 2 * search_index._TIER_FACTOR
+    assert len(hit_ids(library.search("river", limit=500))) == 120

@@ -73,6 +73,8 @@ def run_import(args: argparse.Namespace) -> int:
                     f"{verb} {short_id(result.article.id)} "
                     f"{one_line(result.article.title)} ({name})"
                 )
+        if len(results) > 1:
+            library.settle_index()
     if args.json:
         print_json(
             {

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import math
 import os
 import sqlite3
 import time
@@ -30,7 +31,7 @@ from whoosh.index import FileIndex
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
-from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
+from whoosh.writing import CLEAR, SegmentWriter
 
 from sourcemark.app.errors import LibraryBusy, NotFound, QueryError, SourcemarkError
 from sourcemark.app.layout import INDEX_DIR
@@ -55,13 +56,15 @@ _WRITE_LOCK = "MAIN_WRITELOCK"  # the lock file Whoosh's own writers take
 _REBUILD_WAIT_S = 30.0  # a rebuild waits this long for another writer to finish
 _SYNC_MB = 64
 _REBUILD_MB = 256
-# Syncs never merge (that would put seconds on the critical path), but past this many segments
-# queries slow down, so a sync merges the small ones if nobody called `merge_segments` in time.
-_MAX_SEGMENTS = 16
-_SMALL_SEGMENT_DOCS = 2000
-# A crowded sync folds only segments this small (one per saved annotation): milliseconds. An
-# import's segment can hold under 2,000 documents yet take a minute to merge on a busy machine.
-_SYNC_MERGE_DOCS = 50
+# Segments are kept in size tiers (each tier _TIER_FACTOR times the one below, by bytes on
+# disk): when a tier fills up with _TIER_FACTOR segments they are merged into one of the next
+# tier, so a library of N documents keeps O(log N) segments and each document is rewritten
+# O(log N) times. Every sync merges the full tiers whose merge fits _SYNC_MERGE_BYTES (tens of
+# milliseconds: one saved annotation's segments); `merge_segments` merges every full tier,
+# off the critical path (the desk's idle upkeep, the end of a command-line import).
+_TIER_FACTOR = 8
+_TIER_BASE_BYTES = 64 * 1024
+_SYNC_MERGE_BYTES = 1024 * 1024
 # A sync this large (an import, a catch-up) indexes with Whoosh's multiprocess writer.
 _BULK_SYNC_ROWS = 1000
 _BULK_PROCS = min(4, os.cpu_count() or 1)
@@ -188,9 +191,7 @@ class SearchIndex:
             writer.update_document(
                 key=META_KEY, doc_type="meta", state=self._new_state(rows[-1][0])
             )
-            crowded = len(writer.segments) > _MAX_SEGMENTS
-            merge = _merge_segments_under(_SYNC_MERGE_DOCS) if crowded else NO_MERGE
-            writer.commit(mergetype=merge)
+            writer.commit(mergetype=_merge_full_tiers(_SYNC_MERGE_BYTES))
         except OSError:
             # Disk full or read-only: the rows stay in the outbox and a later sync applies them.
             _abandon(writer)
@@ -203,13 +204,13 @@ class SearchIndex:
         return len(rows)
 
     def merge_segments(self) -> bool:
-        """Merge the small segments syncs leave behind (call when idle); False if another
-        writer is busy."""
+        """Merge every full tier of segments (call when idle, or after a bulk import); False if
+        another writer is busy."""
         writer = self._try_writer()
         if writer is None:
             return False
         try:
-            writer.commit(mergetype=_merge_segments_under(_SMALL_SEGMENT_DOCS))
+            writer.commit(mergetype=_merge_full_tiers(None))
         except BaseException:
             _abandon(writer)
             raise
@@ -438,22 +439,44 @@ def _distinctive_terms(searcher: Searcher, text: str) -> list[tuple[str, float]]
     return (distinctive if len(distinctive) >= 3 else weighted)[:_SIMILAR_TERMS]
 
 
-def _merge_segments_under(max_docs: int) -> Callable[[SegmentWriter, list[Any]], list[Any]]:
-    """A merge policy: fold every segment under `max_docs` documents into the one being
-    written. Whoosh's MERGE_SMALL merged only ~5 of 46 tiny segments per call."""
+def _merge_full_tiers(budget: int | None) -> Callable[[SegmentWriter, list[Any]], list[Any]]:
+    """A merge policy: fold the segments of every full size tier into the segment being
+    written, smallest tiers first, as long as the bytes merged stay within `budget`."""
 
     def merge(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
-        kept = []
-        for segment in segments:
-            if segment.doc_count_all() >= max_docs:
-                kept.append(segment)
-                continue
-            reader = SegmentReader(writer.storage, writer.schema, segment)
+        sizes = [
+            sum(writer.storage.file_length(name) for name in segment.list_files(writer.storage))
+            for segment in segments
+        ]
+        chosen = tiers_to_merge(sizes, budget)
+        for at in chosen:
+            reader = SegmentReader(writer.storage, writer.schema, segments[at])
             writer.add_reader(reader)
             reader.close()
-        return kept
+        return [segment for at, segment in enumerate(segments) if at not in chosen]
 
     return merge
+
+
+def tiers_to_merge(sizes: list[int], budget: int | None) -> set[int]:
+    """Which segments (by position) to merge: all of each tier that holds _TIER_FACTOR or more,
+    smallest tier first, while the bytes merged stay within `budget` (None: no limit)."""
+    tiers: dict[int, list[int]] = {}
+    for at, size in enumerate(sizes):
+        tier = int(math.log(max(size, _TIER_BASE_BYTES) / _TIER_BASE_BYTES, _TIER_FACTOR))
+        tiers.setdefault(tier, []).append(at)
+    chosen: set[int] = set()
+    spent = 0
+    for tier in sorted(tiers):
+        members = tiers[tier]
+        if len(members) < _TIER_FACTOR:
+            continue
+        cost = sum(sizes[at] for at in members)
+        if budget is not None and spent + cost > budget:
+            break
+        chosen.update(members)
+        spent += cost
+    return chosen
 
 
 def _abandon(writer: SegmentWriter) -> None:
