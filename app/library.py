@@ -30,6 +30,7 @@ from sourcemark.app.errors import (
 )
 from sourcemark.app.health import ensure_intact
 from sourcemark.app.importers import ExtractedSource
+from sourcemark.app.languages import detect_language, normalise_language
 from sourcemark.app.layout import BACKUPS_DIR, DATABASE_FILE, default_library_path
 from sourcemark.app.models import (
     Annotation,
@@ -43,6 +44,7 @@ from sourcemark.app.models import (
     article_from_row,
     link_from_row,
 )
+from sourcemark.app.search.claims import THRESHOLD as SIMILARITY_THRESHOLD
 from sourcemark.app.search.index import SearchIndex, SearchResults
 from sourcemark.app.storage import translated_storage_errors, write_transaction
 from sourcemark.db import queries
@@ -242,7 +244,8 @@ class Library:
             text_sha256=text_sha256,
             text=source.text,
         )
-        self.db.table("articles").insert(article.to_dict())
+        language = source.language or detect_language(source.text)
+        self.db.table("articles").insert({**article.to_dict(), "language": language})
         self.db.table("originals").insert(
             {"article_id": article.id, "filename": source.filename, "content": source.original}
         )
@@ -252,6 +255,23 @@ class Library:
         row = queries.article(self.db, self.resolve_article_id(article_id))
         assert row is not None
         return article_from_row(row)
+
+    def language(self, article_id: str) -> str:
+        """The language a source is written in (an ISO 639 code, e.g. `de`)."""
+        return queries.article_language(self.db, self.resolve_article_id(article_id))
+
+    def set_language(self, article_id: str, language: str) -> str:
+        """Correct a source's language; its text and annotations are indexed again with that
+        language's stemmer. Returns the code stored."""
+        article_id = self.resolve_article_id(article_id)
+        try:
+            code = normalise_language(language)
+        except ValueError as error:
+            raise SourcemarkError(str(error)) from None
+        with write_transaction(self.db):
+            self.db.execute("UPDATE articles SET language = ? WHERE id = ?", (code, article_id))
+        self.sync_index()
+        return code
 
     def articles(self) -> list[ArticleSummary]:
         return [ArticleSummary(**row) for row in queries.article_summaries(self.db)]
@@ -475,10 +495,20 @@ class Library:
         """Ranked articles and annotations matching a query (syntax: app/search/query.py)."""
         return self._search_index().search(query, kind=kind, verdict=verdict, limit=limit)
 
-    def similar(self, annotation_id: str, *, limit: int = 10) -> SearchResults:
-        """Passages and annotations in other articles resembling an annotation (id or prefix)."""
+    def similar(
+        self, annotation_id: str, *, limit: int = 10, min_score: float = SIMILARITY_THRESHOLD
+    ) -> SearchResults:
+        """Claims (then other passages) in other articles that state what an annotation (id or
+        prefix) states."""
         annotation_id = self.resolve_annotation_id(annotation_id)
-        return self._search_index().similar(annotation_id, limit=limit)
+        return self._search_index().similar(annotation_id, limit=limit, min_score=min_score)
+
+    def similar_to_text(
+        self, statement: str, *, limit: int = 10, min_score: float = SIMILARITY_THRESHOLD
+    ) -> SearchResults:
+        """Have we checked this before? The library's claims that state what `statement`
+        states, with their verdicts; an empty list means nothing similar."""
+        return self._search_index().similar_to_text(statement, limit=limit, min_score=min_score)
 
     def _search_index(self) -> SearchIndex:
         if self.index is None:

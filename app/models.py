@@ -129,13 +129,15 @@ class ArticleSummary:
     author: str
     published: str
     imported_at: str
+    language: str
     claims: int
     quotes: int
     rebuttals: int
 
 
 def article_from_row(row: dict[str, Any]) -> Article:
-    return Article(**row)
+    """The article in a row of `articles` (its language is read on its own: `Library.language`)."""
+    return Article(**{key: value for key, value in row.items() if key != "language"})
 
 
 def annotation_from_row(row: dict[str, Any]) -> Annotation:

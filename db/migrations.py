@@ -125,7 +125,15 @@ CREATE TABLE orphaned_annotations (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
+# Version 4: the language each source is written in (ISO 639 code), which picks the stemmer
+# its text and annotations are indexed with. Sources stored before it are taken as English.
+V4 = """
+ALTER TABLE articles ADD COLUMN language TEXT NOT NULL DEFAULT 'en'
+    CHECK (language GLOB '[a-z][a-z]' OR language GLOB '[a-z][a-z][a-z]');
+CREATE INDEX articles_by_language ON articles (language);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

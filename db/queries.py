@@ -31,7 +31,7 @@ def article_by_text_hash(db: sqlite_utils.Database, text_sha256: str) -> Row | N
 
 
 _SUMMARY_SELECT = """
-        SELECT a.id, a.title, a.outlet, a.author, a.published, a.imported_at,
+        SELECT a.id, a.title, a.outlet, a.author, a.published, a.imported_at, a.language,
                count(n.id) FILTER (WHERE n.kind = 'claim') AS claims,
                count(n.id) FILTER (WHERE n.kind = 'quote') AS quotes,
                count(n.id) FILTER (WHERE n.kind = 'rebuttal') AS rebuttals
@@ -42,6 +42,11 @@ _ARTICLE_ORDERS = {
     "title": "title COLLATE NOCASE, published DESC, id",
     "outlet": "outlet COLLATE NOCASE, published DESC, id",
 }
+
+
+def article_language(db: sqlite_utils.Database, article_id: str) -> str:
+    row = db.execute("SELECT language FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return str(row[0])
 
 
 def article_summaries(db: sqlite_utils.Database) -> list[Row]:

@@ -29,6 +29,8 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
         search_rounds=2,
         large_source_chars=50_000,
         large_source_annotations=100,
+        cli_files=40,
+        cli_batch=20,
     )
     found = {"machine": machine(), "command": "smoke"} | run_suite([SIZE], options, lambda _: None)
     write(found, workdir / "results.json", workdir / "results.md")
@@ -54,6 +56,9 @@ def test_every_figure_is_measured(results: dict) -> None:
         "memory",
         "memory_headless",
         "open_large_source",
+        "search_first",
+        "rebuild",
+        "cli_import",
     }
 
 
@@ -77,6 +82,14 @@ def test_every_engine_finds_the_same_documents(results: dict) -> None:
     for query, engines in per_query.items():
         assert engines[WHOOSH]["total"] == engines[FTS5]["total"] > 0, query
         assert engines["sourcemark"]["total"] > 0, query
+
+
+def test_command_line_import_reports_each_batch(results: dict) -> None:
+    figure = _figures(results)["cli_import"]
+    assert (
+        len(figure["details"]["batch_rates"]) == len(figure["details"]["whoosh_batch_rates"]) == 2
+    )
+    assert figure["goal"] is not None and figure["goal_met"] in (True, False)
 
 
 def test_the_reader_shows_every_highlight(results: dict) -> None:

@@ -339,6 +339,10 @@ def test_segments_merge_by_full_size_tiers(
     assert search_index.tiers_to_merge(sizes, budget) == merged
 
 
+def test_idle_merges_leave_one_segment_per_tier() -> None:
+    assert search_index.tiers_to_merge([1000, 2000, 600_000, 10**7], None, 2) == {0, 1}
+
+
 def test_one_commit_per_source_keeps_the_segments_few(library: Library) -> None:
     """Each import and annotation commits a segment; full tiers merge as they go, so the
     searcher never faces one segment per document (what made imports slow down)."""

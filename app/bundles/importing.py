@@ -27,6 +27,7 @@ from sourcemark.app.bundles.content import BundleContent
 from sourcemark.app.bundles.export import VIEWS
 from sourcemark.app.bundles.safezip import DEFAULT_LIMITS, Limits, SafeZip
 from sourcemark.app.errors import BundleError
+from sourcemark.app.languages import detect_language
 from sourcemark.app.library import Library, now
 from sourcemark.app.models import Annotation, Article, annotation_from_row
 from sourcemark.db import queries
@@ -111,7 +112,10 @@ class _Merge:
             self.local_texts[local["id"]] = local["text"]
             self.report.articles_matched += 1
             return
-        self.db.table("articles").insert(article.to_dict())
+        # Bundles do not carry a language yet: a new source's is detected, as on import.
+        self.db.table("articles").insert(
+            {**article.to_dict(), "language": detect_language(article.text)}
+        )
         original = self.content.originals.get(article.id)
         if original is not None:
             self.db.table("originals").insert(

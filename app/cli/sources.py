@@ -1,4 +1,4 @@
-"""Commands for sources: `import` and `articles`."""
+"""Commands for sources: `import`, `articles` and `set-language`."""
 
 from __future__ import annotations
 
@@ -36,6 +36,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     arts = subparsers.add_parser("articles", parents=[common], help="list the library's sources")
     arts.add_argument("--json", action="store_true", help="print the list as JSON")
     arts.set_defaults(run=run_articles)
+
+    language = subparsers.add_parser(
+        "set-language",
+        parents=[common],
+        help="correct the language a source is written in (it is indexed again with it)",
+    )
+    language.add_argument("article", metavar="ARTICLE", help="article id (unique prefix)")
+    language.add_argument("language", metavar="CODE", help="ISO 639-1 code, e.g. en, de, fr")
+    language.set_defaults(run=run_set_language)
 
 
 def _extract(name: str, max_bytes: int) -> ExtractedSource:
@@ -97,7 +106,15 @@ def run_articles(args: argparse.Namespace) -> int:
     for s in summaries:
         counts = f"{s.claims}c {s.quotes}q {s.rebuttals}r"
         print(
-            f"{short_id(s.id)}  {s.published or '----------':10}  {counts:>11}  "
+            f"{short_id(s.id)}  {s.published or '----------':10}  {s.language:3}  {counts:>11}  "
             f"{one_line(s.title, 50)}  {s.outlet}"
         )
+    return 0
+
+
+def run_set_language(args: argparse.Namespace) -> int:
+    with open_library(args) as library:
+        article_id = library.resolve_article_id(args.article)
+        code = library.set_language(article_id, args.language)
+    print(f"{short_id(article_id)} is in {code}")
     return 0

@@ -8,6 +8,7 @@ from typing import Any
 
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import ImportFailed, SourcemarkError
+from sourcemark.app.languages import normalise_language
 from sourcemark.app.text import drop_control_characters, normalise
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -33,6 +34,7 @@ class ExtractedSource:
     author: str = ""
     url: str = ""
     published: str = ""
+    language: str = ""  # declared by the source (a page's lang attribute), else detected
 
     def with_metadata(self, **overrides: str | None) -> ExtractedSource:
         """Metadata given by the user wins over what was extracted."""
@@ -78,6 +80,7 @@ def from_extracted_fields(
         outlet=_one_line(fields.get("outlet", "")),
         author=_one_line(fields.get("author", "")),
         url=url if url.lower().startswith(("http://", "https://")) else "",
+        language=_declared_language(fields.get("language", "")),
         published=_valid_date(fields.get("published", "")),
     )
 
@@ -92,4 +95,12 @@ def _valid_date(value: str) -> str:
     try:
         return parse_published(value[:MAX_FIELD_CHARS])
     except SourcemarkError:
+        return ""
+
+
+def _declared_language(value: str) -> str:
+    """A language the page declares (`<html lang="de-AT">`), if it is a language code."""
+    try:
+        return normalise_language(value) if value.strip() else ""
+    except ValueError:
         return ""

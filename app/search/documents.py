@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlite_utils
 
-from sourcemark.app.search.schema import date_key
+from sourcemark.app.search.schema import date_key, family, field_in
 
 Document = dict[str, Any]
 
-_ANNOTATION_ROWS = """
+# The text around a passage, from which the sentence holding it is cut (`context`).
+_AROUND = 300
+_ANNOTATION_ROWS = f"""
     SELECT n.id, n.article_id, n.kind, n.start, n."end", n.quote, n.note, n.speaker, n.verdict,
-           a.title, a.outlet, a.author, a.published
+           a.title, a.outlet, a.author, a.published, a.language,
+           max(0, n.start - {_AROUND}) AS around_start,
+           substr(a.text, max(1, n.start + 1 - {_AROUND}), n."end" - n.start + 2 * {_AROUND})
+               AS around
     FROM annotations n JOIN articles a ON a.id = n.article_id
 """
+_SENTENCE_END = re.compile(r"[.!?…]\s|\n")
 _CHUNK = 500  # ids per `IN (...)`, well under SQLite's variable limit
 
 
@@ -29,7 +36,12 @@ def annotation_key(annotation_id: str) -> str:
 
 def _shared(row: dict[str, Any]) -> Document:
     """The article fields both kinds of document carry, for filtering."""
-    doc: Document = {"title": row["title"], "outlet": row["outlet"], "author": row["author"]}
+    doc: Document = {
+        "title": row["title"],
+        "outlet": row["outlet"],
+        "author": row["author"],
+        "lang": row["language"],
+    }
     published = date_key(row["published"])
     if published is not None:
         doc["published"] = published
@@ -37,24 +49,27 @@ def _shared(row: dict[str, Any]) -> Document:
 
 
 def article_document(row: dict[str, Any]) -> Document:
+    analysis = family(row["language"])
     return {
         **_shared(row),
         "key": article_key(row["id"]),
         "doc_type": "article",
         "article_id": row["id"],
-        "headline": row["title"],
-        "body": row["text"],
+        field_in("headline", analysis): row["title"],
+        field_in("body", analysis): row["text"],
     }
 
 
 def annotation_document(row: dict[str, Any]) -> Document:
+    analysis = family(row["language"])
     doc = {
         **_shared(row),
         "key": annotation_key(row["id"]),
         "doc_type": "annotation",
         "article_id": row["article_id"],
         "annotation_id": row["id"],
-        "body": row["quote"],
+        field_in("body", analysis): row["quote"],
+        field_in("context", analysis): surrounding_sentence(row),
         "note": row["note"],
         "speaker": row["speaker"],
         "kind": row["kind"],
@@ -62,6 +77,18 @@ def annotation_document(row: dict[str, Any]) -> Document:
     if row["verdict"]:
         doc["verdict"] = row["verdict"]
     return doc
+
+
+def surrounding_sentence(row: dict[str, Any]) -> str:
+    """The sentence (or sentences) holding an annotation's passage, without the passage."""
+    around: str = row["around"]
+    start = row["start"] - row["around_start"]
+    end = start + len(row["quote"])
+    ends_before = [m.end() for m in _SENTENCE_END.finditer(around, 0, start)]
+    after = _SENTENCE_END.search(around, end)
+    first = ends_before[-1] if ends_before else 0
+    last = after.end() if after else len(around)
+    return f"{around[first:start].strip()} {around[end:last].strip()}".strip()
 
 
 def _rows(
@@ -105,6 +132,11 @@ def all_articles(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
 
 def all_annotations(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
     return _rows(db, f"{_ANNOTATION_ROWS} ORDER BY n.id")
+
+
+def languages(db: sqlite_utils.Database) -> list[str]:
+    """The languages of the library's sources."""
+    return [row[0] for row in db.execute("SELECT DISTINCT language FROM articles")]
 
 
 def document_count(db: sqlite_utils.Database) -> int:

@@ -36,10 +36,17 @@ from whoosh.writing import CLEAR, SegmentWriter
 from sourcemark.app.errors import LibraryBusy, NotFound, QueryError, SourcemarkError
 from sourcemark.app.layout import INDEX_DIR
 from sourcemark.app.models import Kind, Verdict
-from sourcemark.app.search import documents
+from sourcemark.app.search import claims, documents
 from sourcemark.app.search.query import parse
-from sourcemark.app.search.results import Hit, Ranked, SearchResults, read_hits
-from sourcemark.app.search.schema import INDEX_FORMAT, SCHEMA, KindField, VerdictField
+from sourcemark.app.search.results import Hit, Ranked, SearchResults, annotation_hit, read_hits
+from sourcemark.app.search.schema import (
+    ENGLISH,
+    INDEX_FORMAT,
+    SCHEMA,
+    KindField,
+    VerdictField,
+    family,
+)
 from sourcemark.app.search.snippets import Wanted, highlight_terms
 from sourcemark.app.search.vectors import Mask, Vectors
 from sourcemark.db.connection import write_transaction
@@ -60,8 +67,9 @@ _REBUILD_MB = 256
 # disk): when a tier fills up with _TIER_FACTOR segments they are merged into one of the next
 # tier, so a library of N documents keeps O(log N) segments and each document is rewritten
 # O(log N) times. Every sync merges the full tiers whose merge fits _SYNC_MERGE_BYTES (tens of
-# milliseconds: one saved annotation's segments); `merge_segments` merges every full tier,
-# off the critical path (the desk's idle upkeep, the end of a command-line import).
+# milliseconds: one saved annotation's segments). Off the critical path (the desk's idle
+# upkeep, the end of a command-line import) `merge_segments` merges every tier holding two or
+# more segments, leaving at most one segment per tier.
 _TIER_FACTOR = 8
 _TIER_BASE_BYTES = 64 * 1024
 _SYNC_MERGE_BYTES = 1024 * 1024
@@ -69,8 +77,7 @@ _SYNC_MERGE_BYTES = 1024 * 1024
 _BULK_SYNC_ROWS = 1000
 _BULK_PROCS = min(4, os.cpu_count() or 1)
 MAX_LIMIT = 500
-_SIMILAR_TERMS = 12
-_SIMILAR_MIN_COMMON = 20  # in a small library, no word counts as common
+MAX_STATEMENT_CHARS = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +123,7 @@ class SearchIndex:
         self._applied = 0  # the last outbox seq known to be in the index (it only grows)
         self._searcher: Searcher = ix.searcher()
         self._vectors = Vectors(self._searcher)
+        self._analyses_present: frozenset[str] | None = None
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -191,7 +199,7 @@ class SearchIndex:
             writer.update_document(
                 key=META_KEY, doc_type="meta", state=self._new_state(rows[-1][0])
             )
-            writer.commit(mergetype=_merge_full_tiers(_SYNC_MERGE_BYTES))
+            writer.commit(mergetype=_merge_full_tiers(_SYNC_MERGE_BYTES, _TIER_FACTOR))
         except OSError:
             # Disk full or read-only: the rows stay in the outbox and a later sync applies them.
             _abandon(writer)
@@ -204,13 +212,13 @@ class SearchIndex:
         return len(rows)
 
     def merge_segments(self) -> bool:
-        """Merge every full tier of segments (call when idle, or after a bulk import); False if
-        another writer is busy."""
+        """Merge every tier holding more than one segment (call when idle, or after a bulk
+        import); False if another writer is busy."""
         writer = self._try_writer()
         if writer is None:
             return False
         try:
-            writer.commit(mergetype=_merge_full_tiers(None))
+            writer.commit(mergetype=_merge_full_tiers(None, 2))
         except BaseException:
             _abandon(writer)
             raise
@@ -286,6 +294,7 @@ class SearchIndex:
         self._ix = ix
         self._searcher = ix.searcher()
         self._vectors = Vectors(self._searcher)
+        self._analyses_present = None
 
     # --- searching --------------------------------------------------------------------------
 
@@ -305,9 +314,9 @@ class SearchIndex:
         from SQLite with their snippets; `more` reads the rest when they are wanted.
         """
         began = time.perf_counter()
-        parsed = parse(query_text)
         limit = _checked_limit(limit)
         searcher = self._fresh_searcher()
+        parsed = parse(query_text, self._analyses())
         vectors = self._vectors
         matched, scores = vectors.evaluate(parsed)
         matched &= self._allowed(kind, verdict)
@@ -325,31 +334,66 @@ class SearchIndex:
         return results.more(self._db, count)
 
     @_rebuilt_if_damaged
-    def similar(self, annotation_id: str, *, limit: int = 10) -> SearchResults:
-        """Passages and annotations in other articles that resemble this annotation."""
+    def similar_to_text(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        exclude_article: str | None = None,
+        exclude_annotation: str | None = None,
+        min_score: float = claims.THRESHOLD,
+    ) -> SearchResults:
+        """Claims (then other passages) that state what `text` states, most similar first;
+        none below `min_score` (by default the threshold of app/search/claims.py)."""
         began = time.perf_counter()
+        limit = _checked_limit(limit)
+        label = f"similar to {' '.join(text.split())[:60]!r}"
+        if len(text) > MAX_STATEMENT_CHARS:
+            raise QueryError(f"the statement is longer than {MAX_STATEMENT_CHARS} characters")
+        said = claims.statement(text, self._analyses())
+        if said.empty:
+            return SearchResults([], 0, _ms_since(began), label)
+        searcher = self._fresh_searcher()
+        vectors = self._vectors
+        allowed = vectors.term_mask("doc_type", "annotation").copy()
+        if exclude_article is not None:
+            allowed &= ~vectors.term_mask("article_id", exclude_article)
+        docnums = claims.candidate_docnums(vectors, said, allowed)
+        ids = [searcher.stored_fields(docnum)["annotation_id"] for docnum in docnums]
+        rows = {row["id"]: row for row in documents.annotations_by_id(self._db, ids)}
+        rows.pop(exclude_annotation or "", None)
+        found = [
+            claims.Candidate(
+                row["id"],
+                Kind(row["kind"]),
+                Verdict(row["verdict"]) if row["verdict"] else None,
+                claims.similarity(said, row["quote"], row["language"], searcher),
+            )
+            for row in rows.values()
+        ]
+        shown = claims.rank(found, min_score)
+        wanted = {analysis: Wanted(frozenset(stems)) for analysis, stems in said.terms.items()}
+        hits = [
+            annotation_hit(rows[match.annotation_id], match.similarity, wanted)
+            for match in shown[:limit]
+        ]
+        return SearchResults(hits, len(shown), _ms_since(began), label)
+
+    def similar(
+        self, annotation_id: str, *, limit: int = 10, min_score: float = claims.THRESHOLD
+    ) -> SearchResults:
+        """Claims and passages in other articles that state what this annotation states."""
         rows = list(documents.annotations_by_id(self._db, [annotation_id]))
         if not rows:
             raise NotFound(f"no annotation with id {annotation_id!r}")
         source = rows[0]
-        searcher = self._fresh_searcher()
-        key_terms = _distinctive_terms(searcher, source["quote"])
-        label = f"similar to {source['quote'][:60]!r}"
-        if not key_terms:
-            return SearchResults([], 0, _ms_since(began), label)
-        resembles = query.Or(
-            [query.Term("body", term, boost=weight) for term, weight in key_terms],
-            minmatch=min(2, len(key_terms)),
+        return self.similar_to_text(
+            source["quote"],
+            limit=limit,
+            exclude_article=source["article_id"],
+            exclude_annotation=source["id"],
+            min_score=min_score,
         )
-        found = searcher.search(
-            resembles,
-            limit=_checked_limit(limit),
-            mask=query.Or([_META, query.Term("article_id", source["article_id"])]),
-            optimize=False,
-        )
-        wanted = Wanted(frozenset(term for term, _ in key_terms))
-        refs = [Ranked(hit.score, hit.fields()) for hit in found]
-        return SearchResults(read_hits(self._db, refs, wanted), len(found), _ms_since(began), label)
 
     def _fresh_searcher(self) -> Searcher:
         """The reused searcher, reopened if any thread or process committed since.
@@ -361,7 +405,16 @@ class SearchIndex:
             self._searcher.close()
             self._searcher = self._ix.searcher()
             self._vectors = Vectors(self._searcher)
+            self._analyses_present = None
         return self._searcher
+
+    def _analyses(self) -> frozenset[str]:
+        """The language analyses of the library's sources (cached with the searcher)."""
+        if self._analyses_present is None:
+            self._analyses_present = frozenset(
+                family(language) for language in documents.languages(self._db)
+            ) | {ENGLISH}
+        return self._analyses_present
 
     def _allowed(self, kind: Kind | str | None, verdict: Verdict | str | None) -> Mask:
         """Every document but the meta one, of the given kind and verdict (cached masks)."""
@@ -429,26 +482,18 @@ def _apply(
         writer.delete_by_term("key", documents.annotation_key(annotation_id))
 
 
-def _distinctive_terms(searcher: Searcher, text: str) -> list[tuple[str, float]]:
-    """The weightiest words of `text`, leaving out those in over a fifth of all documents
-    (they say little about resemblance and make the query score most of the index) unless
-    too few words would remain."""
-    common = max(_SIMILAR_MIN_COMMON, searcher.doc_count() // 5)
-    weighted = searcher.key_terms_from_text("body", text, numterms=_SIMILAR_TERMS * 2)
-    distinctive = [(t, w) for t, w in weighted if searcher.doc_frequency("body", t) <= common]
-    return (distinctive if len(distinctive) >= 3 else weighted)[:_SIMILAR_TERMS]
-
-
-def _merge_full_tiers(budget: int | None) -> Callable[[SegmentWriter, list[Any]], list[Any]]:
-    """A merge policy: fold the segments of every full size tier into the segment being
-    written, smallest tiers first, as long as the bytes merged stay within `budget`."""
+def _merge_full_tiers(
+    budget: int | None, width: int
+) -> Callable[[SegmentWriter, list[Any]], list[Any]]:
+    """A merge policy: fold the segments of every size tier holding `width` or more into the
+    segment being written, smallest tiers first, while the bytes merged stay within `budget`."""
 
     def merge(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
         sizes = [
             sum(writer.storage.file_length(name) for name in segment.list_files(writer.storage))
             for segment in segments
         ]
-        chosen = tiers_to_merge(sizes, budget)
+        chosen = tiers_to_merge(sizes, budget, width)
         for at in chosen:
             reader = SegmentReader(writer.storage, writer.schema, segments[at])
             writer.add_reader(reader)
@@ -458,8 +503,8 @@ def _merge_full_tiers(budget: int | None) -> Callable[[SegmentWriter, list[Any]]
     return merge
 
 
-def tiers_to_merge(sizes: list[int], budget: int | None) -> set[int]:
-    """Which segments (by position) to merge: all of each tier that holds _TIER_FACTOR or more,
+def tiers_to_merge(sizes: list[int], budget: int | None, width: int = _TIER_FACTOR) -> set[int]:
+    """Which segments (by position) to merge: all of each tier that holds `width` or more,
     smallest tier first, while the bytes merged stay within `budget` (None: no limit)."""
     tiers: dict[int, list[int]] = {}
     for at, size in enumerate(sizes):
@@ -469,7 +514,7 @@ def tiers_to_merge(sizes: list[int], budget: int | None) -> set[int]:
     spent = 0
     for tier in sorted(tiers):
         members = tiers[tier]
-        if len(members) < _TIER_FACTOR:
+        if len(members) < width:
             continue
         cost = sum(sizes[at] for at in members)
         if budget is not None and spent + cost > budget:

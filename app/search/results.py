@@ -10,7 +10,8 @@ import sqlite_utils
 
 from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.search import documents
-from sourcemark.app.search.snippets import Wanted, snippet
+from sourcemark.app.search.schema import ENGLISH, family
+from sourcemark.app.search.snippets import NOTHING, Highlights, snippet
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,7 @@ class Hit:
     speaker: str
     verdict: Verdict | None
     score: float
+    language: str  # the source's (ISO 639 code)
     start: int  # code-point offsets into the article text: the passage to jump to
     end: int
     snippet: str  # plain text, matches wrapped in « »
@@ -49,7 +51,7 @@ class SearchResults:
     elapsed_ms: float = 0.0
     query: str = ""
     pending: tuple[Ranked, ...] = ()
-    wanted: Wanted = Wanted(frozenset())
+    wanted: Highlights = field(default_factory=dict)
 
     def more(self, db: sqlite_utils.Database, count: int) -> tuple[list[Hit], SearchResults]:
         """The next `count` pending hits, and these results with them read."""
@@ -58,7 +60,7 @@ class SearchResults:
         return new, rest
 
 
-def read_hits(db: sqlite_utils.Database, ranked: Sequence[Ranked], wanted: Wanted) -> list[Hit]:
+def read_hits(db: sqlite_utils.Database, ranked: Sequence[Ranked], wanted: Highlights) -> list[Hit]:
     """The ranked hits with their details from SQLite; a record deleted since the index was
     last brought up to date is left out."""
     article_ids = [r.stored["article_id"] for r in ranked if r.stored["doc_type"] == "article"]
@@ -72,12 +74,13 @@ def read_hits(db: sqlite_utils.Database, ranked: Sequence[Ranked], wanted: Wante
         if stored["doc_type"] == "article" and stored["article_id"] in articles:
             hits.append(_article_hit(articles[stored["article_id"]], score, wanted))
         elif stored["doc_type"] == "annotation" and stored["annotation_id"] in annotations:
-            hits.append(_annotation_hit(annotations[stored["annotation_id"]], score, wanted))
+            hits.append(annotation_hit(annotations[stored["annotation_id"]], score, wanted))
     return hits
 
 
-def _article_hit(row: dict[str, Any], score: float, wanted: Wanted) -> Hit:
-    shown = snippet(row["text"], wanted)
+def _article_hit(row: dict[str, Any], score: float, wanted: Highlights) -> Hit:
+    analysis = family(row["language"])
+    shown = snippet(row["text"], wanted.get(analysis, NOTHING), analysis)
     return Hit(
         doc_type="article",
         article_id=row["id"],
@@ -89,6 +92,7 @@ def _article_hit(row: dict[str, Any], score: float, wanted: Wanted) -> Hit:
         speaker="",
         verdict=None,
         score=score,
+        language=row["language"],
         start=shown.start,
         end=shown.end,
         snippet=shown.text,
@@ -96,10 +100,11 @@ def _article_hit(row: dict[str, Any], score: float, wanted: Wanted) -> Hit:
     )
 
 
-def _annotation_hit(row: dict[str, Any], score: float, wanted: Wanted) -> Hit:
-    shown = snippet(row["quote"], wanted)
+def annotation_hit(row: dict[str, Any], score: float, wanted: Highlights) -> Hit:
+    analysis = family(row["language"])
+    shown = snippet(row["quote"], wanted.get(analysis, NOTHING), analysis)
     if shown.start == shown.end and row["note"]:
-        in_note = snippet(row["note"], wanted)
+        in_note = snippet(row["note"], wanted.get(ENGLISH, NOTHING))
         if in_note.start != in_note.end:
             shown = in_note
     return Hit(
@@ -113,6 +118,7 @@ def _annotation_hit(row: dict[str, Any], score: float, wanted: Wanted) -> Hit:
         speaker=row["speaker"],
         verdict=Verdict(row["verdict"]) if row["verdict"] else None,
         score=score,
+        language=row["language"],
         start=row["start"],
         end=row["end"],
         snippet=shown.text,

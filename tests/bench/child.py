@@ -18,6 +18,8 @@ TASKS = {
     "sourcemark.search": "tests.bench.sourcemark:search",
     "sourcemark.new_annotation": "tests.bench.sourcemark:new_annotation",
     "sourcemark.cold_search": "tests.bench.sourcemark:cold_search",
+    "sourcemark.rebuild": "tests.bench.sourcemark:rebuild",
+    "whoosh.import_files": "tests.bench.cli_import:whoosh_import_files",
     "desk.cold_start": "tests.bench.desk:cold_start",
     "desk.searches": "tests.bench.desk:searches",
     "desk.open_large_source": "tests.bench.desk:open_large_source",

@@ -108,6 +108,15 @@ def new_annotation(library_dir: str, repeats: int) -> dict[str, Any]:
     return {"samples_ms": samples, "queries_needed": max(queries_needed)}
 
 
+def rebuild(library_dir: str) -> dict[str, Any]:
+    """`rebuild-index` on an open library: every document written again from SQLite."""
+    with Library.open(Path(library_dir)) as library:
+        assert library.index is not None
+        clock = Stopwatch()
+        documents = library.index.rebuild(library.db)
+        return {"seconds": clock.ms() / 1000, "documents": documents}
+
+
 def cold_search(library_dir: str) -> dict[str, Any]:
     """Open the library and answer the first query of the mix (timed from process start)."""
     with Library.open(Path(library_dir)) as library:

@@ -1,0 +1,195 @@
+"""Claim matching: "have we checked this before?" for a statement or an annotation.
+
+A statement is matched against the library's annotations in two steps:
+1. Candidates: its distinctive words (stop words and newsroom boilerplate removed; numbers and
+   names weighted up) in an OR query, BM25F over the annotation's passage, with the sentence
+   around it and the journalist's note as weaker fields. The 50 best go on.
+2. Re-ranking: how much of the statement's and the passage's content the two share, each word
+   weighted by its rarity (IDF), blended with a character-level fuzzy match (rapidfuzz) that
+   forgives word forms the stemmer does not join.
+The result is a similarity between 0 and 1; below `THRESHOLD` nothing is shown, so "nothing
+similar" is an answer. Claims come first (those with a verdict first when scores tie), then
+other passages. THRESHOLD and the blend were chosen on the evaluation set in
+tests/fixtures/claims/ (see docs/benchmarks.md, "Claim matching").
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from whoosh import query
+from whoosh.lang import has_stopwords, stopwords_for_language
+from whoosh.searching import Searcher
+
+from sourcemark.app.languages import DEFAULT_LANGUAGE, detect_language
+from sourcemark.app.models import Kind, Verdict
+from sourcemark.app.search.schema import ANALYZERS, ENGLISH, family, field_in
+from sourcemark.app.search.vectors import Mask, Vectors
+
+CANDIDATES = 50
+THRESHOLD = 0.35
+_FUZZY_SHARE = 0.25  # of the final similarity; the rest is the IDF-weighted word overlap
+_WEAK_FIELD = 0.3  # the sentence around a passage and the note, against the passage itself
+_NUMBER_WEIGHT = 2.0
+_NAME_WEIGHT = 1.5
+_MAX_TERMS = 40  # a pasted paragraph is cut to its first distinctive words
+# Words that say how a claim was made, not what it claims.
+_BOILERPLATE = frozenset(
+    [
+        "said",
+        "says",
+        "say",
+        "saying",
+        "told",
+        "tells",
+        "claimed",
+        "claims",
+        "claim",
+        "according",
+        "stated",
+        "states",
+        "statement",
+        "reported",
+        "reports",
+        "added",
+        "insisted",
+        "argued",
+        "noted",
+        "wrote",
+        "posted",
+        "tweeted",
+    ]
+)
+_WORD = re.compile(r"\w+(?:[.,']\w+)*")
+_NUMBER = re.compile(r"\d")
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A statement's distinctive words as each analysis (language) stems them, with weights."""
+
+    language: str
+    terms: dict[str, dict[str, float]]  # analysis -> stem -> weight
+    text: str
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.terms.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An annotation to show: what `rank` needs to order it, and its similarity."""
+
+    annotation_id: str
+    kind: Kind
+    verdict: Verdict | None
+    similarity: float
+
+
+def statement(text: str, analyses: Iterable[str]) -> Statement:
+    """The distinctive words of `text`, stemmed by each analysis the library uses."""
+    language = detect_language(text)
+    stop = _stop_words(language) | _stop_words(DEFAULT_LANGUAGE) | _BOILERPLATE
+    weights: dict[str, float] = {}
+    for at, found in enumerate(_WORD.finditer(text)):
+        word = found.group()
+        if word.lower() in stop:
+            continue
+        weight = 1.0
+        if _NUMBER.search(word):
+            weight = _NUMBER_WEIGHT
+        elif word[:1].isupper() and at > 0 and not _sentence_start(text, found.start()):
+            weight = _NAME_WEIGHT
+        weights[word] = max(weights.get(word, 0.0), weight)
+    kept = list(weights.items())[:_MAX_TERMS]
+    terms: dict[str, dict[str, float]] = {}
+    for analysis in {*analyses, ENGLISH}:
+        stems: dict[str, float] = {}
+        for word, weight in kept:
+            for token in ANALYZERS[analysis](word):
+                stems[token.text] = max(stems.get(token.text, 0.0), weight)
+        terms[analysis] = stems
+    return Statement(language, terms, text)
+
+
+def candidates_query(said: Statement) -> query.Query:
+    """The OR query that finds candidate passages: body strong, context and note weak."""
+    clauses: list[query.Query] = []
+    for analysis, stems in said.terms.items():
+        for stem, weight in stems.items():
+            clauses.append(query.Term(field_in("body", analysis), stem, boost=weight))
+            clauses.append(
+                query.Term(field_in("context", analysis), stem, boost=weight * _WEAK_FIELD)
+            )
+    for stem, weight in said.terms[ENGLISH].items():
+        clauses.append(query.Term("note", stem, boost=weight * _WEAK_FIELD))
+    return query.Or(clauses)
+
+
+def candidate_docnums(vectors: Vectors, said: Statement, allowed: Mask) -> list[int]:
+    """The best-scoring annotation documents for the statement (BM25F), at most CANDIDATES."""
+    matched, scores = vectors.evaluate(candidates_query(said))
+    ranked = vectors.rank(matched & allowed, scores, CANDIDATES)
+    return [docnum for docnum, _ in ranked.top]
+
+
+def similarity(said: Statement, passage: str, language: str, searcher: Searcher) -> float:
+    """How likely a passage states the same claim, from 0 to 1."""
+    analysis = family(language)
+    wanted = said.terms.get(analysis) or said.terms[ENGLISH]
+    found = _content_stems(passage, analysis, language)
+    body = field_in("body", analysis)
+    shared = sum(_idf(searcher, body, stem) * w for stem, w in wanted.items() if stem in found)
+    in_statement = sum(_idf(searcher, body, stem) * w for stem, w in wanted.items())
+    in_passage = sum(_idf(searcher, body, stem) for stem in found)
+    if not shared or not in_statement or not in_passage:
+        overlap = 0.0
+    else:
+        recall, precision = shared / in_statement, min(1.0, shared / in_passage)
+        overlap = 2 * recall * precision / (recall + precision)
+    fuzzy = fuzz.token_set_ratio(said.text.lower(), passage.lower()) / 100
+    return (1 - _FUZZY_SHARE) * overlap + _FUZZY_SHARE * fuzzy * (overlap > 0)
+
+
+def rank(found: list[Candidate], min_score: float = THRESHOLD) -> list[Candidate]:
+    """At `min_score` or above only; claims first, then by similarity, a verdict first on
+    ties."""
+    shown = [c for c in found if c.similarity >= min_score and c.similarity > 0]
+    shown.sort(
+        key=lambda c: (
+            c.kind is not Kind.CLAIM,
+            -round(c.similarity, 6),
+            c.verdict in (None, Verdict.UNVERIFIED),
+        )
+    )
+    return shown
+
+
+def _idf(searcher: Searcher, fieldname: str, stem: str) -> float:
+    try:
+        return float(searcher.idf(fieldname, stem))
+    except (ValueError, KeyError):  # a stem the field never held
+        return math.log(max(searcher.doc_count_all(), 1)) + 1
+
+
+@functools.cache
+def _stop_words(language: str) -> frozenset[str]:
+    return frozenset(stopwords_for_language(language)) if has_stopwords(language) else frozenset()
+
+
+def _content_stems(text: str, analysis: str, language: str) -> set[str]:
+    """The stems of a passage's words, stop words and boilerplate left out."""
+    stop = _stop_words(language) | _stop_words(DEFAULT_LANGUAGE) | _BOILERPLATE
+    content = " ".join(w for w in _WORD.findall(text) if w.lower() not in stop)
+    return {token.text for token in ANALYZERS[analysis](content)}
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    before = text[:at].rstrip()
+    return not before or before[-1] in '.!?:"“«'
