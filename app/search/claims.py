@@ -67,6 +67,16 @@ _BOILERPLATE = frozenset(
 )
 _WORD = re.compile(r"\w+(?:[.,']\w+)*")
 _NUMBER = re.compile(r"\d")
+# Statements and claims write numbers both ways ("twelve percent", "12%"): English number
+# words are read as digits, and a percent sign as the word.
+_NUMBER_NAMES = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred thousand million billion"
+)
+_NUMBER_VALUES = (*range(1, 21), *range(30, 100, 10), 100, 1000, 10**6, 10**9)
+_NUMBER_WORDS = dict(zip(_NUMBER_NAMES.split(), map(str, _NUMBER_VALUES), strict=True))
+_MISSED_NUMBERS = 0.7  # both mention numbers, none in common: probably another claim
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +107,8 @@ def statement(text: str, analyses: Iterable[str]) -> Statement:
     language = detect_language(text)
     stop = _stop_words(language) | _stop_words(DEFAULT_LANGUAGE) | _BOILERPLATE
     weights: dict[str, float] = {}
-    for at, found in enumerate(_WORD.finditer(text)):
-        word = found.group()
+    for at, found in enumerate(_WORD.finditer(_spelled(text))):
+        word = _NUMBER_WORDS.get(found.group().lower(), found.group())
         if word.lower() in stop:
             continue
         weight = 1.0
@@ -149,12 +159,15 @@ def similarity(said: Statement, passage: str, language: str, searcher: Searcher)
     in_statement = sum(_idf(searcher, body, stem) * w for stem, w in wanted.items())
     in_passage = sum(_idf(searcher, body, stem) for stem in found)
     if not shared or not in_statement or not in_passage:
-        overlap = 0.0
-    else:
-        recall, precision = shared / in_statement, min(1.0, shared / in_passage)
-        overlap = 2 * recall * precision / (recall + precision)
+        return 0.0
+    recall, precision = shared / in_statement, min(1.0, shared / in_passage)
+    overlap = 2 * recall * precision / (recall + precision)
     fuzzy = fuzz.token_set_ratio(said.text.lower(), passage.lower()) / 100
-    return (1 - _FUZZY_SHARE) * overlap + _FUZZY_SHARE * fuzzy * (overlap > 0)
+    score = (1 - _FUZZY_SHARE) * overlap + _FUZZY_SHARE * fuzzy
+    numbers, in_both = _numbers(wanted), _numbers(found)
+    if numbers and in_both and not numbers & in_both:
+        score *= _MISSED_NUMBERS
+    return score
 
 
 def rank(found: list[Candidate], min_score: float = THRESHOLD) -> list[Candidate]:
@@ -186,8 +199,17 @@ def _stop_words(language: str) -> frozenset[str]:
 def _content_stems(text: str, analysis: str, language: str) -> set[str]:
     """The stems of a passage's words, stop words and boilerplate left out."""
     stop = _stop_words(language) | _stop_words(DEFAULT_LANGUAGE) | _BOILERPLATE
-    content = " ".join(w for w in _WORD.findall(text) if w.lower() not in stop)
+    words = (_NUMBER_WORDS.get(w.lower(), w) for w in _WORD.findall(_spelled(text)))
+    content = " ".join(w for w in words if w.lower() not in stop)
     return {token.text for token in ANALYZERS[analysis](content)}
+
+
+def _spelled(text: str) -> str:
+    return text.replace("%", " percent")
+
+
+def _numbers(stems: Iterable[str]) -> set[str]:
+    return {stem for stem in stems if _NUMBER.search(stem)}
 
 
 def _sentence_start(text: str, at: int) -> bool:
