@@ -94,15 +94,7 @@ class SizeRun:
         ]
 
     def step(self, name: str, measure: Callable[[], list[Figure]]) -> list[Figure]:
-        """Measure a step, or (resuming) read what an earlier run of it measured."""
-        done = self.dir / "steps" / f"{name}.json"
-        if self.options.resume and done.exists():
-            self.say(f"  {name}: measured by an earlier run")
-            return [figure_from_dict(f) for f in json.loads(done.read_text(encoding="utf-8"))]
-        figures = measure()
-        done.parent.mkdir(exist_ok=True)
-        done.write_text(json.dumps([figure_to_dict(f) for f in figures]), encoding="utf-8")
-        return figures
+        return step(self.dir / "steps" / f"{name}.json", self.options, self.say, measure)
 
     # --- 1. bulk import ---------------------------------------------------------------------
 
@@ -351,6 +343,19 @@ class SizeRun:
         )
 
 
+def step(
+    done: Path, options: Options, say: Say, measure: Callable[[], list[Figure]]
+) -> list[Figure]:
+    """Measure a step, or (resuming) read what an earlier run of it measured."""
+    if options.resume and done.exists():
+        say(f"  {done.stem}: measured by an earlier run")
+        return [figure_from_dict(f) for f in json.loads(done.read_text(encoding="utf-8"))]
+    figures = measure()
+    done.parent.mkdir(parents=True, exist_ok=True)
+    done.write_text(json.dumps([figure_to_dict(f) for f in figures]), encoding="utf-8")
+    return figures
+
+
 def _single(value: float) -> Stat:
     return summarize([value])
 
@@ -427,14 +432,14 @@ def run_suite(sizes: list[int], options: Options, say: Say) -> dict[str, Any]:
         partial = corpus.with_suffix(".partial")
         write_corpus(partial, max(sizes), options.seed)
         partial.rename(corpus)  # a killed run leaves no half corpus behind
+    steps = options.workdir / "steps"
     say("reader")
+    reader = step(steps / "reader.json", options, say, lambda: [reader_figure(options, say)])
     say("command-line import")
+    cli = step(steps / "cli_import.json", options, say, lambda: [cli_import_figure(options, say)])
     results: dict[str, Any] = {
         "seed": options.seed,
-        "any_size": [
-            figure_to_dict(reader_figure(options, say)),
-            figure_to_dict(cli_import_figure(options, say)),
-        ],
+        "any_size": [figure_to_dict(f) for f in [*reader, *cli]],
         "sizes": {},
     }
     for size in sizes:
