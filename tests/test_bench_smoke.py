@@ -31,6 +31,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
         large_source_annotations=100,
         cli_files=40,
         cli_batch=20,
+        claims_noise_articles=60,
     )
     found = {"machine": machine(), "command": "smoke"} | run_suite([SIZE], options, lambda _: None)
     write(found, workdir / "results.json", workdir / "results.md")
@@ -59,6 +60,8 @@ def test_every_figure_is_measured(results: dict) -> None:
         "search_first",
         "rebuild",
         "cli_import",
+        "similar_text",
+        "claims",
     }
 
 
@@ -90,6 +93,26 @@ def test_command_line_import_reports_each_batch(results: dict) -> None:
         len(figure["details"]["batch_rates"]) == len(figure["details"]["whoosh_batch_rates"]) == 2
     )
     assert figure["goal"] is not None and figure["goal_met"] in (True, False)
+
+
+def test_claim_matching_is_scored_beside_its_baselines(results: dict) -> None:
+    figure = _figures(results)["claims"]
+    metrics = figure["details"]["metrics"]
+    assert figure["details"]["pairs"] > 50  # the smoke run's library holds a part of the set
+    for name in ("sourcemark", "sourcemark_unthresholded", "bm25", "whoosh_or"):
+        assert 0 < metrics[name]["map5"] <= metrics[name]["recall5"] <= 1
+    assert set(figure["ratios"]) == {"bm25", "whoosh_or"}
+    assert "MAP@5 ÷ BM25" in results["markdown"]
+
+
+def test_the_claim_matching_set_holds_at_least_200_pairs() -> None:
+    from tests.bench.claims import FIXTURES
+
+    corpus = json.loads((FIXTURES / "corpus.json").read_text(encoding="utf-8"))["pairs"]
+    written = json.loads((FIXTURES / "written.json").read_text(encoding="utf-8"))
+    sample = json.loads((FIXTURES / "sample.json").read_text(encoding="utf-8"))
+    assert len(corpus) + len(written) + len(sample) >= 200
+    assert all(item["paraphrase"] and item["near_miss"] for item in written + sample)
 
 
 def test_the_reader_shows_every_highlight(results: dict) -> None:

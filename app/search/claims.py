@@ -32,7 +32,7 @@ from sourcemark.app.search.schema import ANALYZERS, ENGLISH, family, field_in
 from sourcemark.app.search.vectors import Mask, Vectors
 
 CANDIDATES = 50
-THRESHOLD = 0.35
+THRESHOLD = 0.44
 _FUZZY_SHARE = 0.25  # of the final similarity; the rest is the IDF-weighted word overlap
 _WEAK_FIELD = 0.3  # the sentence around a passage and the note, against the passage itself
 _NUMBER_WEIGHT = 2.0

@@ -33,11 +33,12 @@ class Query:
     expected: str | None  # the annotation id that states the same claim; None for a near miss
 
 
-def build_library(library_dir: str, seed: int, noise_articles: int) -> dict[str, Any]:
-    """The evaluation library; returns its queries with the ids of the claims they match."""
+def build_library(library_dir: str, noise_articles: int) -> dict[str, Any]:
+    """The evaluation library; returns its queries with the ids of the claims they match.
+    (The corpus claims come from the seed recorded with them, whatever the run's seed.)"""
     pairs = json.loads((FIXTURES / "corpus.json").read_text(encoding="utf-8"))
-    generator = CorpusGenerator(seed)
-    articles = max(noise_articles, 1 + max(p["article"] for p in pairs["pairs"]))
+    generator = CorpusGenerator(pairs["seed"])
+    articles = noise_articles  # the set's corpus claims are in the first 1,000: fewer, fewer pairs
     queries: list[Query] = []
     # Built without the index (the outbox queues every change); opening it afterwards indexes
     # everything in one bulk sync.
@@ -51,7 +52,7 @@ def build_library(library_dir: str, seed: int, noise_articles: int) -> dict[str,
         placed: dict[tuple[int, int], str] = {}
         for number, (article, result) in enumerate(zip(generated, imported, strict=True)):
             placed.update(_annotate(library, result.article.id, number, article))
-        for pair in pairs["pairs"]:
+        for pair in (p for p in pairs["pairs"] if p["article"] < articles):
             queries.append(Query(pair["paraphrase"], placed[(pair["article"], pair["start"])]))
         for item in json.loads((FIXTURES / "written.json").read_text(encoding="utf-8")):
             text = f"{item['claim']}."
@@ -144,6 +145,29 @@ def evaluate(library_dir: str, queries: list[list[str | None]]) -> dict[str, Any
         "samples_ms": samples,
         "right_similarity": right,
         "best_wrong_similarity": wrong,
+        "expected": [q.expected for q in asked],
+    }
+
+
+def learnt_threshold(right: list[float], keep: float = 0.9) -> float:
+    """The highest similarity threshold that still shows `keep` of the right matches."""
+    ordered = sorted(right, reverse=True)
+    return round(ordered[max(0, int(len(ordered) * keep) - 1)] - 0.005, 2)
+
+
+def operating_point(result: dict[str, Any], threshold: float) -> dict[str, float]:
+    """At a threshold: the share of right matches shown and of near misses answered with
+    nothing (their best candidate below it)."""
+    right = result["right_similarity"]
+    wrong = [
+        w
+        for w, q in zip(result["best_wrong_similarity"], result["expected"], strict=True)
+        if q is None
+    ]
+    return {
+        "threshold": threshold,
+        "right_shown": sum(s >= threshold for s in right) / len(right),
+        "near_misses_rejected": sum(s < threshold for s in wrong) / len(wrong),
     }
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sourcemark.app.search.claims import THRESHOLD
+from tests.bench import claims
 from tests.bench.cli_import import import_through_cli, write_files
 from tests.bench.generator import CorpusGenerator, write_corpus
 from tests.bench.measure import ChildResult, Stat, run_child, summarize
@@ -40,6 +42,7 @@ class Options:
     new_annotation_repeats: int = NEW_ANNOTATION_REPEATS
     cli_files: int = 10_000
     cli_batch: int = 2_500
+    claims_noise_articles: int = 1_000
 
 
 def child(task: str, *, env: dict[str, str] | None = None, **params: Any) -> ChildResult:
@@ -91,6 +94,7 @@ class SizeRun:
             memory,
             memory_headless,
             *self.step("rebuild", lambda: [self.rebuild()]),
+            *self.step("similar_text", lambda: [self.similar_text()]),
         ]
 
     def step(self, name: str, measure: Callable[[], list[Figure]]) -> list[Figure]:
@@ -309,6 +313,17 @@ class SizeRun:
             details={"documents": run.result["documents"]},
         )
 
+    # --- 9. claim matching's speed ----------------------------------------------------------
+
+    def similar_text(self) -> Figure:
+        """`similar --text` for the evaluation set's written statements, on this library."""
+        run = child(
+            "claims.similar_text", library_dir=str(self.library), statements=claims.statements()
+        )
+        stat = summarize(run.result["samples_ms"], run.peak_mb)
+        self.say(f"  similar --text: {stat}")
+        return Figure("similar_text", "9. `similar --text`, a statement checked", "ms", stat)
+
     # --- 6. the desk's memory after searching -----------------------------------------------
 
     def desk_searches(
@@ -423,6 +438,37 @@ def cli_import_figure(options: Options, say: Say) -> Figure:
     )
 
 
+def claims_figure(options: Options, say: Say) -> Figure:
+    """10. Claim matching's quality on the evaluation set (tests/fixtures/claims/)."""
+    library = options.workdir / "claims" / "library"
+    _remove(library.parent)
+    built = child(
+        "claims.build",
+        library_dir=str(library),
+        noise_articles=options.claims_noise_articles,
+    )
+    run = child("claims.evaluate", library_dir=str(library), queries=built.result["queries"])
+    result = run.result
+    metrics = result["metrics"]
+    learnt = claims.learnt_threshold(result["right_similarity"])
+    say(f"  claims: {json.dumps(metrics)}; threshold keeping 90% of right matches: {learnt}")
+    return Figure(
+        "claims",
+        "10. claim matching on the evaluation set",
+        "MAP@5",
+        summarize([metrics["sourcemark_unthresholded"]["map5"]]),
+        {name: summarize([metrics[name]["map5"]]) for name in ("bm25", "whoosh_or")},
+        {
+            "metrics": metrics,
+            "pairs": result["pairs"],
+            "near_misses": result["near_misses"],
+            "latency_ms": summarize(result["samples_ms"], run.peak_mb).to_dict(),
+            "threshold": claims.operating_point(result, THRESHOLD),
+            "learnt_threshold": claims.operating_point(result, learnt),
+        },
+    )
+
+
 def run_suite(sizes: list[int], options: Options, say: Say) -> dict[str, Any]:
     """Generate the corpus once (the largest size; smaller sizes read its first articles)."""
     options.workdir.mkdir(parents=True, exist_ok=True)
@@ -437,9 +483,11 @@ def run_suite(sizes: list[int], options: Options, say: Say) -> dict[str, Any]:
     reader = step(steps / "reader.json", options, say, lambda: [reader_figure(options, say)])
     say("command-line import")
     cli = step(steps / "cli_import.json", options, say, lambda: [cli_import_figure(options, say)])
+    say("claim matching")
+    matching = step(steps / "claims.json", options, say, lambda: [claims_figure(options, say)])
     results: dict[str, Any] = {
         "seed": options.seed,
-        "any_size": [figure_to_dict(f) for f in [*reader, *cli]],
+        "any_size": [figure_to_dict(f) for f in [*reader, *cli, *matching]],
         "sizes": {},
     }
     for size in sizes:
