@@ -36,6 +36,7 @@ from sourcemark.app.wording import count
 from sourcemark.ui import library_dialogs
 from sourcemark.ui.annotation_panel import AnnotationPanel
 from sourcemark.ui.bundle_dialogs import BundleTasks, ExportDialog, ask_bundle_file
+from sourcemark.ui.check_statement import CheckStatementWindow
 from sourcemark.ui.commands import (
     CommandContext,
     CreateAnnotation,
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self.context = CommandContext(library, self._changed, self.show_problem)
         self.sources = SourcesPanel(library)
         self.search = SearchPanel(library)
+        self.checker: CheckStatementWindow | None = None
         self.reader = Reader()
         self.annotations = AnnotationPanel()
         self.importer = ImportController(library.path, self)
@@ -196,6 +198,7 @@ class MainWindow(QMainWindow):
         self.export_action = self._action("&Export bundle…", self.export_bundle, "Ctrl+E")
         self.import_bundle_action = self._action("Import &bundle…", self.import_bundle)
         self.find_action = self._action("&Find…", self.focus_search, QKeySequence.StandardKey.Find)
+        self.check_action = self._action("Check a &statement…", self.check_statement, "Ctrl+K")
         self.open_library_action = self._action("&Open library…", self.ask_open_library)
         self.focus_actions = [
             self._action("&Sources", self._focus(self.sources.list), "Ctrl+1"),
@@ -220,7 +223,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addActions([*self.tag_actions.values(), self.delete_action])
         edit_menu.addSeparator()
-        edit_menu.addAction(self.find_action)
+        edit_menu.addActions([self.find_action, self.check_action])
         go_menu = self.menuBar().addMenu("&Go")
         go_menu.addActions(self.focus_actions)
 
@@ -336,6 +339,13 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.left.setCurrentWidget(self.search)
         self.search.focus_query()
+
+    def check_statement(self) -> None:
+        """Have we checked this before? The statement box, holding the reader's selection."""
+        if self.checker is None:
+            self.checker = CheckStatementWindow(self.library, self)
+            self.checker.openRequested.connect(self.open_passage)
+        self.checker.start(self.reader.text.textCursor().selectedText().replace("\u2029", " "))
 
     def find_similar(self, annotation_id: str) -> None:
         """List the passages of other sources that resemble an annotation."""
