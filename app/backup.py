@@ -103,11 +103,12 @@ def change_mark(database: Path) -> tuple[object, ...]:
     """A value that changes whenever articles, annotations or links change."""
     conn = _read_only(database)
     try:
-        return conn.execute(
+        mark: tuple[object, ...] = conn.execute(
             "SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'index_outbox'),"
             " (SELECT seq FROM sqlite_sequence WHERE name = 'annotation_history'),"
             " (SELECT count(*) FROM links), (SELECT max(created_at) FROM links)"
         ).fetchone()
+        return mark
     finally:
         conn.close()
 

@@ -7,8 +7,9 @@ from importlib import resources
 
 from sourcemark.app.importers import extract
 from sourcemark.app.layout import default_library_path
-from sourcemark.app.library import Library
+from sourcemark.app.library import Library, Progress
 from sourcemark.app.models import Kind, Verdict
+from sourcemark.app.opening import open_library
 
 SAMPLE_NAME = "ice-subpoenas-nyc.txt"
 SAMPLE_METADATA = {
@@ -122,7 +123,7 @@ def seed_demo(library: Library) -> str:
     """Import the sample article with its annotations and links; returns the article id."""
     data = resources.files("sourcemark.resources").joinpath(SAMPLE_NAME).read_bytes()
     source = extract(data, SAMPLE_NAME).with_metadata(**SAMPLE_METADATA)
-    article = library.import_source(source).article
+    article = library.import_source(source).value.article
     made: dict[str, str] = {}
     for demo in DEMO_ANNOTATIONS:
         annotation = library.annotate_quote(
@@ -133,16 +134,16 @@ def seed_demo(library: Library) -> str:
             speaker=demo.speaker,
             verdict=demo.verdict,
         )
-        made[demo.key] = annotation.id
+        made[demo.key] = annotation.value.id
     for demo in DEMO_ANNOTATIONS:
         if demo.rebuts is not None:
             library.link(made[demo.key], made[demo.rebuts])
     return article.id
 
 
-def open_default_library() -> Library:
+def open_default_library(progress: Progress | None = None) -> Library:
     """Open the default library; on its very first use it holds the demo sample."""
-    library = Library.open(default_library_path())
+    library = open_library(default_library_path(), progress=progress)
     if library.is_new:
         seed_demo(library)
     return library

@@ -12,8 +12,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from sourcemark.app import lock
 from sourcemark.app.backup import is_intact
 from sourcemark.app.backup_catalog import Backup, damaged_message, latest_backup
@@ -44,6 +42,9 @@ class DatabaseHealth:
     """Annotations whose quote is not `text[start:end]` of their article."""
     half_imported_articles: int
     """Articles without their original file, or originals without their article."""
+    misfitting_links: list[tuple[str, str]]
+    """(from, to) of each 'rebuts' link that does not join a rebuttal to a claim (possible
+    before schema 4)."""
 
     @property
     def ok(self) -> bool:
@@ -54,6 +55,7 @@ class DatabaseHealth:
                 self.foreign_key_violations
                 or self.misanchored_annotations
                 or self.half_imported_articles
+                or self.misfitting_links
             )
         )
 
@@ -66,6 +68,9 @@ class HealthReport:
     latest_backup: Backup | None
     lock: lock.LockState
     problems: list[str] = field(default_factory=list)
+    """What is wrong with the library: `check` fails (exit 1) when there is any."""
+    advice: list[str] = field(default_factory=list)
+    """What the user would do well to do (back up, say); nothing is wrong."""
 
     @property
     def ok(self) -> bool:
@@ -76,6 +81,7 @@ class HealthReport:
         return {
             "ok": self.ok,
             "problems": self.problems,
+            "advice": self.advice,
             "database": None if self.database is None else _database_json(self.database),
             "index": None if self.index is None else asdict(self.index),
             "latest_backup": None
@@ -98,33 +104,20 @@ class HealthReport:
         ]
 
 
-_MISANCHORED = """
-SELECT count(*) FROM annotations n JOIN articles a ON a.id = n.article_id
-WHERE n."end" > length(a.text) OR substr(a.text, n.start + 1, n."end" - n.start) IS NOT n.quote
-"""
-_HALF_IMPORTED = """
-SELECT (SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM originals))
-     + (SELECT count(*) FROM originals WHERE article_id NOT IN (SELECT id FROM articles))
-"""
-
-
 def database_health(database: Path) -> DatabaseHealth:
     """Check the database through a read-only connection; raises sqlite3 errors if unreadable."""
     db = connect(database, read_only=True)
     try:
         return DatabaseHealth(
             schema_version=schema_version(db),
-            integrity=[row[0] for row in db.execute("PRAGMA integrity_check").fetchall()],
-            foreign_key_violations=len(db.execute("PRAGMA foreign_key_check").fetchall()),
-            misanchored_annotations=_count(db, _MISANCHORED),
-            half_imported_articles=_count(db, _HALF_IMPORTED),
+            integrity=queries.integrity_messages(db),
+            foreign_key_violations=queries.foreign_key_violations(db),
+            misanchored_annotations=queries.misanchored_annotations(db),
+            half_imported_articles=queries.half_imported_articles(db),
+            misfitting_links=[(r["from_id"], r["to_id"]) for r in queries.misfitting_links(db)],
         )
     finally:
         db.close()
-
-
-def _count(db: sqlite_utils.Database, sql: str) -> int:
-    return int(db.execute(sql).fetchone()[0])
 
 
 def _database_json(health: DatabaseHealth) -> dict[str, Any]:
@@ -135,6 +128,7 @@ def _database_json(health: DatabaseHealth) -> dict[str, Any]:
         "foreign_key_violations": health.foreign_key_violations,
         "misanchored_annotations": health.misanchored_annotations,
         "half_imported_articles": health.half_imported_articles,
+        "misfitting_links": [list(pair) for pair in health.misfitting_links],
     }
 
 
@@ -160,7 +154,8 @@ def _describe_database(health: DatabaseHealth | None) -> str:
         f"{verdict}: schema {health.schema_version} (current {SCHEMA_VERSION}), {integrity}, "
         f"{health.foreign_key_violations} foreign-key violations, "
         f"{health.misanchored_annotations} misanchored annotations, "
-        f"{health.half_imported_articles} half-imported articles"
+        f"{health.half_imported_articles} half-imported articles, "
+        f"{len(health.misfitting_links)} links between the wrong kinds"
     )
 
 
@@ -203,14 +198,22 @@ def check_library(library_path: Path, now: datetime | None = None) -> HealthRepo
         problems.append(f"the database cannot be read ({error})")
     if health is not None and not health.ok:
         problems.append("the database fails its checks")
+    for from_id, to_id in health.misfitting_links if health is not None else []:
+        problems.append(
+            f"the 'rebuts' link from {from_id[:8]} to {to_id[:8]} does not join a rebuttal to a "
+            f"claim: remove it with `sourcemark unlink {from_id[:8]} {to_id[:8]}`"
+        )
     if index is not None and not index.agrees:
         problems.append("the search index does not agree with the database")
+    advice: list[str] = []
     backup = latest_backup(library_path)
     if backup is None:
-        problems.append("the library has never been backed up (run `python main.py backup`)")
+        advice.append("the library has never been backed up (run `sourcemark backup`)")
     elif (now or datetime.now(UTC)) - backup.taken_at > MAX_BACKUP_AGE:
-        problems.append(f"the latest backup is over {MAX_BACKUP_AGE.days} days old")
+        advice.append(
+            f"the latest backup is over {MAX_BACKUP_AGE.days} days old (run `sourcemark backup`)"
+        )
     state = lock.state(library_path)
     if state.state == "stale":
-        problems.append("the last session did not close cleanly: the next open checks the database")
-    return HealthReport(health, index, backup, state, problems)
+        advice.append("the last session did not close cleanly: the next open checks the database")
+    return HealthReport(health, index, backup, state, problems, advice)

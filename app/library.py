@@ -1,9 +1,9 @@
 """The library service: every read and write a journalist makes, with no Qt in it.
 
 A library is a folder holding the SQLite database (the source of truth), the Whoosh index
-(a cache rebuilt from SQLite whenever in doubt) and a backups folder. Each mutation runs in one
-`BEGIN IMMEDIATE` transaction, which also queues the search-index update (see db/migrations.py),
-and returns the record that changed.
+(a cache rebuilt from SQLite whenever in doubt) and a backups folder; `app.opening` opens one.
+Each mutation is one operation: one `BEGIN IMMEDIATE` transaction, which also queues the
+search-index update (see db/migrations.py), returning an `Outcome` that names what changed.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
@@ -20,18 +21,12 @@ from typing import Any
 
 import sqlite_utils
 
-from sourcemark.app import anchoring, lock
-from sourcemark.app.errors import (
-    AmbiguousId,
-    InvalidAnnotation,
-    LibraryDamaged,
-    NotFound,
-    SourcemarkError,
-)
-from sourcemark.app.health import ensure_intact
+from sourcemark.app import anchoring
+from sourcemark.app.changes import ChangeLog, Outcome
+from sourcemark.app.errors import AmbiguousId, InvalidAnnotation, NotFound, SourcemarkError
 from sourcemark.app.importers import ExtractedSource
 from sourcemark.app.languages import detect_language, normalise_language
-from sourcemark.app.layout import BACKUPS_DIR, DATABASE_FILE, default_library_path
+from sourcemark.app.lock import WriterLock
 from sourcemark.app.models import (
     Annotation,
     Article,
@@ -46,10 +41,8 @@ from sourcemark.app.models import (
 )
 from sourcemark.app.search.claims import THRESHOLD as SIMILARITY_THRESHOLD
 from sourcemark.app.search.index import SearchIndex, SearchResults
-from sourcemark.app.storage import translated_storage_errors, write_transaction
-from sourcemark.db import queries
-from sourcemark.db.connection import connect, on_read_only_media
-from sourcemark.db.migrations import SCHEMA_VERSION, migrate, schema_version
+from sourcemark.app.storage import write_transaction
+from sourcemark.db import queries, writes
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) as long work advances."""
@@ -77,86 +70,40 @@ class DeletedAnnotation:
     links: tuple[Link, ...] = field(default_factory=tuple)
 
 
-_UNCHANGED: Any = object()
+@dataclass(frozen=True, slots=True)
+class AnnotationEdit:
+    """The details of an annotation a user changed; None leaves a detail as it is."""
+
+    kind: Kind | None = None
+    note: str | None = None
+    speaker: str | None = None
+    verdict: Verdict | None = None
+
+    def given(self) -> dict[str, Any]:
+        """The changed details, as `Library.edit_annotation` takes them."""
+        return {name: value for name, value in asdict(self).items() if value is not None}
+
+
+class _Unchanged:
+    """The default of an `edit_annotation` field the caller leaves as it is."""
+
+
+UNCHANGED: Any = _Unchanged()
 
 
 class Library:
-    """One open library. Not thread-safe: a worker thread opens its own `Library`."""
+    """One open library. Not thread-safe: a worker thread opens its own (`app.opening`)."""
 
     def __init__(self, path: Path, db: sqlite_utils.Database) -> None:
         self.path = path
         self.db = db
         self.index: SearchIndex | None = None
         self.is_new = False
-        self._writer_lock: lock.WriterLock | None = None
+        self._writer_lock: WriterLock | None = None
 
-    @classmethod
-    def open(
-        cls, path: Path | None = None, *, with_index: bool = True, read_only: bool = False
-    ) -> Library:
-        """Open (creating and initialising if needed) the library folder at `path`.
-
-        `read_only` opens an existing library to read it while another process may be writing
-        (the desk): it takes no lock and creates or migrates nothing; writes raise StorageError.
-        """
-        path = (path or default_library_path()).expanduser()
-        if read_only:
-            return cls._open_read_only(path, with_index)
-        path.mkdir(parents=True, exist_ok=True)
-        # One writer per library; a lock left by a crashed writer means an unclean exit, so
-        # the database is checked (read-only) before anything opens it for writing.
-        writer_lock = lock.acquire(path)
-        try:
-            with translated_storage_errors(path):
-                if writer_lock.crashed_owner is not None:
-                    ensure_intact(path)
-                library = cls._open_locked(path, with_index)
-        except BaseException as error:
-            # Until an open succeeds, a crash or damage stays flagged for the next attempt.
-            damaged = isinstance(error, LibraryDamaged)
-            writer_lock.release(clean=writer_lock.crashed_owner is None and not damaged)
-            raise
-        library._writer_lock = writer_lock
-        return library
-
-    @classmethod
-    def _open_locked(cls, path: Path, with_index: bool) -> Library:
-        (path / BACKUPS_DIR).mkdir(exist_ok=True)
-        is_new = not (path / DATABASE_FILE).exists()
-        library = cls(path, connect(path / DATABASE_FILE))
-        try:
-            library.is_new = is_new
-            migrate(library.db)
-            library._ensure_identity()
-            if with_index:
-                library._open_index()
-        except BaseException:
-            library.close()
-            raise
-        return library
-
-    @classmethod
-    def _open_read_only(cls, path: Path, with_index: bool) -> Library:
-        database = path / DATABASE_FILE
-        if not database.is_file():
-            raise NotFound(f"no library at {path}")
-        with translated_storage_errors(path):
-            library = cls(path, connect(database, read_only=True))
-            try:
-                if schema_version(library.db) != SCHEMA_VERSION:
-                    raise SourcemarkError(
-                        f"the library at {path} needs upgrading: open it once for writing"
-                    )
-                # On read-only media the index cannot be brought up to date: no search there.
-                if with_index and not on_read_only_media(database):
-                    library._open_index()
-            except BaseException:
-                library.close()
-                raise
-        return library
-
-    def _open_index(self) -> None:
-        self.index = SearchIndex.open_for(self.path, self.db, self.identity)
+    def hold_until_closed(self, writer_lock: WriterLock) -> None:
+        """Keep the library's writer lock until `close()`."""
+        self._writer_lock = writer_lock
 
     def close(self) -> None:
         if self.index is not None:
@@ -180,13 +127,6 @@ class Library:
         assert value is not None
         return value
 
-    def _ensure_identity(self) -> None:
-        if queries.meta_value(self.db, "library_id") is None:
-            with write_transaction(self.db):
-                self.db.execute(
-                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('library_id', ?)", (new_id(),)
-                )
-
     def sync_index(self) -> None:
         """Bring the search index up to date with what was just committed."""
         if self.index is not None:
@@ -198,14 +138,21 @@ class Library:
         if self.index is not None:
             self.index.merge_segments()
 
+    @contextmanager
+    def operation(self) -> Iterator[ChangeLog]:
+        """One operation: a write transaction whose changes are logged, then the index sync."""
+        log = ChangeLog()
+        with write_transaction(self.db):
+            yield log
+        self.sync_index()
+
     # --- articles -------------------------------------------------------------------------
 
-    def import_source(self, source: ExtractedSource) -> ImportResult:
+    def import_source(self, source: ExtractedSource) -> Outcome[ImportResult]:
         """Store a source unless the same text is already in the library."""
-        with write_transaction(self.db):
-            result = self._store_source(source)
-        self.sync_index()
-        return result
+        with self.operation() as log:
+            result = self._store_source(source, log)
+        return Outcome(result, log.changes())
 
     def import_many(
         self,
@@ -214,19 +161,20 @@ class Library:
         total: int = 0,
         progress: Progress | None = None,
         batch_size: int = 200,
-    ) -> list[ImportResult]:
+    ) -> Outcome[list[ImportResult]]:
         """Import many sources: a transaction per batch and one index update at the end."""
         results: list[ImportResult] = []
+        log = ChangeLog()
         for batch in _batches(sources, batch_size):
             with write_transaction(self.db):
-                results.extend(self._store_source(source) for source in batch)
+                results.extend(self._store_source(source, log) for source in batch)
             if progress is not None:
                 progress(len(results), total)
         self.sync_index()
         self.settle_index()
-        return results
+        return Outcome(results, log.changes())
 
-    def _store_source(self, source: ExtractedSource) -> ImportResult:
+    def _store_source(self, source: ExtractedSource, log: ChangeLog) -> ImportResult:
         text_sha256 = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
         existing = queries.article_by_text_hash(self.db, text_sha256)
         if existing is not None:
@@ -245,10 +193,12 @@ class Library:
             text=source.text,
         )
         language = source.language or detect_language(source.text)
-        self.db.table("articles").insert({**article.to_dict(), "language": language})
-        self.db.table("originals").insert(
-            {"article_id": article.id, "filename": source.filename, "content": source.original}
+        writes.insert_article(
+            self.db,
+            {**article.to_dict(), "language": language},
+            (source.filename, source.original),
         )
+        log.article(article.id, listed=True)
         return ImportResult(article, created=True)
 
     def article(self, article_id: str) -> Article:
@@ -260,18 +210,18 @@ class Library:
         """The language a source is written in (an ISO 639 code, e.g. `de`)."""
         return queries.article_language(self.db, self.resolve_article_id(article_id))
 
-    def set_language(self, article_id: str, language: str) -> str:
+    def set_language(self, article_id: str, language: str) -> Outcome[str]:
         """Correct a source's language; its text and annotations are indexed again with that
-        language's stemmer. Returns the code stored."""
+        language's stemmer. The value is the code stored."""
         article_id = self.resolve_article_id(article_id)
         try:
             code = normalise_language(language)
         except ValueError as error:
             raise SourcemarkError(str(error)) from None
-        with write_transaction(self.db):
-            self.db.execute("UPDATE articles SET language = ? WHERE id = ?", (code, article_id))
-        self.sync_index()
-        return code
+        with self.operation() as log:
+            writes.set_article_language(self.db, article_id, code)
+            log.article(article_id, listed=True)  # lists show the language
+        return Outcome(code, log.changes())
 
     def articles(self) -> list[ArticleSummary]:
         return [ArticleSummary(**row) for row in queries.article_summaries(self.db)]
@@ -336,10 +286,10 @@ class Library:
         note: str = "",
         speaker: str = "",
         verdict: Verdict | str | None = None,
-    ) -> Annotation:
+    ) -> Outcome[Annotation]:
         """Tag `text[start:end]` of an article (code-point offsets) and save it at once."""
         article = self.article(article_id)
-        kind = _parse_kind(kind)
+        kind = parse_kind(kind)
         place = anchoring.anchor(article.text, start, end)
         stamp = now()
         record = Annotation(
@@ -357,10 +307,10 @@ class Library:
             created_at=stamp,
             updated_at=stamp,
         )
-        with write_transaction(self.db):
-            self.db.table("annotations").insert(record.to_dict())
-        self.sync_index()
-        return record
+        with self.operation() as log:
+            writes.insert_annotation(self.db, record.to_dict())
+            log.annotation(record)
+        return Outcome(record, log.changes())
 
     def annotate_quote(
         self,
@@ -370,7 +320,7 @@ class Library:
         *,
         occurrence: int | None = None,
         **details: Any,
-    ) -> Annotation:
+    ) -> Outcome[Annotation]:
         """Tag the passage that reads `quote`; `occurrence` picks one of several matches."""
         article = self.article(article_id)
         place = anchoring.locate(article.text, quote, occurrence)
@@ -380,104 +330,181 @@ class Library:
         self,
         annotation_id: str,
         *,
-        note: str = _UNCHANGED,
-        speaker: str = _UNCHANGED,
-        verdict: Verdict | str | None = _UNCHANGED,
-        kind: Kind | str = _UNCHANGED,
-    ) -> Annotation:
-        """Change an annotation's details; the previous version is kept in its history."""
+        note: str = UNCHANGED,
+        speaker: str = UNCHANGED,
+        verdict: Verdict | str | None = UNCHANGED,
+        kind: Kind | str = UNCHANGED,
+        drop_links: bool = False,
+        relink: tuple[Link, ...] = (),
+    ) -> Outcome[Annotation]:
+        """Change an annotation's details; the previous version is kept in its history.
+
+        A kind change that a 'rebuts' link forbids is refused, naming the link, unless
+        `drop_links` removes those links (kept in the history with the previous version).
+        `relink` puts back links such an edit removed (its undo), in the same transaction.
+        """
         current = self.annotation(annotation_id)
-        new_kind = current.kind if kind is _UNCHANGED else _parse_kind(kind)
-        if verdict is _UNCHANGED:
-            verdict = current.verdict
+        new_kind = current.kind if kind is UNCHANGED else parse_kind(kind)
+        warnings: list[str] = []
+        if verdict is UNCHANGED or (verdict is None and new_kind is not Kind.CLAIM):
+            verdict = current.verdict if new_kind is Kind.CLAIM else None
+            if current.verdict not in (None, Verdict.UNVERIFIED) and verdict is None:
+                warnings.append(
+                    f"the verdict {current.verdict.label!r} was dropped: "
+                    f"only claims carry a verdict, and this is now a {new_kind.value}"
+                )
         changes = {
             "kind": new_kind.value,
-            "note": current.note if note is _UNCHANGED else note.strip(),
-            "speaker": current.speaker if speaker is _UNCHANGED else speaker.strip(),
+            "note": current.note if note is UNCHANGED else note.strip(),
+            "speaker": current.speaker if speaker is UNCHANGED else speaker.strip(),
             "verdict": _verdict_value(_verdict_for(new_kind, verdict)),
         }
-        if all(current.to_dict()[key] == value for key, value in changes.items()):
-            return current
+        if not relink and all(current.to_dict()[key] == value for key, value in changes.items()):
+            return Outcome(current)
+        blocking = self.links_forbidding(current.id, new_kind)
+        if blocking and not drop_links:
+            raise InvalidAnnotation(_kind_change_refusal(current, new_kind, blocking))
         changes["updated_at"] = now()
-        with write_transaction(self.db):
-            self.keep_history(current, "edited")
-            self.db.table("annotations").update(current.id, changes)
-        self.sync_index()
-        return self.annotation(current.id)
+        with self.operation() as log:
+            self.keep_history(current, "edited", links=blocking)
+            for link in blocking:
+                writes.delete_link(self.db, link.from_id, link.to_id, link.relation.value)
+                log.annotation(self.annotation(_other_end(link, current.id)))
+            writes.update_annotation(self.db, current.id, changes)
+            log.annotation(current)
+            for link in relink:
+                writes.insert_link(self.db, link.to_dict())
+                log.annotation(self.annotation(_other_end(link, current.id)))
+        return Outcome(self.annotation(current.id), log.changes(), tuple(warnings))
 
-    def delete_annotation(self, annotation_id: str) -> DeletedAnnotation:
+    def links_forbidding(self, annotation_id: str, kind: Kind) -> tuple[Link, ...]:
+        """The 'rebuts' links of an annotation that it could not keep as a `kind`."""
+        return tuple(
+            link
+            for link in self.links(annotation_id)
+            if link.relation is Relation.REBUTS
+            and (
+                (link.from_id == annotation_id and kind is not Kind.REBUTTAL)
+                or (link.to_id == annotation_id and kind is not Kind.CLAIM)
+            )
+        )
+
+    def delete_annotation(self, annotation_id: str) -> Outcome[DeletedAnnotation]:
         """Remove an annotation and its links; returns what is needed to restore it."""
         current = self.annotation(annotation_id)
-        links = tuple(link_from_row(row) for row in queries.links_touching(self.db, current.id))
-        with write_transaction(self.db):
+        links = tuple(self.links(current.id))
+        with self.operation() as log:
             self.keep_history(current, "deleted")
-            self.db.execute("DELETE FROM annotations WHERE id = ?", (current.id,))
-        self.sync_index()
-        return DeletedAnnotation(current, links)
+            writes.delete_annotation(self.db, current.id)
+            log.annotation(current)
+            for link in links:
+                log.annotation(self.annotation(_other_end(link, current.id)))
+        return Outcome(DeletedAnnotation(current, links), log.changes())
 
-    def restore_annotation(self, deleted: DeletedAnnotation) -> Annotation:
-        """Put back a deleted annotation with its id, times and links (undo of a deletion)."""
-        with write_transaction(self.db):
-            self.db.table("annotations").insert(deleted.annotation.to_dict())
+    def restore_annotation(self, deleted: DeletedAnnotation) -> Outcome[Annotation]:
+        """Put back a deleted annotation with its id, times and links (undo of a deletion).
+        A link whose other end is gone, or no longer of a kind the link fits, stays out and
+        the warning says so."""
+        warnings = []
+        with self.operation() as log:
+            writes.insert_annotation(self.db, deleted.annotation.to_dict())
+            log.annotation(deleted.annotation)
             for link in deleted.links:
-                self.db.table("links").insert(link.to_dict(), ignore=True)
-        self.sync_index()
-        return deleted.annotation
+                rows = queries.annotations_by_ids(self.db, [link.from_id, link.to_id])
+                ends = {row["id"]: annotation_from_row(row) for row in rows}
+                try:
+                    _check_link(ends[link.from_id], ends[link.to_id], link.relation)
+                except (KeyError, InvalidAnnotation):
+                    other = _other_end(link, deleted.annotation.id)
+                    warnings.append(
+                        f"its {link.relation.value!r} link with {other[:8]} was not restored: "
+                        "that annotation is gone or no longer fits the link"
+                    )
+                    continue
+                writes.insert_link(self.db, link.to_dict())
+                for end in ends.values():
+                    log.annotation(end)
+        return Outcome(deleted.annotation, log.changes(), tuple(warnings))
 
-    def keep_history(self, annotation: Annotation, reason: str) -> None:
-        """Record a version of an annotation (inside the caller's write transaction)."""
-        self.db.table("annotation_history").insert(
-            {
-                "annotation_id": annotation.id,
-                "record": json.dumps(annotation.to_dict(), ensure_ascii=False),
-                "reason": reason,
-                "saved_at": now(),
-            }
+    def keep_history(
+        self, annotation: Annotation, reason: str, *, links: Iterable[Link] = ()
+    ) -> None:
+        """Record a version of an annotation (inside the caller's write transaction), with
+        the links removed along with it, if any."""
+        record = annotation.to_dict()
+        if links:
+            record["links"] = [link.to_dict() for link in links]
+        writes.record_history(
+            self.db, annotation.id, json.dumps(record, ensure_ascii=False), reason, now()
         )
 
     def history(self, annotation_id: str) -> list[dict[str, Any]]:
         """Earlier versions of an annotation, oldest first."""
-        rows = self.db.execute(
-            "SELECT record, reason, saved_at FROM annotation_history "
-            "WHERE annotation_id = ? ORDER BY seq",
-            (annotation_id,),
-        ).fetchall()
-        return [{"record": json.loads(r[0]), "reason": r[1], "saved_at": r[2]} for r in rows]
+        return [
+            {
+                "record": json.loads(row["record"]),
+                "reason": row["reason"],
+                "saved_at": row["saved_at"],
+            }
+            for row in queries.history(self.db, annotation_id)
+        ]
 
     # --- links ----------------------------------------------------------------------------
 
-    def link(self, from_id: str, to_id: str, relation: Relation | str = Relation.REBUTS) -> Link:
+    def link(
+        self, from_id: str, to_id: str, relation: Relation | str = Relation.REBUTS
+    ) -> Outcome[Link]:
         """Link two annotations, e.g. a rebuttal to the claim it answers (any article)."""
         source, target = self.annotation(from_id), self.annotation(to_id)
-        try:
-            relation = Relation(relation)
-        except ValueError:
-            choices = ", ".join(r.value for r in Relation)
-            raise InvalidAnnotation(
-                f"unknown relation {relation!r} (choose from {choices})"
-            ) from None
-        if source.id == target.id:
-            raise InvalidAnnotation("an annotation cannot be linked to itself")
-        if relation is Relation.REBUTS and (source.kind, target.kind) != (
-            Kind.REBUTTAL,
-            Kind.CLAIM,
-        ):
-            raise InvalidAnnotation(
-                f"'rebuts' links a rebuttal to a claim, not a {source.kind} to a {target.kind}"
-            )
-        link = Link(source.id, target.id, relation, now())
-        with write_transaction(self.db):
-            self.db.table("links").insert(link.to_dict(), ignore=True)
-        stored = queries.link(self.db, source.id, target.id, relation.value)
+        relation = _parse_relation(relation)
+        _check_link(source, target, relation)
+        with self.operation() as log:
+            writes.insert_link(self.db, Link(source.id, target.id, relation, now()).to_dict())
+            stored = queries.link(self.db, source.id, target.id, relation.value)
+            log.annotation(source)
+            log.annotation(target)
         assert stored is not None  # written, or already there, inside the transaction above
-        return link_from_row(stored)
+        return Outcome(link_from_row(stored), log.changes())
 
-    def unlink(self, from_id: str, to_id: str, relation: Relation | str = Relation.REBUTS) -> None:
-        with write_transaction(self.db):
-            self.db.execute(
-                "DELETE FROM links WHERE from_id = ? AND to_id = ? AND relation = ?",
-                (from_id, to_id, Relation(relation).value),
-            )
+    def unlink(
+        self, from_id: str, to_id: str, relation: Relation | str = Relation.REBUTS
+    ) -> Outcome[bool]:
+        """Remove a link; the value says whether there was one."""
+        source, target = self.annotation(from_id), self.annotation(to_id)
+        relation = _parse_relation(relation)
+        with self.operation() as log:
+            removed = writes.delete_link(self.db, source.id, target.id, relation.value)
+            if removed:
+                log.annotation(source)
+                log.annotation(target)
+        return Outcome(bool(removed), log.changes())
+
+    def set_rebutted_claim(self, rebuttal_id: str, claim_id: str | None) -> Outcome[str | None]:
+        """Point a rebuttal at the claim it answers, replacing any earlier one, or at none;
+        one transaction. The value is the claim it answered before."""
+        rebuttal = self.annotation(rebuttal_id)
+        claim = self.annotation(claim_id) if claim_id is not None else None
+        previous = self.rebutted_claim(rebuttal.id)
+        if claim is not None:
+            _check_link(rebuttal, claim, Relation.REBUTS)
+        with self.operation() as log:
+            if previous is not None and (claim is None or previous != claim.id):
+                writes.delete_link(self.db, rebuttal.id, previous, Relation.REBUTS.value)
+                log.annotation(self.annotation(previous))
+            if claim is not None:
+                writes.insert_link(
+                    self.db, Link(rebuttal.id, claim.id, Relation.REBUTS, now()).to_dict()
+                )
+                log.annotation(claim)
+            log.annotation(rebuttal)
+        return Outcome(previous, log.changes())
+
+    def rebutted_claim(self, rebuttal_id: str) -> str | None:
+        """The claim a rebuttal answers, if it is linked to one."""
+        for link in self.links(rebuttal_id):
+            if link.from_id == rebuttal_id and link.relation is Relation.REBUTS:
+                return link.to_id
+        return None
 
     def links(self, annotation_id: str | None = None) -> list[Link]:
         rows = (
@@ -525,7 +552,7 @@ class Library:
         return dict(queries.counts(self.db))
 
 
-def _parse_kind(kind: Kind | str) -> Kind:
+def parse_kind(kind: Kind | str) -> Kind:
     try:
         return Kind(str(kind).strip().lower())
     except ValueError:
@@ -534,9 +561,49 @@ def _parse_kind(kind: Kind | str) -> Kind:
         ) from None
 
 
+def _parse_relation(relation: Relation | str) -> Relation:
+    try:
+        return Relation(relation)
+    except ValueError:
+        choices = ", ".join(r.value for r in Relation)
+        raise InvalidAnnotation(f"unknown relation {relation!r} (choose from {choices})") from None
+
+
+def _check_link(source: Annotation, target: Annotation, relation: Relation) -> None:
+    if source.id == target.id:
+        raise InvalidAnnotation("an annotation cannot be linked to itself")
+    if relation is Relation.REBUTS and (source.kind, target.kind) != (Kind.REBUTTAL, Kind.CLAIM):
+        raise InvalidAnnotation(
+            f"'rebuts' links a rebuttal to a claim, not a {source.kind} to a {target.kind}"
+        )
+
+
+def _other_end(link: Link, annotation_id: str) -> str:
+    return link.to_id if link.from_id == annotation_id else link.from_id
+
+
+def _kind_change_refusal(annotation: Annotation, kind: Kind, links: tuple[Link, ...]) -> str:
+    link = links[0]
+    if link.from_id == annotation.id:
+        role, needed = f"it answers claim {link.to_id[:8]}", "rebuttal"
+    else:
+        role, needed = f"rebuttal {link.from_id[:8]} answers it", "claim"
+    return (
+        f"cannot make this {annotation.kind.value} a {kind.value}: {role}, and a 'rebuts' link "
+        f"needs a {needed} there; remove the link first "
+        f"(sourcemark unlink {link.from_id[:8]} {link.to_id[:8]})"
+    )
+
+
 def _verdict_for(kind: Kind, verdict: Verdict | str | None) -> Verdict | None:
-    """Claims always carry a verdict (unverified by default); other kinds never do."""
+    """Claims always carry a verdict (unverified by default); giving one to another kind is
+    a mistake worth saying so."""
     if kind is not Kind.CLAIM:
+        if verdict is not None and verdict != "":
+            raise InvalidAnnotation(
+                f"only claims carry a verdict, and this is a {kind.value} "
+                "(leave the verdict out, or make it a claim)"
+            )
         return None
     if verdict is None or verdict == "":
         return Verdict.UNVERIFIED

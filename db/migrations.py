@@ -125,15 +125,49 @@ CREATE TABLE orphaned_annotations (
 );
 """
 
-# Version 4: the language each source is written in (ISO 639 code), which picks the stemmer
+# Version 4: rules bundle import checks, now enforced where every write passes, so no path can
+# make a library that would export into a bundle no Sourcemark accepts.
+_REBUTS_JOINS_A_REBUTTAL_TO_A_CLAIM = """
+CREATE TRIGGER links_rebuts_kinds_{event} BEFORE {event} ON links
+WHEN NEW.relation = 'rebuts' AND (
+    (SELECT kind FROM annotations WHERE id = NEW.from_id) IS NOT 'rebuttal'
+    OR (SELECT kind FROM annotations WHERE id = NEW.to_id) IS NOT 'claim')
+BEGIN
+    SELECT RAISE(ABORT, 'a rebuts link joins a rebuttal to a claim');
+END;
+"""
+_CLAIMS_AND_ONLY_CLAIMS_HAVE_VERDICTS = """
+CREATE TRIGGER annotations_verdicts_{event} BEFORE {event} ON annotations
+WHEN (NEW.kind = 'claim') IS NOT (NEW.verdict IS NOT NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'claims, and only claims, carry a verdict');
+END;
+"""
+V4 = (
+    _REBUTS_JOINS_A_REBUTTAL_TO_A_CLAIM.format(event="INSERT")
+    + _REBUTS_JOINS_A_REBUTTAL_TO_A_CLAIM.format(event="UPDATE")
+    + _CLAIMS_AND_ONLY_CLAIMS_HAVE_VERDICTS.format(event="INSERT")
+    + _CLAIMS_AND_ONLY_CLAIMS_HAVE_VERDICTS.format(event="UPDATE")
+    + """
+CREATE TRIGGER annotations_kind_keeps_links BEFORE UPDATE OF kind ON annotations
+WHEN EXISTS (
+    SELECT 1 FROM links WHERE relation = 'rebuts' AND (
+        (from_id = NEW.id AND NEW.kind <> 'rebuttal') OR (to_id = NEW.id AND NEW.kind <> 'claim')))
+BEGIN
+    SELECT RAISE(ABORT, 'a rebuts link needs this annotation to stay a rebuttal or a claim');
+END;
+"""
+)
+
+# Version 5: the language each source is written in (ISO 639 code), which picks the stemmer
 # its text and annotations are indexed with. Sources stored before it are taken as English.
-V4 = """
+V5 = """
 ALTER TABLE articles ADD COLUMN language TEXT NOT NULL DEFAULT 'en'
     CHECK (language GLOB '[a-z][a-z]' OR language GLOB '[a-z][a-z][a-z]');
 CREATE INDEX articles_by_language ON articles (language);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

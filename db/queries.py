@@ -88,6 +88,15 @@ def annotation(db: sqlite_utils.Database, annotation_id: str) -> Row | None:
     return found[0] if found else None
 
 
+def annotations_by_ids(db: sqlite_utils.Database, annotation_ids: list[str]) -> list[Row]:
+    marks = ", ".join("?" * len(annotation_ids))
+    return _rows(
+        db,
+        f"SELECT {_ANNOTATION_COLUMNS} FROM annotations WHERE id IN ({marks})",
+        tuple(annotation_ids),
+    )
+
+
 def annotations_in(
     db: sqlite_utils.Database, article_id: str | None = None, kind: str | None = None
 ) -> list[Row]:
@@ -164,3 +173,62 @@ def counts(db: sqlite_utils.Database) -> Row:
 def meta_value(db: sqlite_utils.Database, key: str) -> str | None:
     row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
+
+
+def history(db: sqlite_utils.Database, annotation_id: str) -> list[Row]:
+    """Earlier versions of an annotation (record JSON, reason, saved_at), oldest first."""
+    return _rows(
+        db,
+        "SELECT record, reason, saved_at FROM annotation_history "
+        "WHERE annotation_id = ? ORDER BY seq",
+        (annotation_id,),
+    )
+
+
+def misfitting_links(db: sqlite_utils.Database) -> list[Row]:
+    """'rebuts' links that do not join a rebuttal to a claim (made before SQLite refused them)."""
+    return _rows(
+        db,
+        """
+        SELECT l.* FROM links l
+        JOIN annotations f ON f.id = l.from_id JOIN annotations t ON t.id = l.to_id
+        WHERE l.relation = 'rebuts' AND (f.kind <> 'rebuttal' OR t.kind <> 'claim')
+        ORDER BY l.from_id, l.to_id
+        """,
+    )
+
+
+def integrity_messages(db: sqlite_utils.Database) -> list[str]:
+    """`PRAGMA integrity_check`: ['ok'] when the database is whole."""
+    return [row[0] for row in db.execute("PRAGMA integrity_check").fetchall()]
+
+
+def foreign_key_violations(db: sqlite_utils.Database) -> int:
+    return len(db.execute("PRAGMA foreign_key_check").fetchall())
+
+
+def misanchored_annotations(db: sqlite_utils.Database) -> int:
+    """Annotations whose quote is not the text between their offsets."""
+    return _count(
+        db,
+        """
+        SELECT count(*) FROM annotations n JOIN articles a ON a.id = n.article_id
+        WHERE n."end" > length(a.text)
+           OR substr(a.text, n.start + 1, n."end" - n.start) IS NOT n.quote
+        """,
+    )
+
+
+def half_imported_articles(db: sqlite_utils.Database) -> int:
+    """Articles without their original file, plus originals without their article."""
+    return _count(
+        db,
+        """
+        SELECT (SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM originals))
+             + (SELECT count(*) FROM originals WHERE article_id NOT IN (SELECT id FROM articles))
+        """,
+    )
+
+
+def _count(db: sqlite_utils.Database, sql: str) -> int:
+    return int(db.execute(sql).fetchone()[0])

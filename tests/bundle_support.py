@@ -26,8 +26,8 @@ def annotated_library(library: Library) -> dict[str, str]:
         from_pasted_text(STORY, "story.html").with_metadata(
             title="Crime <b>falls</b>", outlet="Daily", published="2025-03-01"
         )
-    ).article
-    statement = library.import_source(from_pasted_text(STATEMENT, "statement.txt")).article
+    ).value.article
+    statement = library.import_source(from_pasted_text(STATEMENT, "statement.txt")).value.article
     claim = library.annotate_quote(
         story.id,
         "claim",
@@ -35,12 +35,12 @@ def annotated_library(library: Library) -> dict[str, str]:
         speaker="City Hall",
         verdict="false",
         note="Check the police data",
-    )
+    ).value
     quote = library.annotate_quote(
         story.id, "quote", "\u201cWe have never been safer,\u201d", speaker="Mayor Adams"
-    )
-    rebuttal = library.annotate_quote(story.id, "rebuttal", "the drop was 4%, not 40%")
-    union = library.annotate_quote(statement.id, "rebuttal", "The figures are simply wrong.")
+    ).value
+    rebuttal = library.annotate_quote(story.id, "rebuttal", "the drop was 4%, not 40%").value
+    union = library.annotate_quote(statement.id, "rebuttal", "The figures are simply wrong.").value
     library.link(rebuttal.id, claim.id)
     library.link(union.id, claim.id)
     return {
@@ -53,8 +53,8 @@ def annotated_library(library: Library) -> dict[str, str]:
     }
 
 
-def exported(library: Library, out: Path, **options: object) -> Path:
-    export_bundle(library, out, **options)  # type: ignore[arg-type]
+def exported(library: Library, out: Path) -> Path:
+    export_bundle(library, out)
     return out
 
 

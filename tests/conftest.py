@@ -11,6 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "resources" / "ice-subpoenas-nyc.txt"
@@ -27,7 +28,7 @@ def _private_library_location(
 @pytest.fixture
 def library(tmp_path: Path) -> Iterator[Library]:
     """A fresh, empty library with its search index."""
-    lib = Library.open(tmp_path / "library")
+    lib = open_library(tmp_path / "library")
     yield lib
     lib.close()
 
@@ -35,6 +36,6 @@ def library(tmp_path: Path) -> Iterator[Library]:
 @pytest.fixture
 def bare_library(tmp_path: Path) -> Iterator[Library]:
     """A fresh library without a search index, for storage-only tests."""
-    lib = Library.open(tmp_path / "library", with_index=False)
+    lib = open_library(tmp_path / "library", with_index=False)
     yield lib
     lib.close()

@@ -30,6 +30,7 @@ from whoosh.writing import SegmentWriter  # noqa: E402
 
 from sourcemark.app.importers import from_pasted_text  # noqa: E402
 from sourcemark.app.library import Library  # noqa: E402
+from sourcemark.app.opening import open_library
 from sourcemark.db import connection  # noqa: E402
 
 OPERATIONS = 300  # far more than any kill needs; a point never reached ends the run
@@ -99,8 +100,8 @@ def install_hooks(crash: CrashPoint) -> None:
         real_commit(self, *args, **kwargs)
         crash.reached("after_index_commit")
 
-    connection.write_transaction = hooked_transaction  # type: ignore[assignment]
-    SegmentWriter.commit = hooked_commit  # type: ignore[method-assign]
+    connection.write_transaction = hooked_transaction
+    SegmentWriter.commit = hooked_commit
 
 
 def article_text(rng: random.Random, tag: str) -> str:
@@ -121,7 +122,7 @@ def one_operation(library: Library, rng: random.Random, tag: str) -> None:
         text = article_text(rng, tag)
         sha = hashlib.sha256(text.encode()).hexdigest()
         say({"try": "import", "sha": sha})
-        article = library.import_source(from_pasted_text(text)).article
+        article = library.import_source(from_pasted_text(text)).value.article
         say({"saved": "import", "id": article.id, "sha": sha})
     elif not annotations or roll < 0.7:
         article = library.article(rng.choice(articles).id)
@@ -129,7 +130,7 @@ def one_operation(library: Library, rng: random.Random, tag: str) -> None:
         end = start + rng.randint(5, 40)
         kind = rng.choice(("claim", "quote", "rebuttal"))
         say({"try": "annotate", "article": article.id, "start": start, "end": end})
-        made = library.annotate(article.id, kind, start, end, note=f"note {tag}")
+        made = library.annotate(article.id, kind, start, end, note=f"note {tag}").value
         say({"saved": "annotate", "id": made.id, "note": made.note})
     elif roll < 0.88:
         target = rng.choice(annotations)
@@ -148,7 +149,7 @@ def main(argv: list[str]) -> int:
     library_path, seed = Path(argv[1]), int(argv[2])
     install_hooks(CrashPoint(os.environ.get("SOURCEMARK_CRASH_AT", "")))
     rng = random.Random(seed)
-    with Library.open(library_path) as library:
+    with open_library(library_path) as library:
         say({"ready": True})
         for step in range(OPERATIONS):
             one_operation(library, rng, f"{seed}-{step}")

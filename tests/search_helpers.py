@@ -10,7 +10,7 @@ from sourcemark.app.search.index import SearchResults
 
 def add_article(library: Library, text: str, **metadata: str) -> Article:
     """Import `text` as a source with the given title, outlet, author or published date."""
-    return library.import_source(from_pasted_text(text).with_metadata(**metadata)).article
+    return library.import_source(from_pasted_text(text).with_metadata(**metadata)).value.article
 
 
 def hit_ids(results: SearchResults) -> set[str]:

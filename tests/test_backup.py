@@ -19,6 +19,7 @@ from sourcemark.app.errors import LibraryDamaged
 from sourcemark.app.health import check_library
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 
 REPO = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -26,7 +27,7 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 
 def _add_article(library: Library, n: int) -> str:
     text = f"Report {n}. The minister said spending rose by {n} percent last year."
-    article = library.import_source(from_pasted_text(text)).article
+    article = library.import_source(from_pasted_text(text)).value.article
     library.annotate_quote(article.id, "claim", f"spending rose by {n} percent")
     return article.id
 
@@ -34,9 +35,10 @@ def _add_article(library: Library, n: int) -> str:
 def _counts(database: Path) -> tuple[int, int]:
     conn = sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)
     try:
-        return conn.execute(
+        counts: tuple[int, int] = conn.execute(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM annotations)"
         ).fetchone()
+        return counts
     finally:
         conn.close()
 
@@ -55,7 +57,7 @@ def test_a_backup_taken_while_another_thread_writes_is_consistent(bare_library: 
     stop = threading.Event()
 
     def keep_writing() -> None:
-        with Library.open(bare_library.path, with_index=False) as writer:
+        with open_library(bare_library.path, with_index=False) as writer:
             n = 0
             while not stop.is_set():
                 _add_article(writer, n)
@@ -95,7 +97,7 @@ def test_rotation_deletes_old_backups_only_after_a_new_one_is_verified(
     for day in range(40):
         create_backup(bare_library.path, now=T0 + timedelta(days=day))
     before = backups(bare_library.path)
-    assert len(before) <= 7 + 4
+    assert len(before) == 7 + 4  # rotation kept 7 daily and 4 weekly of the 40
     monkeypatch.setattr(backup, "is_intact", lambda path: False)
     with pytest.raises(LibraryDamaged, match="no backup was kept"):
         create_backup(bare_library.path, now=T0 + timedelta(days=41))
@@ -113,7 +115,8 @@ def test_a_backup_is_due_once_a_day_and_on_close_only_after_changes(bare_library
     assert backup_if_due(bare_library.path, now=T0 + timedelta(days=2)) is None  # nothing changed
     _add_article(bare_library, 2)
     assert backup_if_due(bare_library.path, closing=True, now=T0 + timedelta(hours=4)) is not None
-    bare_library.link(*(a.id for a in bare_library.annotations()[:2]), relation="supports")
+    first, second = bare_library.annotations()[:2]
+    bare_library.link(first.id, second.id, relation="supports")
     assert backup_if_due(bare_library.path, now=T0 + timedelta(hours=5)) is None
     assert backup_if_due(bare_library.path, now=T0 + timedelta(days=1, hours=5)) is not None
 
@@ -126,12 +129,12 @@ def _main(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_backup_and_restore_from_the_command_line(tmp_path: Path) -> None:
     library_path = tmp_path / "library"
-    with Library.open(library_path, with_index=False) as library:
+    with open_library(library_path, with_index=False) as library:
         _add_article(library, 1)
     made = _main("backup", "--library", str(library_path))
     assert made.returncode == 0, made.stderr
     assert "backed up and verified" in made.stdout
-    with Library.open(library_path, with_index=False) as library:
+    with open_library(library_path, with_index=False) as library:
         _add_article(library, 2)
     restored = _main("restore", "--library", str(library_path))
     assert restored.returncode == 0, restored.stderr
@@ -139,13 +142,13 @@ def test_backup_and_restore_from_the_command_line(tmp_path: Path) -> None:
     assert len(kept) == 1 and f"kept as {kept[0]}" in restored.stdout
     assert _counts(kept[0]) == (2, 2)
     assert _counts(library_path / "library.db") == (1, 1)
-    with Library.open(library_path) as library:
+    with open_library(library_path) as library:
         assert len(library.annotations()) == 1
 
 
 def test_restore_a_named_backup_and_refuse_a_bad_one(tmp_path: Path) -> None:
     library_path = tmp_path / "library"
-    with Library.open(library_path, with_index=False) as library:
+    with open_library(library_path, with_index=False) as library:
         _add_article(library, 1)
         first = create_backup(library_path, now=T0)
         _add_article(library, 2)
@@ -163,7 +166,7 @@ def test_restore_a_named_backup_and_refuse_a_bad_one(tmp_path: Path) -> None:
 
 
 def test_restore_with_no_backup_says_so(tmp_path: Path) -> None:
-    Library.open(tmp_path, with_index=False).close()
+    open_library(tmp_path, with_index=False).close()
     result = _main("restore", "--library", str(tmp_path))
     assert result.returncode == 1
     expected = f"sourcemark: no good backup to restore in {tmp_path / 'backups'}"
@@ -182,10 +185,11 @@ def test_restore_waits_for_the_library_to_be_closed(bare_library: Library) -> No
 def test_check_flags_a_backup_older_than_a_week(bare_library: Library) -> None:
     _add_article(bare_library, 1)
     create_backup(bare_library.path, now=T0)
-    stale = check_library(bare_library.path, now=T0 + timedelta(days=8)).problems
-    assert "the latest backup is over 7 days old" in stale
-    recent = check_library(bare_library.path, now=T0 + timedelta(days=6)).problems
-    assert not any("backup" in problem for problem in recent)
+    stale = check_library(bare_library.path, now=T0 + timedelta(days=8))
+    assert stale.advice == ["the latest backup is over 7 days old (run `sourcemark backup`)"]
+    recent = check_library(bare_library.path, now=T0 + timedelta(days=6))
+    assert recent.advice == []
+    assert stale.problems == recent.problems  # advice, not a problem: it does not fail `check`
 
 
 def test_a_copy_left_by_a_crashed_backup_is_cleaned_up(bare_library: Library) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ SIZE = 100
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     workdir = tmp_path_factory.mktemp("bench")
     options = Options(
         workdir=workdir,
@@ -40,12 +41,12 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return found
 
 
-def _figures(results: dict) -> dict[str, dict]:
+def _figures(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     figures = results["sizes"][str(SIZE)] + results["any_size"]
     return {figure["key"]: figure for figure in figures}
 
 
-def test_every_figure_is_measured(results: dict) -> None:
+def test_every_figure_is_measured(results: dict[str, Any]) -> None:
     assert set(_figures(results)) == {
         "import",
         "search",
@@ -65,21 +66,21 @@ def test_every_figure_is_measured(results: dict) -> None:
     }
 
 
-def test_figures_are_positive_and_ordered(results: dict) -> None:
+def test_figures_are_positive_and_ordered(results: dict[str, Any]) -> None:
     for figure in _figures(results).values():
         for stat in [figure["sourcemark"], *figure["baselines"].values()]:
             assert math.isfinite(stat["median"]) and stat["median"] > 0, figure["key"]
             assert stat["p95"] >= stat["median"], figure["key"]
 
 
-def test_import_reports_every_engine_and_its_memory(results: dict) -> None:
+def test_import_reports_every_engine_and_its_memory(results: dict[str, Any]) -> None:
     figure = _figures(results)["import"]
     assert set(figure["baselines"]) == {"whoosh_defaults", WHOOSH, FTS5}
     assert figure["sourcemark"]["peak_mb"] > 10
     assert all(ratio > 0 for ratio in figure["ratios"].values())
 
 
-def test_every_engine_finds_the_same_documents(results: dict) -> None:
+def test_every_engine_finds_the_same_documents(results: dict[str, Any]) -> None:
     per_query = _figures(results)["search"]["details"]["per_query"]
     assert set(per_query) == {query for _, query in QUERY_MIX}
     for query, engines in per_query.items():
@@ -87,7 +88,7 @@ def test_every_engine_finds_the_same_documents(results: dict) -> None:
         assert engines["sourcemark"]["total"] > 0, query
 
 
-def test_command_line_import_reports_each_batch(results: dict) -> None:
+def test_command_line_import_reports_each_batch(results: dict[str, Any]) -> None:
     figure = _figures(results)["cli_import"]
     assert (
         len(figure["details"]["batch_rates"]) == len(figure["details"]["whoosh_batch_rates"]) == 2
@@ -95,7 +96,7 @@ def test_command_line_import_reports_each_batch(results: dict) -> None:
     assert figure["goal"] is not None and figure["goal_met"] in (True, False)
 
 
-def test_claim_matching_is_scored_beside_its_baselines(results: dict) -> None:
+def test_claim_matching_is_scored_beside_its_baselines(results: dict[str, Any]) -> None:
     figure = _figures(results)["claims"]
     metrics = figure["details"]["metrics"]
     assert figure["details"]["pairs"] > 50  # the smoke run's library holds a part of the set
@@ -115,12 +116,12 @@ def test_the_claim_matching_set_holds_at_least_200_pairs() -> None:
     assert all(item["paraphrase"] and item["near_miss"] for item in written + sample)
 
 
-def test_the_reader_shows_every_highlight(results: dict) -> None:
+def test_the_reader_shows_every_highlight(results: dict[str, Any]) -> None:
     details = _figures(results)["open_large_source"]["details"]
     assert details["highlight_selections"] >= 100
 
 
-def test_the_report_has_a_row_per_figure(results: dict) -> None:
+def test_the_report_has_a_row_per_figure(results: dict[str, Any]) -> None:
     markdown = results["markdown"]
     assert f"### {SIZE} articles" in markdown
     for figure in _figures(results).values():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 from tests.bundle_support import annotated_library
 from tests.conftest import REPO
 
@@ -26,25 +26,27 @@ def sourcemark(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def made(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    with Library.open(tmp_path / "mine", with_index=False) as library:
+    with open_library(tmp_path / "mine", with_index=False) as library:
         return tmp_path / "mine", annotated_library(library)
 
 
-def test_export_then_import_bundle_twice(made, tmp_path):
+def test_export_then_import_bundle_twice(made: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     mine, _ = made
     out = tmp_path / "story.zip"
     done = sourcemark("export", "--library", mine, "--out", out, "--all")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("exported 2 sources, 4 annotations and 2 links")
+    assert done.stdout.startswith("Exported 2 sources, 4 annotations and 2 links")
     first = sourcemark("import-bundle", "--library", tmp_path / "theirs", out)
     assert first.returncode == 0, first.stderr
-    assert "annotations: 4 added, 0 unchanged, 0 updated, 0 conflicting, 0 orphaned" in first.stdout
+    assert "2 new sources (0 already here), 4 new annotations, 0 updated" in first.stdout
     second = sourcemark("import-bundle", "--library", tmp_path / "theirs", out, "--json")
     counts = json.loads(second.stdout)
     assert (counts["added"], counts["unchanged"], counts["links_added"]) == (0, 4, 0)
 
 
-def test_export_of_chosen_articles_and_kind_as_json(made, tmp_path):
+def test_export_of_chosen_articles_and_kind_as_json(
+    made: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
     mine, ids = made
     out = tmp_path / "claims.zip"
     done = sourcemark(
@@ -56,7 +58,9 @@ def test_export_of_chosen_articles_and_kind_as_json(made, tmp_path):
     assert summary["bytes"] == out.stat().st_size
 
 
-def test_usage_and_user_errors_have_their_exit_codes(made, tmp_path):
+def test_usage_and_user_errors_have_their_exit_codes(
+    made: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
     mine, _ = made
     neither = sourcemark("export", "--library", mine, "--out", tmp_path / "x.zip")
     assert neither.returncode == 2 and "--all" in neither.stderr

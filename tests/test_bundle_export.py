@@ -26,7 +26,9 @@ def ids(bare_library: Library) -> dict[str, str]:
     return annotated_library(bare_library)
 
 
-def test_the_bag_validates_with_the_bagit_package(bare_library, ids, tmp_path):
+def test_the_bag_validates_with_the_bagit_package(
+    bare_library: Library, ids: dict[str, str], tmp_path: Path
+) -> None:
     bundle = exported(bare_library, tmp_path / "story.zip")
     with zipfile.ZipFile(bundle) as archive:
         archive.extractall(tmp_path / "unpacked")
@@ -38,7 +40,9 @@ def test_the_bag_validates_with_the_bagit_package(bare_library, ids, tmp_path):
     assert sorted(members(bundle))[-1] == "tagmanifest-sha256.txt"
 
 
-def test_payload_holds_each_source_text_metadata_and_original(bare_library, ids, tmp_path):
+def test_payload_holds_each_source_text_metadata_and_original(
+    bare_library: Library, ids: dict[str, str], tmp_path: Path
+) -> None:
     files = payload(exported(bare_library, tmp_path / "b.zip"))
     story = bare_library.article(ids["story"])
     assert files[f"sources/{story.id}/text.txt"].decode() == story.text
@@ -56,14 +60,17 @@ def test_payload_holds_each_source_text_metadata_and_original(bare_library, ids,
     assert expected <= set(files)
 
 
-def test_an_original_file_name_never_becomes_a_path(bare_library, tmp_path):
-    article = bare_library.import_source(from_pasted_text("Some text", "../../evil.sh")).article
+def test_an_original_file_name_never_becomes_a_path(bare_library: Library, tmp_path: Path) -> None:
+    source = from_pasted_text("Some text", "../../evil.sh")
+    article = bare_library.import_source(source).value.article
     names = set(members(exported(bare_library, tmp_path / "b.zip")))
     assert f"data/sources/{article.id}/original.bin" in names
     assert not any("evil" in name or ".." in name for name in names)
 
 
-def test_web_annotations_carry_what_the_w3c_model_requires(bare_library, ids, tmp_path):
+def test_web_annotations_carry_what_the_w3c_model_requires(
+    bare_library: Library, ids: dict[str, str], tmp_path: Path
+) -> None:
     data = json.loads(payload(exported(bare_library, tmp_path / "b.zip"))["annotations.jsonld"])
     assert data["@context"][0] == "http://www.w3.org/ns/anno.jsonld"
     assert data["type"] == "AnnotationCollection" and data["id"].startswith("urn:uuid:")
@@ -111,7 +118,9 @@ def test_web_annotations_carry_what_the_w3c_model_requires(bare_library, ids, tm
     ]
 
 
-def test_csv_files_list_claims_and_quotes_and_defuse_formulas(bare_library, ids, tmp_path):
+def test_csv_files_list_claims_and_quotes_and_defuse_formulas(
+    bare_library: Library, ids: dict[str, str], tmp_path: Path
+) -> None:
     bare_library.edit_annotation(ids["claim"], note='=HYPERLINK("http://x")')
     bare_library.edit_annotation(ids["quote"], speaker="@mayor")
     files = payload(exported(bare_library, tmp_path / "b.zip"))
@@ -129,7 +138,9 @@ def test_csv_files_list_claims_and_quotes_and_defuse_formulas(bare_library, ids,
     ]
 
 
-def test_claimreview_rates_each_claim_with_a_verdict(bare_library, ids, tmp_path):
+def test_claimreview_rates_each_claim_with_a_verdict(
+    bare_library: Library, ids: dict[str, str], tmp_path: Path
+) -> None:
     story = ids["story"]
     bare_library.annotate_quote(story, "claim", "Police data", verdict="unverified")
     data = json.loads(payload(exported(bare_library, tmp_path / "b.zip"))["claimreview.jsonld"])
@@ -148,7 +159,9 @@ def test_claimreview_rates_each_claim_with_a_verdict(bare_library, ids, tmp_path
     assert review["itemReviewed"]["appearance"]["datePublished"] == "2025-03-01"
 
 
-def test_quote_sheet_groups_quotes_by_speaker_with_source_and_date(bare_library, ids, tmp_path):
+def test_quote_sheet_groups_quotes_by_speaker_with_source_and_date(
+    bare_library: Library, ids: dict[str, str], tmp_path: Path
+) -> None:
     story = ids["story"]
     bare_library.annotate_quote(story, "quote", "Police data show", speaker="Chief *Ray*")
     sheet = payload(exported(bare_library, tmp_path / "b.zip"))["quotes.md"].decode()
@@ -157,7 +170,9 @@ def test_quote_sheet_groups_quotes_by_speaker_with_source_and_date(bare_library,
     assert "> — Mayor Adams, *Crime \\<b\\>falls\\</b\\>*, Daily, 2025-03-01" in sheet
 
 
-def test_selection_by_article_and_kind_keeps_only_links_inside_it(bare_library, ids, tmp_path):
+def test_selection_by_article_and_kind_keeps_only_links_inside_it(
+    bare_library: Library, ids: dict[str, str], tmp_path: Path
+) -> None:
     summary = export_bundle(bare_library, tmp_path / "b.zip", [ids["story"][:8]], kind="rebuttal")
     record = json.loads(payload(tmp_path / "b.zip")["sourcemark.json"])
     assert (summary.articles, summary.annotations, summary.links) == (1, 1, 0)
@@ -168,7 +183,9 @@ def test_selection_by_article_and_kind_keeps_only_links_inside_it(bare_library, 
     assert export_bundle(bare_library, tmp_path / "d.zip").links == 2
 
 
-def test_bad_selection_is_refused_without_writing_a_file(bare_library, ids, tmp_path):
+def test_bad_selection_is_refused_without_writing_a_file(
+    bare_library: Library, ids: dict[str, str], tmp_path: Path
+) -> None:
     with pytest.raises(NotFound):
         export_bundle(bare_library, tmp_path / "b.zip", ["ffffffff"])
     with pytest.raises(SourcemarkError, match="unknown kind"):
@@ -176,7 +193,9 @@ def test_bad_selection_is_refused_without_writing_a_file(bare_library, ids, tmp_
     assert list(tmp_path.glob("*.zip")) == []
 
 
-def test_progress_reaches_the_end(bare_library, ids, tmp_path):
+def test_progress_reaches_the_end(
+    bare_library: Library, ids: dict[str, str], tmp_path: Path
+) -> None:
     seen: list[tuple[int, int]] = []
     export_bundle(bare_library, tmp_path / "b.zip", progress=lambda d, t: seen.append((d, t)))
     assert seen[-1][0] == seen[-1][1] and [d for d, _ in seen] == sorted(d for d, _ in seen)
@@ -196,7 +215,7 @@ class _Page(HTMLParser):
         self._stack: list[tuple[str, dict[str, str]]] = []
         self._source: str | None = None
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
         self.tags.append(tag)
         self.urls += [values[k] for k in ("src", "href", "action", "srcset") if k in values]
@@ -209,13 +228,13 @@ class _Page(HTMLParser):
             self.sources[self._source] = ""
         self._stack.append((tag, values))
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         while self._stack and self._stack.pop()[0] != tag:
             pass
         if tag == "article":
             self._source = None
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         tags = [t for t, _ in self._stack]
         if tags and tags[-1] == "style":
             self.styles.append(data)
@@ -233,7 +252,9 @@ def _report(library: Library, tmp_path: Path) -> tuple[_Page, str]:
     return page, html
 
 
-def test_report_is_self_contained_and_shows_every_passage(bare_library, ids, tmp_path):
+def test_report_is_self_contained_and_shows_every_passage(
+    bare_library: Library, ids: dict[str, str], tmp_path: Path
+) -> None:
     page, _ = _report(bare_library, tmp_path)
     assert "script" not in page.tags and "iframe" not in page.tags and "img" not in page.tags
     assert page.urls and all(url.startswith("#") for url in page.urls)
@@ -246,11 +267,11 @@ def test_report_is_self_contained_and_shows_every_passage(bare_library, ids, tmp
         assert annotation.quote in page.sources[annotation.article_id]
 
 
-def test_report_escapes_every_user_string(bare_library, tmp_path):
+def test_report_escapes_every_user_string(bare_library: Library, tmp_path: Path) -> None:
     hostile = "<script>alert(1)</script><img src=http://evil.example/x>"
     source = from_pasted_text(f"Title line\n\nBody {hostile} text", "x.txt")
     source = source.with_metadata(title=hostile, outlet=hostile)
-    article = bare_library.import_source(source).article
+    article = bare_library.import_source(source).value.article
     bare_library.annotate_quote(article.id, "quote", hostile, note=hostile, speaker=hostile)
     page, html = _report(bare_library, tmp_path)
     assert "script" not in page.tags and "img" not in page.tags
@@ -259,17 +280,21 @@ def test_report_escapes_every_user_string(bare_library, tmp_path):
     assert page.sources[article.id] == article.text
 
 
-def test_report_handles_overlapping_passages_across_paragraphs(bare_library, ids, tmp_path):
+def test_report_handles_overlapping_passages_across_paragraphs(
+    bare_library: Library, ids: dict[str, str], tmp_path: Path
+) -> None:
     story = bare_library.article(ids["story"])
     end = story.text.index("Police")
-    spanning = bare_library.annotate(story.id, "quote", 5, end + 6, speaker="Everyone")
+    spanning = bare_library.annotate(story.id, "quote", 5, end + 6, speaker="Everyone").value
     page, html = _report(bare_library, tmp_path)
     assert page.sources[story.id] == story.text
     assert html.count(f"id='a-{spanning.id}'") == 1
     assert "mark class='claim overlap'" in html
 
 
-def test_an_empty_selection_still_makes_a_valid_bundle(bare_library, tmp_path):
+def test_an_empty_selection_still_makes_a_valid_bundle(
+    bare_library: Library, tmp_path: Path
+) -> None:
     summary = export_bundle(bare_library, tmp_path / "empty.zip")
     assert (summary.articles, summary.annotations) == (0, 0)
     with zipfile.ZipFile(tmp_path / "empty.zip") as archive:
@@ -277,7 +302,9 @@ def test_an_empty_selection_still_makes_a_valid_bundle(bare_library, tmp_path):
     bagit.Bag(str(tmp_path / "unpacked" / "empty")).validate()
 
 
-def test_a_bundle_too_large_to_import_is_not_written(bare_library, ids, tmp_path, monkeypatch):
+def test_a_bundle_too_large_to_import_is_not_written(
+    bare_library: Library, ids: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("sourcemark.app.bundles.export.DEFAULT_LIMITS", Limits(total_bytes=5_000))
     with pytest.raises(BundleError, match="too large for one bundle"):
         export_bundle(bare_library, tmp_path / "big.zip")

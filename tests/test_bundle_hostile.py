@@ -18,6 +18,7 @@ from sourcemark.app.bundles import import_bundle
 from sourcemark.app.bundles.safezip import Limits
 from sourcemark.app.errors import BundleError
 from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 from tests.bundle_support import (
     annotated_library,
     exported,
@@ -47,7 +48,7 @@ def _refused(library: Library, bundle: Path, match: str, limits: Limits | None =
 @pytest.fixture
 def valid(bare_library: Library, tmp_path: Path) -> Path:
     """A good bundle made by another library; `bare_library` stays empty for the imports."""
-    with Library.open(tmp_path / "maker", with_index=False) as maker:
+    with open_library(tmp_path / "maker", with_index=False) as maker:
         annotated_library(maker)
         return exported(maker, tmp_path / "good.zip")
 
@@ -223,7 +224,9 @@ HOSTILE: dict[str, tuple[Build, str]] = {
 
 
 @pytest.mark.parametrize("case", HOSTILE, ids=list(HOSTILE))
-def test_hostile_bundle_is_refused_and_changes_nothing(case, bare_library, valid, tmp_path):
+def test_hostile_bundle_is_refused_and_changes_nothing(
+    case: str, bare_library: Library, valid: Path, tmp_path: Path
+) -> None:
     build, message = HOSTILE[case]
     folder = tmp_path / "inbox"
     folder.mkdir()
@@ -239,11 +242,13 @@ def test_hostile_bundle_is_refused_and_changes_nothing(case, bare_library, valid
         (Limits(total_bytes=12_000), "unpacks to"),
     ],
 )
-def test_size_caps_refuse_oversized_bundles(limits, message, bare_library, valid):
+def test_size_caps_refuse_oversized_bundles(
+    limits: Limits, message: str, bare_library: Library, valid: Path
+) -> None:
     _refused(bare_library, valid, message, limits)
 
 
-def test_a_file_that_is_not_a_zip_is_refused(bare_library, tmp_path):
+def test_a_file_that_is_not_a_zip_is_refused(bare_library: Library, tmp_path: Path) -> None:
     fake = tmp_path / "fake.zip"
     fake.write_bytes(b"PK\x03\x04 not really")
     _refused(bare_library, fake, "not a readable zip file")
@@ -251,5 +256,5 @@ def test_a_file_that_is_not_a_zip_is_refused(bare_library, tmp_path):
         import_bundle(bare_library, tmp_path / "missing.zip")
 
 
-def test_the_valid_bundle_itself_imports(bare_library, valid):
-    assert import_bundle(bare_library, valid).added == 4
+def test_the_valid_bundle_itself_imports(bare_library: Library, valid: Path) -> None:
+    assert import_bundle(bare_library, valid).value.added == 4

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 from tests.conftest import REPO, SAMPLE
 
 
@@ -151,7 +151,7 @@ def test_default_library_holds_the_demo_on_first_use(
 def test_listing_works_while_another_process_writes_but_writing_is_refused(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
     sourcemark("import", str(SAMPLE), library=lib)
-    with Library.open(lib, with_index=False):  # this test process is the desk holding the library
+    with open_library(lib, with_index=False):  # this test process is the desk holding the library
         listed = sourcemark("articles", "--json", library=lib)
         assert listed.returncode == 0, listed.stderr
         article = json.loads(listed.stdout)[0]["id"]

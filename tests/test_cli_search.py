@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 from tests.conftest import REPO
 from tests.search_helpers import add_article
 
@@ -27,7 +27,7 @@ def sourcemark(*args: str, library: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def filled(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     path = tmp_path / "lib"
-    with Library.open(path) as library:
+    with open_library(path) as library:
         raid = add_article(
             library,
             "The chief said sanctuary policies are the sole reason for the killing.",
@@ -46,7 +46,7 @@ def filled(tmp_path: Path) -> tuple[Path, dict[str, str]]:
             "sanctuary policies are the sole reason",
             speaker="Albence",
             verdict="false",
-        )
+        ).value
     return path, {"raid": raid.id, "echo": echo.id, "claim": claim.id}
 
 
@@ -95,6 +95,33 @@ def test_similar_by_id_prefix(filled: tuple[Path, dict[str, str]]) -> None:
     assert missing.returncode == 1 and "no annotation" in missing.stderr
 
 
+def test_similar_text_lists_claims_with_verdict_speaker_source_and_score(
+    filled: tuple[Path, dict[str, str]],
+) -> None:
+    path, ids = filled
+    statement = "Sanctuary policies were the only reason for the killing"
+    result = sourcemark("similar", "--text", statement, "--json", library=path)
+    assert result.returncode == 0, result.stderr
+    hits = json.loads(result.stdout)["hits"]
+    assert hits[0]["annotation_id"] == ids["claim"]
+    assert hits[0]["kind"] == "claim" and hits[0]["verdict"] == "false"
+    assert hits[0]["title"] == "Raid" and hits[0]["published"] == "2020-01-18"
+    assert all(0 < hit["score"] <= 1 for hit in hits)
+    assert [hit["score"] for hit in hits[1:]] == sorted(
+        (h["score"] for h in hits[1:]), reverse=True
+    )
+
+    shown = sourcemark("similar", "--text", statement, library=path)
+    assert shown.returncode == 0, shown.stderr
+    first = shown.stdout.splitlines()[0]
+    assert first.split()[1] == "False" and ids["claim"][:8] in first
+
+    nothing = sourcemark("similar", "--text", "The weather was mild on Sunday", library=path)
+    assert nothing.returncode == 0 and nothing.stdout.strip() == "nothing similar in the library"
+    both = sourcemark("similar", ids["claim"][:6], "--text", statement, library=path)
+    assert both.returncode == 2
+
+
 def test_rebuild_index_reports_progress_and_count(filled: tuple[Path, dict[str, str]]) -> None:
     path, _ = filled
     result = sourcemark("rebuild-index", library=path)
@@ -105,7 +132,7 @@ def test_rebuild_index_reports_progress_and_count(filled: tuple[Path, dict[str, 
 
 def test_search_works_while_the_desk_holds_the_library(filled: tuple[Path, dict[str, str]]) -> None:
     path, ids = filled
-    with Library.open(path) as desk:  # the writer lock is taken, as by an open desk
+    with open_library(path) as desk:  # the writer lock is taken, as by an open desk
         desk.annotate_quote(ids["echo"], "quote", "Critics repeated", speaker="Union")
         result = sourcemark("search", "speaker:union", "--json", library=path)
     assert result.returncode == 0, result.stderr

@@ -24,6 +24,7 @@ from sourcemark.app import lock
 from sourcemark.app.health import database_health
 from sourcemark.app.layout import DATABASE_FILE
 from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 
 CHILD = Path(__file__).resolve().parent / "crash_child.py"
 KILLS = int(os.environ.get("SOURCEMARK_CRASH_POINTS", "50"))
@@ -143,7 +144,7 @@ def test_acknowledged_work_survives_sigkill(tmp_path: Path) -> None:
         for saved in outcome.acknowledged:
             _record(acked, saved)
         assert lock.state(library_path).state == "stale"  # the unclean exit is visible
-        with Library.open(library_path) as library:  # checks, replays the outbox
+        with open_library(library_path) as library:  # checks, replays the outbox
             health = database_health(library_path / DATABASE_FILE)
             assert health.ok, (crash_at, health)
             mid_call_saved += _check_survivors(library, acked, outcome.pending)

@@ -3,7 +3,6 @@ fuzzed input to every importer raises nothing but the app's own errors."""
 
 from __future__ import annotations
 
-import time
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -26,9 +25,6 @@ from sourcemark.app.importers.isolation import ChildLimits, run_extractor
 from sourcemark.app.library import Library
 from tests import hostile, pdf_bytes
 
-# Default child limits apply here; every case stays far below this.
-SECONDS_PER_FILE = 20
-
 
 @pytest.mark.parametrize("case", sorted(hostile.REFUSED))
 def test_hostile_file_is_refused_quickly_and_changes_nothing(
@@ -38,12 +34,11 @@ def test_hostile_file_is_refused_quickly_and_changes_nothing(
     path = tmp_path / filename
     path.write_bytes(make())
     before = bare_library.counts()
-    started = time.monotonic()
     with pytest.raises(ImportFailed) as refused:
         bare_library.import_source(read_file(path))
-    assert time.monotonic() - started < SECONDS_PER_FILE
     message = str(refused.value)
     assert message.startswith(f"{path}: ") and problem in message
+    assert "gave up after" not in message  # refused for what it is, not by the time limit
     assert "\n" not in message and len(message) < 300
     assert bare_library.counts() == before
 
@@ -173,9 +168,9 @@ def test_fuzzed_pasted_text(text: str) -> None:
     _extracted_or_refused(from_pasted_text, text)
 
 
-def _in_process(module: object, data: bytes) -> ExtractedSource:
+def _in_process(extract_fields: Callable[[bytes], dict[str, str]], data: bytes) -> ExtractedSource:
     """An importer's extraction without the child process, so a bug surfaces as itself."""
-    fields = module.extract_fields(data)  # type: ignore[attr-defined]
+    fields = extract_fields(data)
     return from_extracted_fields(
         fields, data=data, filename="fuzz", source_format="fuzz", empty="nothing found"
     )
@@ -185,13 +180,13 @@ def _in_process(module: object, data: bytes) -> ExtractedSource:
 @given(st.one_of(html_bytes(), st.binary(max_size=2048)))
 @example(b"<p><script></script>\x1f")  # a control character crashed lxml inside htmldate
 def test_fuzzed_html_in_process(data: bytes) -> None:
-    _extracted_or_refused(_in_process, html_importer, data)
+    _extracted_or_refused(_in_process, html_importer.extract_fields, data)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_pdfs())
 def test_fuzzed_pdf_in_process(data: bytes) -> None:
-    _extracted_or_refused(_in_process, pdf_importer, data)
+    _extracted_or_refused(_in_process, pdf_importer.extract_fields, data)
 
 
 @settings(max_examples=8, deadline=None)

@@ -15,16 +15,17 @@ import pytest
 from sourcemark.app.health import index_health
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES = 12
 
 
 def _build(path: Path, word: str) -> Path:
-    with Library.open(path) as library:
+    with open_library(path) as library:
         for n in range(ARTICLES):
             text = f"Dispatch {n}. The {word} authority said cargo rose {n} percent this quarter."
-            article = library.import_source(from_pasted_text(text)).article
+            article = library.import_source(from_pasted_text(text)).value.article
             library.annotate_quote(article.id, "claim", "cargo rose")
     return path
 
@@ -114,7 +115,7 @@ def test_a_damaged_index_is_rebuilt_and_searches_work(
 ) -> None:
     damage(library_path)
     assert not index_health(library_path).agrees
-    with Library.open(library_path) as library:
+    with open_library(library_path) as library:
         _assert_searches_work(library)
 
 
@@ -123,7 +124,7 @@ def test_damage_found_only_when_searching_is_repaired_on_the_spot(
     library_path: Path, damage: Callable[[Path], None]
 ) -> None:
     damage(library_path)
-    with Library.open(library_path) as library:
+    with open_library(library_path) as library:
         _assert_searches_work(library)
         assert library.index is not None
         assert library.index.search("quarter").total == ARTICLES
@@ -134,7 +135,7 @@ def test_an_index_of_another_library_is_not_trusted(library_path: Path, stranger
     shutil.copytree(stranger / "index", library_path / "index")
     status = index_health(library_path)
     assert status.opens and not status.identity_matches
-    with Library.open(library_path) as library:
+    with open_library(library_path) as library:
         _assert_searches_work(library)
 
 
@@ -144,7 +145,7 @@ def test_an_index_folder_linking_out_of_the_library_is_never_followed(
     outside = sorted((p.name, p.stat().st_size) for p in _index_files(stranger))
     shutil.rmtree(library_path / "index")
     (library_path / "index").symlink_to(stranger / "index", target_is_directory=True)
-    with Library.open(library_path) as library:
+    with open_library(library_path) as library:
         _assert_searches_work(library)
     assert not (library_path / "index").is_symlink()
     assert sorted((p.name, p.stat().st_size) for p in _index_files(stranger)) == outside
@@ -152,10 +153,10 @@ def test_an_index_folder_linking_out_of_the_library_is_never_followed(
 
 def test_the_index_folder_is_private_to_its_owner(library_path: Path) -> None:
     (library_path / "index").chmod(0o755)
-    with Library.open(library_path):
+    with open_library(library_path):
         assert stat.S_IMODE((library_path / "index").stat().st_mode) == 0o700
     delete_the_folder(library_path)
-    with Library.open(library_path):
+    with open_library(library_path):
         assert stat.S_IMODE((library_path / "index").stat().st_mode) == 0o700
 
 

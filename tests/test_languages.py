@@ -12,6 +12,7 @@ from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.importers.html import extract_fields
 from sourcemark.app.languages import detect_language, normalise_language
 from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 from tests.search_helpers import add_article, hit_ids
 from tests.test_cli_core import sourcemark
 
@@ -68,7 +69,7 @@ def test_annotations_are_analysed_in_their_sources_language(
 ) -> None:
     claim = library.annotate_quote(
         languages["de"], "claim", "Die Mieten sind nach Angaben des Senats seit 2019"
-    )
+    ).value
     found = library.search("Miete kind:claim")
     assert hit_ids(found) == {claim.id}
     assert found.hits[0].language == "de"
@@ -79,7 +80,7 @@ def test_a_corrected_language_is_indexed_again(library: Library) -> None:
     article = add_article(library, "Wohnungen.")
     assert library.language(article.id) == "en"
     assert not library.search("Wohnung").hits
-    assert library.set_language(article.id[:8], " DE ") == "de"
+    assert library.set_language(article.id[:8], " DE ").value == "de"
     assert hit_ids(library.search("Wohnung")) == {article.id}
     assert {s.language for s in library.articles()} == {"de"}
     with pytest.raises(SourcemarkError, match="not a language code"):
@@ -105,8 +106,8 @@ def test_detection_and_codes() -> None:
 
 def test_set_language_from_the_command_line(tmp_path: Path) -> None:
     path = tmp_path / "library"
-    with Library.open(path) as library:
-        article_id = library.import_source(from_pasted_text("Wohnungen.")).article.id
+    with open_library(path) as library:
+        article_id = library.import_source(from_pasted_text("Wohnungen.")).value.article.id
     done = sourcemark("set-language", article_id[:8], "de", library=path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"{article_id[:8]} is in de"

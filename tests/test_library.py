@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 import pytest
+from sqlite_utils.db import Table
 
 from sourcemark.app.errors import AmbiguousId, InvalidAnnotation, NotFound
 from sourcemark.app.importers import from_pasted_text
@@ -15,19 +17,21 @@ TEXT = "The mayor said crime fell 😀 sharply. Police disputed it. The mayor sa
 
 
 def _article(lib: Library, text: str = TEXT) -> str:
-    return lib.import_source(from_pasted_text(text).with_metadata(title="T", outlet="O")).article.id
+    return lib.import_source(
+        from_pasted_text(text).with_metadata(title="T", outlet="O")
+    ).value.article.id
 
 
 def test_import_is_deduplicated_by_content(bare_library: Library) -> None:
-    first = bare_library.import_source(from_pasted_text("Same words.\r\n"))
-    again = bare_library.import_source(from_pasted_text("Same words.\n"))
+    first = bare_library.import_source(from_pasted_text("Same words.\r\n")).value
+    again = bare_library.import_source(from_pasted_text("Same words.\n")).value
     assert first.created and not again.created
     assert again.article.id == first.article.id
     assert bare_library.counts()["articles"] == 1
 
 
 def test_import_keeps_the_original_bytes(bare_library: Library) -> None:
-    article = bare_library.import_source(from_pasted_text("Line one\r\nline two")).article
+    article = bare_library.import_source(from_pasted_text("Line one\r\nline two")).value.article
     filename, content = bare_library.original(article.id)
     assert content == b"Line one\r\nline two"
     assert article.text == "Line one\nline two"
@@ -40,7 +44,7 @@ def test_import_many_batches_and_reports_progress(bare_library: Library) -> None
     ]
     results = bare_library.import_many(
         sources, total=6, progress=lambda d, t: seen.append((d, t)), batch_size=4
-    )
+    ).value
     assert [r.created for r in results] == [True] * 5 + [False]
     assert seen == [(4, 6), (6, 6)]
     assert bare_library.counts()["articles"] == 5
@@ -50,7 +54,7 @@ def test_annotate_by_quote_after_emoji_keeps_exact_offsets(bare_library: Library
     article_id = _article(bare_library)
     note = bare_library.annotate_quote(
         article_id, "claim", "sharply", speaker="Ann", verdict="mostly-false"
-    )
+    ).value
     text = bare_library.article(article_id).text
     assert text[note.start : note.end] == "sharply"
     assert note.verdict is Verdict.MOSTLY_FALSE and note.speaker == "Ann"
@@ -62,44 +66,52 @@ def test_ambiguous_quote_needs_an_occurrence(bare_library: Library) -> None:
         bare_library.annotate_quote(article_id, "quote", "The mayor said crime fell")
     second = bare_library.annotate_quote(
         article_id, "quote", "The mayor said crime fell", occurrence=2
-    )
+    ).value
     assert second.start == TEXT.rindex("The mayor said crime fell")
 
 
 def test_verdicts_belong_to_claims_only(bare_library: Library) -> None:
     article_id = _article(bare_library)
-    claim = bare_library.annotate(article_id, Kind.CLAIM, 0, 9)
-    quote = bare_library.annotate(article_id, Kind.QUOTE, 0, 9, verdict="true")
+    claim = bare_library.annotate(article_id, Kind.CLAIM, 0, 9).value
+    quote = bare_library.annotate(article_id, Kind.QUOTE, 0, 9).value
     assert claim.verdict is Verdict.UNVERIFIED and quote.verdict is None
+    with pytest.raises(InvalidAnnotation, match="only claims carry a verdict, and this is a quote"):
+        bare_library.annotate(article_id, Kind.QUOTE, 0, 9, verdict="false")
+    with pytest.raises(InvalidAnnotation, match="only claims carry a verdict"):
+        bare_library.edit_annotation(quote.id, verdict="true")
+    assert bare_library.annotation(quote.id) == quote
     with pytest.raises(InvalidAnnotation, match="unknown verdict"):
         bare_library.annotate(article_id, Kind.CLAIM, 0, 9, verdict="pants on fire")
 
 
 def test_edit_keeps_previous_version_in_history(bare_library: Library) -> None:
     article_id = _article(bare_library)
-    claim = bare_library.annotate(article_id, "claim", 0, 9, note="first")
-    edited = bare_library.edit_annotation(claim.id[:8], note="second", verdict="false")
+    claim = bare_library.annotate(article_id, "claim", 0, 9, note="first").value
+    edited = bare_library.edit_annotation(claim.id[:8], note="second", verdict="false").value
     assert edited.note == "second" and edited.verdict is Verdict.FALSE
     assert edited.updated_at > claim.updated_at
     history = bare_library.history(claim.id)
     assert [h["record"]["note"] for h in history] == ["first"]
-    assert bare_library.edit_annotation(claim.id, note="second") == edited  # no-op edit
+    assert bare_library.edit_annotation(claim.id, note="second").value == edited  # no-op edit
 
 
 def test_kind_change_drops_or_adds_verdict(bare_library: Library) -> None:
     article_id = _article(bare_library)
-    claim = bare_library.annotate(article_id, "claim", 0, 9, verdict="true")
+    claim = bare_library.annotate(article_id, "claim", 0, 9, verdict="true").value
     as_quote = bare_library.edit_annotation(claim.id, kind="quote")
-    assert as_quote.verdict is None
-    assert bare_library.edit_annotation(claim.id, kind="claim").verdict is Verdict.UNVERIFIED
+    assert as_quote.value.verdict is None
+    assert as_quote.warnings == (
+        "the verdict 'True' was dropped: only claims carry a verdict, and this is now a quote",
+    )
+    assert bare_library.edit_annotation(claim.id, kind="claim").value.verdict is Verdict.UNVERIFIED
 
 
 def test_delete_and_restore_bring_back_links(bare_library: Library) -> None:
     article_id = _article(bare_library)
-    claim = bare_library.annotate(article_id, "claim", 0, 9)
-    rebuttal = bare_library.annotate(article_id, "rebuttal", 37, 53)
+    claim = bare_library.annotate(article_id, "claim", 0, 9).value
+    rebuttal = bare_library.annotate(article_id, "rebuttal", 37, 53).value
     bare_library.link(rebuttal.id, claim.id)
-    deleted = bare_library.delete_annotation(claim.id)
+    deleted = bare_library.delete_annotation(claim.id).value
     assert bare_library.links() == []
     bare_library.restore_annotation(deleted)
     assert bare_library.annotation(claim.id) == claim
@@ -108,14 +120,14 @@ def test_delete_and_restore_bring_back_links(bare_library: Library) -> None:
 
 def test_links_cross_articles_and_are_validated(bare_library: Library) -> None:
     first, second = _article(bare_library), _article(bare_library, "Another source disputes it.")
-    claim = bare_library.annotate(first, "claim", 0, 9)
-    rebuttal = bare_library.annotate(second, "rebuttal", 0, 7)
-    quote = bare_library.annotate(second, "quote", 8, 14)
-    link = bare_library.link(rebuttal.id, claim.id)
+    claim = bare_library.annotate(first, "claim", 0, 9).value
+    rebuttal = bare_library.annotate(second, "rebuttal", 0, 7).value
+    quote = bare_library.annotate(second, "quote", 8, 14).value
+    link = bare_library.link(rebuttal.id, claim.id).value
     assert link.relation is Relation.REBUTS
     with pytest.raises(InvalidAnnotation, match="'rebuts' links a rebuttal to a claim"):
         bare_library.link(quote.id, claim.id)
-    assert bare_library.link(quote.id, claim.id, "supports").relation is Relation.SUPPORTS
+    assert bare_library.link(quote.id, claim.id, "supports").value.relation is Relation.SUPPORTS
     with pytest.raises(InvalidAnnotation, match="itself"):
         bare_library.link(claim.id, claim.id, "same_claim")
 
@@ -147,7 +159,7 @@ def test_database_refuses_a_quote_that_does_not_match(bare_library: Library) -> 
 
 def test_every_change_queues_an_index_update_in_the_same_transaction(bare_library: Library) -> None:
     article_id = _article(bare_library)
-    note = bare_library.annotate(article_id, "quote", 0, 9)
+    note = bare_library.annotate(article_id, "quote", 0, 9).value
     bare_library.delete_annotation(note.id)
     rows = bare_library.db.execute("SELECT doc_type, op FROM index_outbox ORDER BY seq").fetchall()
     assert rows == [("article", "upsert"), ("annotation", "upsert"), ("annotation", "delete")]
@@ -161,7 +173,8 @@ def test_failed_write_leaves_nothing_behind(
     table_class = type(bare_library.db.table("originals"))
     real_insert = table_class.insert
 
-    def disk_full_on_second_table(table, *args, **kwargs):  # type: ignore[no-untyped-def]
+    # The arguments pass through to the real insert untouched, whatever they are.
+    def disk_full_on_second_table(table: Table, *args: Any, **kwargs: Any) -> Table:
         if table.name == "originals":  # the article row is already written by now
             raise sqlite3.OperationalError("database or disk is full")
         return real_insert(table, *args, **kwargs)

@@ -8,8 +8,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from sourcemark.app import lock
 from sourcemark.app.errors import LibraryBusy
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.layout import LOCK_FILE
-from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,29 +29,44 @@ print("locked", flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
 """
 
-_TRY_AT = """
-import sys, time
+_TRY = """
+import sys
 from pathlib import Path
 from sourcemark.app import lock
 from sourcemark.app.errors import LibraryBusy
-start_at = float(sys.argv[2])
-time.sleep(max(0.0, start_at - time.time()))
 try:
     lock.acquire(Path(sys.argv[1]))
 except LibraryBusy:
     print("busy", flush=True)
 else:
     print("got", flush=True)
-    time.sleep(1.0)
+"""
+
+# Says "ready", waits at the starting line (a pipe the test closes once every racer is ready:
+# the read returns in all of them at once), tries the lock, and a winner holds it until the
+# test closes its stdin, after every racer has told its outcome.
+_RACE = """
+import os, sys
+from pathlib import Path
+from sourcemark.app import lock
+from sourcemark.app.errors import LibraryBusy
+print("ready", flush=True)
+os.read(int(sys.argv[2]), 1)
+try:
+    lock.acquire(Path(sys.argv[1]))
+except LibraryBusy:
+    print("busy", flush=True)
+else:
+    print("got", flush=True)
+    sys.stdin.read()
 """
 
 
 _READ_AND_SEARCH = """
 import sys
 from pathlib import Path
-from sourcemark.app.importers import from_pasted_text
-from sourcemark.app.library import Library
-with Library.open(Path(sys.argv[1]), read_only=True) as library:
+from sourcemark.app.opening import open_library
+with open_library(Path(sys.argv[1]), read_only=True) as library:
     print(len(library.annotations()), library.index.search("ferry").total)
 """
 
@@ -75,7 +88,7 @@ def _cli(*args: str) -> subprocess.Popen[str]:
 
 
 def test_a_second_process_is_told_who_holds_the_library(tmp_path: Path) -> None:
-    with Library.open(tmp_path, with_index=False):
+    with open_library(tmp_path, with_index=False):
         source = tmp_path.parent / "note.txt"
         source.write_text("The mayor said the budget grew.")
         proc = _cli("import", "--library", str(tmp_path), str(source))
@@ -86,7 +99,7 @@ def test_a_second_process_is_told_who_holds_the_library(tmp_path: Path) -> None:
 
 
 def test_lock_file_names_the_owner_and_goes_away_on_close(tmp_path: Path) -> None:
-    with Library.open(tmp_path, with_index=False):
+    with open_library(tmp_path, with_index=False):
         owner = json.loads((tmp_path / LOCK_FILE).read_text())
         assert (owner["pid"], owner["host"]) == (os.getpid(), socket.gethostname())
         assert lock.state(tmp_path).state == "held"
@@ -95,14 +108,14 @@ def test_lock_file_names_the_owner_and_goes_away_on_close(tmp_path: Path) -> Non
 
 
 def test_the_lock_is_reentrant_within_one_process(tmp_path: Path) -> None:
-    first = Library.open(tmp_path, with_index=False)
-    second = Library.open(tmp_path, with_index=False)
+    first = open_library(tmp_path, with_index=False)
+    second = open_library(tmp_path, with_index=False)
     first.close()
     assert lock.state(tmp_path).state == "held"
-    assert _python(_TRY_AT, str(tmp_path), "0").stdout.strip() == "busy"
+    assert _python(_TRY, str(tmp_path)).stdout.strip() == "busy"
     second.close()
     assert lock.state(tmp_path).state == "free"
-    assert _python(_TRY_AT, str(tmp_path), "0").stdout.strip() == "got"
+    assert _python(_TRY, str(tmp_path)).stdout.strip() == "got"
 
 
 def test_a_lock_left_by_a_killed_process_is_stale_and_taken_over(tmp_path: Path) -> None:
@@ -120,7 +133,7 @@ def test_a_lock_left_by_a_killed_process_is_stale_and_taken_over(tmp_path: Path)
 
 
 def test_check_shows_who_holds_the_lock_and_a_stale_one(tmp_path: Path) -> None:
-    with Library.open(tmp_path, with_index=False):
+    with open_library(tmp_path, with_index=False):
         held = _cli("check", "--library", str(tmp_path))
         out, _ = held.communicate(timeout=60)
     assert f"lock      held by PID {os.getpid()} on host {socket.gethostname()}" in out
@@ -129,12 +142,12 @@ def test_check_shows_who_holds_the_lock_and_a_stale_one(tmp_path: Path) -> None:
     out, _ = stale.communicate(timeout=60)
     assert stale.returncode == 1
     assert "lock      stale (left by PID" in out
-    assert "problem:  the last session did not close cleanly" in out
+    assert "advice:   the last session did not close cleanly" in out
 
 
 def test_reading_needs_no_lock_while_a_writer_works(tmp_path: Path) -> None:
-    with Library.open(tmp_path) as writer:
-        article = writer.import_source(from_pasted_text("The ferry strike ended at noon."))
+    with open_library(tmp_path) as writer:
+        article = writer.import_source(from_pasted_text("The ferry strike ended at noon.")).value
         writer.annotate_quote(article.article.id, "claim", "The ferry strike ended")
         reader = _python(_READ_AND_SEARCH, str(tmp_path))
         assert reader.stdout.split() == ["1", "2"], reader.stderr
@@ -144,23 +157,38 @@ def test_reading_needs_no_lock_while_a_writer_works(tmp_path: Path) -> None:
 def test_only_one_of_many_processes_takes_over_a_stale_lock(tmp_path: Path) -> None:
     stale = {"pid": 2**22 + 7, "host": socket.gethostname(), "since": "2020-01-01T00:00:00Z"}
     (tmp_path / LOCK_FILE).write_text(json.dumps(stale))
-    start_at = str(time.time() + 1.5)
+    starting_line, start = os.pipe()
     racers = [
         subprocess.Popen(
-            [sys.executable, "-c", _TRY_AT, str(tmp_path), start_at],
+            [sys.executable, "-c", _RACE, str(tmp_path), str(starting_line)],
             cwd=REPO,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
+            pass_fds=(starting_line,),
         )
         for _ in range(6)
     ]
-    outcomes = sorted(proc.communicate(timeout=60)[0].strip() for proc in racers)
+    os.close(starting_line)
+    try:
+        ready = [_line(racer) for racer in racers]
+    finally:
+        os.close(start)  # every racer's read returns now
+    outcomes = sorted(_line(racer) for racer in racers)
+    for racer in racers:
+        racer.communicate(timeout=60)  # closes stdin: the winner lets go
+    assert ready == ["ready"] * 6
     assert outcomes == ["busy"] * 5 + ["got"]
+
+
+def _line(process: subprocess.Popen[str]) -> str:
+    assert process.stdout is not None
+    return process.stdout.readline().strip()
 
 
 def test_two_processes_importing_at_once_never_see_database_is_locked(tmp_path: Path) -> None:
     library = tmp_path / "library"
-    Library.open(library, with_index=False).close()
+    open_library(library, with_index=False).close()
     batches = []
     for name in ("a", "b"):
         folder = tmp_path / name
@@ -173,25 +201,33 @@ def test_two_processes_importing_at_once_never_see_database_is_locked(tmp_path: 
     for _out, err, code in results:
         assert "Traceback" not in err and "database is locked" not in err
         assert code == 0 or err.strip().startswith("sourcemark: the library is in use by PID")
-    with Library.open(library, with_index=False) as opened:
+    with open_library(library, with_index=False) as opened:
         imported = opened.counts()["articles"]
     assert imported == 15 * sum(1 for _o, _e, code in results if code == 0)
     assert imported >= 15
 
 
 def test_a_busy_lock_names_its_owner_even_while_the_owner_is_still_writing_it(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     library = tmp_path / "library"
     library.mkdir()
     fd = os.open(library / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(fd, fcntl.LOCK_EX)  # another writer has just locked it, its name not yet written
     record = json.dumps({"pid": 4242, "host": "desk-host"}).encode()
-    late_writer = threading.Timer(0.05, lambda: os.pwrite(fd, record, 0))
-    late_writer.start()
+    read_owner = lock._read_owner
+    looks: list[lock.Owner | None] = []
+
+    def owner_written_after_the_first_look(lock_fd: int) -> lock.Owner | None:
+        looks.append(read_owner(lock_fd))
+        if len(looks) == 1:
+            os.pwrite(fd, record, 0)
+        return looks[-1]
+
+    monkeypatch.setattr(lock, "_read_owner", owner_written_after_the_first_look)
     try:
         with pytest.raises(LibraryBusy, match="in use by PID 4242 on host desk-host"):
             lock.acquire(library)
     finally:
-        late_writer.join()
         os.close(fd)
+    assert looks[0] is None  # the name was not there at first: it was waited for

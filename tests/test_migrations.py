@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from sourcemark.app.layout import DATABASE_FILE
-from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 from sourcemark.db.connection import connect
 from sourcemark.db.migrations import SCHEMA_VERSION, migrate, schema_version
 
 
 def test_new_library_is_at_the_latest_version(tmp_path: Path) -> None:
-    with Library.open(tmp_path, with_index=False) as lib:
+    with open_library(tmp_path, with_index=False) as lib:
         assert schema_version(lib.db) == SCHEMA_VERSION
 
 
@@ -31,7 +31,7 @@ def test_version_one_library_upgrades_and_keeps_its_data(tmp_path: Path) -> None
     assert "annotation_history" not in db.table_names()
     db.close()
 
-    with Library.open(tmp_path, with_index=False) as lib:
+    with open_library(tmp_path, with_index=False) as lib:
         assert schema_version(lib.db) == SCHEMA_VERSION
         assert "annotation_history" in lib.db.table_names()
         assert lib.annotation("n1").quote == "old"

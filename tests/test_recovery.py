@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from sourcemark.app import library as library_module
-from sourcemark.app import lock
+from sourcemark.app import lock, opening
 from sourcemark.app.backup import create_backup
 from sourcemark.app.errors import LibraryDamaged
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.layout import DATABASE_FILE, LOCK_FILE
 from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -26,10 +26,10 @@ _ANNOTATE_THEN_DIE = """
 import os, signal, sys
 from pathlib import Path
 from sourcemark.app.importers import from_pasted_text
-from sourcemark.app.library import Library
-library = Library.open(Path(sys.argv[1]))
+from sourcemark.app.opening import open_library
+library = open_library(Path(sys.argv[1]))
 source = from_pasted_text("The harbour closed at dawn, officials said.")
-article = library.import_source(source).article
+article = library.import_source(source).value.article
 library.annotate_quote(article.id, "claim", "The harbour closed at dawn")
 os.kill(os.getpid(), signal.SIGKILL)
 """
@@ -38,7 +38,7 @@ os.kill(os.getpid(), signal.SIGKILL)
 def _fill(library: Library, articles: int) -> None:
     for n in range(articles):
         text = f"Dispatch {n}. " + "The port authority reported record cargo volumes. " * 200
-        article = library.import_source(from_pasted_text(text)).article
+        article = library.import_source(from_pasted_text(text)).value.article
         library.annotate_quote(article.id, "quote", "record cargo volumes", occurrence=1)
 
 
@@ -73,19 +73,19 @@ def test_after_a_kill_the_next_open_checks_the_database_and_keeps_the_work(
     assert killed.returncode < 0
     assert lock.state(tmp_path).state == "stale"
     checked: list[Path] = []
-    monkeypatch.setattr(library_module, "ensure_intact", lambda path: checked.append(path))
-    with Library.open(tmp_path) as library:
+    monkeypatch.setattr(opening, "ensure_intact", lambda path: checked.append(path))
+    with open_library(tmp_path) as library:
         assert [a.quote for a in library.annotations()] == ["The harbour closed at dawn"]
         assert library.index is not None and library.index.status(library.db).agrees
         assert library.index.search("harbour").total == 2
     assert checked == [tmp_path]
-    with Library.open(tmp_path, with_index=False):  # a clean close: no check next time
+    with open_library(tmp_path, with_index=False):  # a clean close: no check next time
         pass
     assert checked == [tmp_path]
 
 
 def test_a_damaged_database_is_kept_untouched_and_the_backup_is_named(tmp_path: Path) -> None:
-    with Library.open(tmp_path, with_index=False) as library:
+    with open_library(tmp_path, with_index=False) as library:
         _fill(library, 12)
         good = create_backup(tmp_path)
     database = tmp_path / DATABASE_FILE
@@ -93,7 +93,7 @@ def test_a_damaged_database_is_kept_untouched_and_the_backup_is_named(tmp_path: 
     _fake_crash(tmp_path)
     before = _digest(database)
     with pytest.raises(LibraryDamaged) as raised:
-        Library.open(tmp_path)
+        open_library(tmp_path)
     assert str(raised.value) == (
         f"the library database {database} is damaged and was left untouched; the latest good "
         f"backup is {good.describe()}: run `sourcemark restore` to use it"
@@ -104,7 +104,7 @@ def test_a_damaged_database_is_kept_untouched_and_the_backup_is_named(tmp_path: 
 
 
 def test_a_damaged_database_is_reported_by_commands_and_restored(tmp_path: Path) -> None:
-    with Library.open(tmp_path, with_index=False) as library:
+    with open_library(tmp_path, with_index=False) as library:
         _fill(library, 12)
         create_backup(tmp_path)
     database = tmp_path / DATABASE_FILE
@@ -119,24 +119,24 @@ def test_a_damaged_database_is_reported_by_commands_and_restored(tmp_path: Path)
     assert restored.returncode == 0, restored.stderr
     kept = next(tmp_path.glob("library.db.before-restore-*Z"))
     assert _digest(kept) == damaged
-    with Library.open(tmp_path) as library:
+    with open_library(tmp_path) as library:
         assert len(library.annotations()) == 12
         assert library.index is not None and library.index.search("cargo").total == 24
 
 
 def test_a_file_that_is_not_a_database_is_reported_as_damaged(tmp_path: Path) -> None:
-    Library.open(tmp_path, with_index=False).close()
+    open_library(tmp_path, with_index=False).close()
     database = tmp_path / DATABASE_FILE
     database.write_bytes(b"this is not an SQLite database at all" * 200)
     before = _digest(database)
     with pytest.raises(LibraryDamaged, match="there is no backup to restore"):
-        Library.open(tmp_path)
+        open_library(tmp_path)
     assert _digest(database) == before
     assert lock.state(tmp_path).state == "stale"  # the next open checks it first
 
 
 def test_check_reports_a_healthy_library_on_one_screen(tmp_path: Path) -> None:
-    with Library.open(tmp_path) as library:
+    with open_library(tmp_path) as library:
         _fill(library, 2)
     create_backup(tmp_path)
     result = _main("check", "--library", str(tmp_path))
@@ -152,12 +152,13 @@ def test_check_reports_a_healthy_library_on_one_screen(tmp_path: Path) -> None:
 
 
 def test_check_reports_a_damaged_database_and_exits_1(tmp_path: Path) -> None:
-    with Library.open(tmp_path, with_index=False) as library:
+    with open_library(tmp_path, with_index=False) as library:
         _fill(library, 12)
     _damage(tmp_path / DATABASE_FILE)
     result = _main("check", "--json", "--library", str(tmp_path))
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert not report["ok"]
-    assert report["database"] is None or report["database"]["integrity"] != ["ok"]
-    assert any("never been backed up" in problem for problem in report["problems"])
+    assert report["database"] is None  # it cannot even be read
+    assert any(problem.startswith("the database cannot be read") for problem in report["problems"])
+    assert report["advice"] == ["the library has never been backed up (run `sourcemark backup`)"]

@@ -41,13 +41,13 @@ def desk(library: Library) -> dict[str, str]:
         speaker="Albence",
         note="no evidence offered",
         verdict="false",
-    )
+    ).value
     quote = library.annotate_quote(
         safe.id, "quote", "This is not a request — it's a demand", speaker="Henry Lucero"
-    )
+    ).value
     rebuttal = library.annotate_quote(
         safe.id, "rebuttal", "the safest big city in America", note="crime statistics"
-    )
+    ).value
     return {
         "raid": raid.id,
         "safe": safe.id,
@@ -57,9 +57,11 @@ def desk(library: Library) -> dict[str, str]:
     }
 
 
-def search_ids(library: Library, query: str, **options: object) -> set[str]:
+def search_ids(
+    library: Library, query: str, *, kind: str | None = None, verdict: str | None = None
+) -> set[str]:
     assert library.index is not None
-    return hit_ids(library.index.search(query, **options))  # type: ignore[arg-type]
+    return hit_ids(library.index.search(query, kind=kind, verdict=verdict))
 
 
 @pytest.mark.parametrize(
@@ -204,7 +206,9 @@ def test_results_are_ranked_and_typed(library: Library, desk: dict[str, str]) ->
 
 def test_hit_offsets_point_at_the_passage(library: Library, desk: dict[str, str]) -> None:
     assert library.index is not None
-    for hit in library.index.search("generating OR demand OR safest", limit=50).hits:
+    hits = library.index.search("generating OR demand OR safest", limit=50).hits
+    assert {hit.doc_type for hit in hits} == {"article", "annotation"}  # both kinds are checked
+    for hit in hits:
         text = library.article(hit.article_id).text
         if hit.doc_type == "annotation":
             assert text[hit.start : hit.end] == library.annotation(hit.annotation_id or "").quote
@@ -254,7 +258,7 @@ def test_changes_are_searchable_as_soon_as_committed(
 def test_article_metadata_change_reaches_its_annotations(
     library: Library, desk: dict[str, str]
 ) -> None:
-    from sourcemark.db.connection import write_transaction
+    from sourcemark.app.storage import write_transaction
 
     with write_transaction(library.db):
         library.db.execute("UPDATE articles SET outlet = 'Newsday' WHERE id = ?", (desk["raid"],))
@@ -284,7 +288,10 @@ def test_similar_finds_the_same_claim_in_other_articles(
 
 def test_library_searches_through_its_index(library: Library, desk: dict[str, str]) -> None:
     assert hit_ids(library.search("demand", kind="quote")) == {desk["quote"]}
-    assert all(hit.article_id != desk["raid"] for hit in library.similar(desk["claim"][:8]).hits)
+    assert not library.similar(desk["claim"][:8]).hits  # nothing else says it: an answer too
+    echo = add_article(library, "The sole reason for the killing was sanctuary policies, he said.")
+    similar = library.similar(desk["claim"][:8]).hits
+    assert [hit.article_id for hit in similar] == [echo.id]
 
 
 def test_a_library_without_index_says_so(bare_library: Library) -> None:

@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.writing import IndexWriter
 
 from sourcemark.app.errors import LibraryBusy
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.layout import INDEX_DIR
 from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 from sourcemark.app.search import index as search_index
 from sourcemark.app.search.index import SearchIndex
-from sourcemark.db.connection import write_transaction
+from sourcemark.app.storage import write_transaction
 from tests.search_helpers import add_article, hit_ids
 
 
@@ -36,10 +38,14 @@ def fill(library: Library) -> dict[str, str]:
         outlet="Metro",
         published="2021-04-01",
     )
-    claim = library.annotate_quote(police.id, "claim", "crime fell sharply", speaker="Chief Ray")
-    quote = library.annotate_quote(council.id, "quote", "approved the budget", speaker="Mayor")
+    claim = library.annotate_quote(
+        police.id, "claim", "crime fell sharply", speaker="Chief Ray"
+    ).value
+    quote = library.annotate_quote(
+        council.id, "quote", "approved the budget", speaker="Mayor"
+    ).value
     library.edit_annotation(claim.id, verdict="mostly true", note="matches state data")
-    gone = library.annotate_quote(council.id, "rebuttal", "long debate")
+    gone = library.annotate_quote(council.id, "rebuttal", "long debate").value
     library.delete_annotation(gone.id)
     return {"council": council.id, "police": police.id, "claim": claim.id, "quote": quote.id}
 
@@ -79,12 +85,12 @@ def test_each_commit_is_applied_and_the_outbox_emptied(library: Library) -> None
 
 def test_outbox_is_replayed_after_a_crash(tmp_path: Path) -> None:
     path = tmp_path / "lib"
-    Library.open(path).close()
+    open_library(path).close()
     # Changes committed while no index was being kept: the outbox holds them, the index lags.
-    with Library.open(path, with_index=False) as bare:
+    with open_library(path, with_index=False) as bare:
         ids = fill(bare)
         assert outbox_size(bare) > 0
-    with Library.open(path) as library:
+    with open_library(path) as library:
         assert outbox_size(library) == 0
         assert hit_ids(index_of(library).search("kind:claim")) == {ids["claim"]}
         assert index_of(library).status(library.db).agrees
@@ -135,19 +141,19 @@ def test_busy_writer_leaves_rows_for_the_next_sync(library: Library) -> None:
 
 def test_another_connection_sees_changes_without_reopening(library: Library) -> None:
     assert hit_ids(index_of(library).search("harbour")) == set()
-    with Library.open(library.path) as worker:  # e.g. an import in a worker thread
+    with open_library(library.path) as worker:  # e.g. an import in a worker thread
         article = add_article(worker, "The harbour reopened on Monday.")
     assert hit_ids(index_of(library).search("harbour")) == {article.id}
 
 
 def reopened_answers(path: Path) -> tuple[dict[str, set[str]], bool]:
-    with Library.open(path) as library:
+    with open_library(path) as library:
         return answers(library), index_of(library).status(library.db).agrees
 
 
 def test_missing_index_is_rebuilt(tmp_path: Path) -> None:
     path = tmp_path / "lib"
-    with Library.open(path) as library:
+    with open_library(path) as library:
         fill(library)
         expected = answers(library)
     shutil.rmtree(path / INDEX_DIR)
@@ -157,7 +163,7 @@ def test_missing_index_is_rebuilt(tmp_path: Path) -> None:
 
 def test_corrupt_index_is_rebuilt(tmp_path: Path) -> None:
     path = tmp_path / "lib"
-    with Library.open(path) as library:
+    with open_library(path) as library:
         fill(library)
         expected = answers(library)
     for file in (path / INDEX_DIR).iterdir():
@@ -168,13 +174,13 @@ def test_corrupt_index_is_rebuilt(tmp_path: Path) -> None:
 
 def test_index_of_another_library_is_rebuilt(tmp_path: Path) -> None:
     mine, theirs = tmp_path / "mine", tmp_path / "theirs"
-    with Library.open(theirs) as library:
+    with open_library(theirs) as library:
         add_article(library, "Their secret harbour plans.")
-    with Library.open(mine) as library:
+    with open_library(mine) as library:
         ids = fill(library)
     shutil.rmtree(mine / INDEX_DIR)
     shutil.copytree(theirs / INDEX_DIR, mine / INDEX_DIR)
-    with Library.open(mine) as library:
+    with open_library(mine) as library:
         status = index_of(library).status(library.db)
         assert status.identity_matches and status.agrees
         assert hit_ids(index_of(library).search("harbour")) == set()
@@ -183,13 +189,13 @@ def test_index_of_another_library_is_rebuilt(tmp_path: Path) -> None:
 
 def test_index_out_of_step_with_the_database_is_rebuilt(tmp_path: Path) -> None:
     path = tmp_path / "lib"
-    with Library.open(path) as library:
+    with open_library(path) as library:
         ids = fill(library)
     ix = whoosh_index.open_dir(str(path / INDEX_DIR))
     with ix.writer() as writer:  # a document lost, the outbox already pruned
         writer.delete_by_term("key", f"annotation:{ids['claim']}")
     ix.close()
-    with Library.open(path) as library:
+    with open_library(path) as library:
         assert index_of(library).status(library.db).agrees
         assert hit_ids(index_of(library).search("kind:claim")) == {ids["claim"]}
 
@@ -210,15 +216,15 @@ def test_an_edited_annotation_is_found_once(library: Library) -> None:
 
 def test_read_only_open_applies_the_outbox_without_writing_the_database(tmp_path: Path) -> None:
     path = tmp_path / "lib"
-    Library.open(path).close()
-    with Library.open(path, with_index=False) as bare:
+    open_library(path).close()
+    with open_library(path, with_index=False) as bare:
         ids = fill(bare)
         pending = outbox_size(bare)
-    with Library.open(path, read_only=True) as reader:
+    with open_library(path, read_only=True) as reader:
         assert hit_ids(index_of(reader).search("kind:claim")) == {ids["claim"]}
         assert outbox_size(reader) == pending  # applied, but only a writer prunes
         assert index_of(reader).status(reader.db).agrees
-    with Library.open(path) as writer:
+    with open_library(path) as writer:
         assert outbox_size(writer) == 0
 
 
@@ -239,7 +245,7 @@ def test_threads_syncing_the_same_index_lose_nothing(library: Library) -> None:
 
     def import_in_a_worker(first: int) -> None:
         try:
-            with Library.open(library.path) as worker:
+            with open_library(library.path) as worker:
                 for n in range(first, first + 15):
                     add_article(worker, f"Dispatch {n} about the harbour strike.")
         except BaseException as error:  # surfaced below, in the test's own thread
@@ -260,13 +266,13 @@ def test_threads_syncing_the_same_index_lose_nothing(library: Library) -> None:
 
 def test_an_index_folder_linking_out_of_the_library_is_never_opened(tmp_path: Path) -> None:
     mine, theirs = tmp_path / "mine", tmp_path / "theirs"
-    with Library.open(theirs) as library:
+    with open_library(theirs) as library:
         add_article(library, "Their secret harbour plans.")
     their_files = sorted(p.name for p in (theirs / INDEX_DIR).iterdir())
-    Library.open(mine).close()
+    open_library(mine).close()
     shutil.rmtree(mine / INDEX_DIR)
     (mine / INDEX_DIR).symlink_to(theirs / INDEX_DIR)
-    with Library.open(mine) as library:
+    with open_library(mine) as library:
         assert hit_ids(index_of(library).search("harbour")) == set()
     assert not (mine / INDEX_DIR).is_symlink()
     assert sorted(p.name for p in (theirs / INDEX_DIR).iterdir()) == their_files
@@ -287,7 +293,7 @@ def test_the_total_is_exact_whatever_the_limit_across_segments(tmp_path: Path) -
         "mayor",
         "city",
     ]
-    with Library.open(tmp_path / "lib") as lib:
+    with open_library(tmp_path / "lib") as lib:
         for batch in range(4):  # each batch commits its own segment
             lib.import_many(
                 from_pasted_text(
@@ -306,15 +312,15 @@ def test_a_bulk_sync_uses_the_parallel_writer_and_agrees_with_the_database(
 ) -> None:
     rows = search_index._BULK_SYNC_ROWS
     kinds: list[str] = []
-    real_writer = search_index.whoosh_index.FileIndex.writer
+    real_writer = whoosh_index.FileIndex.writer
 
-    def spy(ix, **settings):  # type: ignore[no-untyped-def]
+    def spy(ix: whoosh_index.FileIndex, **settings: object) -> IndexWriter:
         writer = real_writer(ix, **settings)
         kinds.append(type(writer).__name__)
         return writer
 
-    monkeypatch.setattr(search_index.whoosh_index.FileIndex, "writer", spy)
-    with Library.open(tmp_path / "lib") as lib:
+    monkeypatch.setattr(whoosh_index.FileIndex, "writer", spy)
+    with open_library(tmp_path / "lib") as lib:
         lib.import_many(from_pasted_text(f"Bulk wire story {n} on turnout.") for n in range(rows))
         assert lib.index is not None and lib.index.status(lib.db).agrees
         assert lib.search("turnout", limit=5).total == rows

@@ -9,6 +9,7 @@ import pytest
 from whoosh import collectors
 
 from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 from sourcemark.app.search.query import parse
 from sourcemark.app.search.vectors import Vectors
 from tests.search_helpers import add_article
@@ -55,7 +56,7 @@ QUERIES = [
 def filled(tmp_path_factory: pytest.TempPathFactory) -> Library:
     """Forty articles with annotations, added in several commits (segments), some deleted."""
     rng = random.Random(7)
-    library = Library.open(tmp_path_factory.mktemp("vectors") / "library")
+    library = open_library(tmp_path_factory.mktemp("vectors") / "library")
     for number in range(40):
         text = ". ".join(" ".join(rng.choices(WORDS, k=12)) for _ in range(4)) + "."
         article = add_article(
@@ -74,7 +75,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Library:
             note=" ".join(rng.choices(WORDS, k=4)),
             speaker=rng.choice(["Maria Lopez", "Sam Lee"]),
             verdict=rng.choice(["false", "true"]) if kind == "claim" else None,
-        )
+        ).value
         if number % 7 == 3:
             library.delete_annotation(annotation.id)
     return library

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sourcemark.app.library import AnnotationEdit
 from sourcemark.app.models import Annotation, Kind, Verdict
-from sourcemark.ui.highlights import KIND_UNDERLINE_NAMES
+from sourcemark.ui.highlights import KIND_UNDERLINE_NAMES, kind_icon
 from sourcemark.ui.models.annotations import AnnotationsModel, preview
 
 
@@ -33,6 +34,7 @@ class NoteEdit(QPlainTextEdit):
     """A plain-text note field that reports when the user leaves it."""
 
     left = Signal()
+    """The focus left the field."""
 
     def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
         super().focusOutEvent(event)
@@ -42,11 +44,16 @@ class NoteEdit(QPlainTextEdit):
 class AnnotationForm(QWidget):
     """Edits one annotation's note, speaker, verdict (claims) and rebutted claim (rebuttals)."""
 
-    editRequested = Signal(str, dict)
+    editRequested = Signal(str, AnnotationEdit)
+    """(annotation id, the details the user changed)."""
     pickClaimRequested = Signal(str)
+    """A rebuttal's (id) claim is to be chosen."""
     unlinkRequested = Signal(str)
+    """A rebuttal's (id) link to its claim is to be removed."""
     openClaimRequested = Signal(str)
+    """The claim (id) a rebuttal answers is to be shown."""
     findSimilarRequested = Signal(str)
+    """Passages resembling an annotation (id) are to be listed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +72,11 @@ class AnnotationForm(QWidget):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.speaker.setCompleter(completer)
         self.speaker.editingFinished.connect(self.commit)
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Kind")
+        for kind in Kind:
+            self.kind.addItem(kind_icon(kind), kind.value.capitalize(), kind.value)
+        self.kind.activated.connect(self.commit)
         self.verdict = QComboBox()
         for verdict in Verdict:
             self.verdict.addItem(verdict.label, verdict.value)
@@ -95,6 +107,7 @@ class AnnotationForm(QWidget):
         # In a narrow window a label goes above its field rather than squeezing the reader.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.summary)
+        form.addRow("&Kind", self.kind)
         form.addRow("&Note", self.note)
         form.addRow("S&peaker", self.speaker)
         form.addRow("&Verdict", self.verdict)
@@ -117,13 +130,15 @@ class AnnotationForm(QWidget):
             self.summary.setText("Select an annotation to edit its details.")
             self.note.setPlainText("")
             self.speaker.setText("")
-            for row in (self.verdict, self.link_row):
+            for row in (self.kind, self.verdict, self.link_row):
                 self._form.setRowVisible(row, False)
             return
         self.summary.setText(
             f"{annotation.kind.value.capitalize()} ({KIND_UNDERLINE_NAMES[annotation.kind]})\n"
             f"“{preview(annotation.quote, 160)}”"
         )
+        self._form.setRowVisible(self.kind, True)
+        self.kind.setCurrentIndex(self.kind.findData(annotation.kind.value))
         self.note.setPlainText(annotation.note)
         self.speaker.setText(annotation.speaker)
         self._form.setRowVisible(self.verdict, annotation.kind is Kind.CLAIM)
@@ -143,17 +158,19 @@ class AnnotationForm(QWidget):
         current = self.annotation
         if current is None:
             return
-        changes: dict[str, object] = {}
-        if self.note.toPlainText().strip() != current.note:
-            changes["note"] = self.note.toPlainText()
-        if self.speaker.text().strip() != current.speaker:
-            changes["speaker"] = self.speaker.text()
-        if current.kind is Kind.CLAIM:
-            chosen = Verdict(self.verdict.currentData())
-            if chosen is not current.verdict:
-                changes["verdict"] = chosen
-        if changes:
-            self.editRequested.emit(current.id, changes)
+        kind = Kind(self.kind.currentData())
+        note, speaker = self.note.toPlainText(), self.speaker.text()
+        verdict = Verdict(self.verdict.currentData()) if kind is Kind.CLAIM else None
+        edit = AnnotationEdit(
+            kind=kind if kind is not current.kind else None,
+            note=note if note.strip() != current.note else None,
+            speaker=speaker if speaker.strip() != current.speaker else None,
+            verdict=verdict
+            if current.kind is Kind.CLAIM and verdict is not current.verdict
+            else None,
+        )
+        if edit != AnnotationEdit():
+            self.editRequested.emit(current.id, edit)
 
     def _emit_for_current(self, signal: SignalInstance) -> None:
         if self.annotation is not None:
@@ -188,6 +205,7 @@ class AnnotationPanel(QWidget):
     """The list of the open article's annotations above the form for the selected one."""
 
     annotationActivated = Signal(str)
+    """The user selected an annotation (its id); not sent when the desk selects one."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,10 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sourcemark.app.bundles import BundleImportReport, ExportSummary, export_bundle, import_bundle
-from sourcemark.app.library import Library
 from sourcemark.app.models import Kind
-from sourcemark.ui.tasks import BackgroundTask, Cancelled, Progress, TaskFunction
 
 BUNDLE_FILTER = "Sourcemark bundles (*.zip);;All files (*)"
 MAX_PATH_FIELD_WIDTH = 640
@@ -102,57 +98,3 @@ def ask_bundle_file(parent: QWidget) -> Path | None:
     """The bundle to import (a seam: tests replace it)."""
     chosen, _ = QFileDialog.getOpenFileName(parent, "Import bundle", "", BUNDLE_FILTER)
     return Path(chosen) if chosen else None
-
-
-class BundleTasks(QObject):
-    """Runs one export or bundle import at a time on a worker thread with its own library."""
-
-    progressed = Signal(str, int, int)
-    exported = Signal(object)
-    imported = Signal(object)
-    failed = Signal(str)
-    ended = Signal()
-
-    def __init__(self, library_path: Path, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._library_path = library_path
-        self.task: BackgroundTask | None = None
-
-    @property
-    def is_running(self) -> bool:
-        return self.task is not None
-
-    def export(self, request: ExportRequest) -> None:
-        def work(progress: Progress, _cancelled: Cancelled) -> ExportSummary:
-            with Library.open(self._library_path) as library:
-                return export_bundle(
-                    library, request.out, request.article_ids, request.kind, progress
-                )
-
-        self._start("Exporting bundle", work, self.exported)
-
-    def import_bundle(self, path: Path) -> None:
-        def work(progress: Progress, _cancelled: Cancelled) -> BundleImportReport:
-            with Library.open(self._library_path) as library:
-                return import_bundle(library, path, progress)
-
-        self._start("Importing bundle", work, self.imported)
-
-    def _start(self, label: str, work: TaskFunction, done: SignalInstance) -> None:
-        if self.task is not None:
-            self.failed.emit("Another export or bundle import is still running; wait for it.")
-            return
-        task = BackgroundTask(work, self)
-        task.progressed.connect(lambda step, total: self.progressed.emit(label, step, total))
-        task.succeeded.connect(done)
-        task.failed.connect(self.failed)
-        task.finished.connect(self._finished)
-        self.task = task
-        self.progressed.emit(label, 0, 0)
-        task.start()
-
-    def _finished(self) -> None:
-        if self.task is not None:
-            self.task.deleteLater()
-            self.task = None
-        self.ended.emit()

@@ -1,8 +1,13 @@
-"""Undoable user actions. Each command calls `app/`; one QUndoStack holds them all.
+"""Undoable user actions. Each runs one `app/` operation; one QUndoStack holds them all.
 
-An action is performed before its command is pushed (`Command.perform`), so an expected
-problem (say, an empty selection) reaches the user as a message and nothing is pushed. The
-push then only refreshes the desk. Undo and redo call the library again; if the library
+The undo log stays in the desk: Qt's QUndoStack names each step in the Edit menu, merges
+nothing behind the user's back, and the command line has no use for an undo stack (it has the
+annotation history and the trash instead). Each command's step is one operation, so one user
+action is one undo step and one transaction.
+
+An action is performed before its command is pushed (`perform`), so a refusal (say, an empty
+selection) reaches the user as a message and nothing is pushed; the push then only focuses
+what the action touched. Undo and redo run the library's operations again; if the library
 refuses (another copy of the app changed the same record), the message is shown and the
 command leaves the stack.
 """
@@ -14,23 +19,31 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QUndoCommand
 
-from sourcemark.app.errors import SourcemarkError
-from sourcemark.app.library import DeletedAnnotation, Library
-from sourcemark.app.models import Annotation, Kind, Relation
+from sourcemark.app.changes import Outcome
+from sourcemark.app.library import AnnotationEdit, DeletedAnnotation, Library
+from sourcemark.app.models import Annotation, Kind, Link
+from sourcemark.ui.operations import Operations
 
-Changed = Callable[[str, "str | None"], None]
-"""Called with (article id, annotation id to select or None) after each change."""
+
+@dataclass(frozen=True, slots=True)
+class Focus:
+    """What the desk shows after a step: an article, and the annotation to select in it."""
+
+    article_id: str
+    annotation_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class CommandContext:
-    library: Library
-    changed: Changed
-    failed: Callable[[str], None]
+    operations: Operations
+    focus: Callable[[Focus], None]
+
+
+Step = Callable[[Library], Outcome[Focus]]
 
 
 class LibraryCommand(QUndoCommand):
-    """Runs `apply`/`revert`, each returning (article id, annotation to select or None)."""
+    """Runs `apply`/`revert`, each one operation whose value is what to focus afterwards."""
 
     def __init__(self, context: CommandContext, text: str) -> None:
         super().__init__(text)
@@ -40,27 +53,27 @@ class LibraryCommand(QUndoCommand):
     def redo(self) -> None:
         if self._performed:  # the push right after `perform`: already done
             self._performed = False
-            self.context.changed(*self.focus_after_apply())
+            self.context.focus(self.focus_after_apply())
             return
         self._run(self.apply)
 
     def undo(self) -> None:
         self._run(self.revert)
 
-    def _run(self, step: Callable[[], tuple[str, str | None]]) -> None:
-        try:
-            self.context.changed(*step())
-        except SourcemarkError as error:
+    def _run(self, step: Step) -> None:
+        outcome = self.context.operations.run(step, refusal=f"Cannot {self.text().lower()}: ")
+        if outcome is None:
             self.setObsolete(True)
-            self.context.failed(f"Cannot {self.text().lower()}: {error}")
+        else:
+            self.context.focus(outcome.value)
 
-    def apply(self) -> tuple[str, str | None]:
+    def apply(self, library: Library) -> Outcome[Focus]:
         raise NotImplementedError
 
-    def revert(self) -> tuple[str, str | None]:
+    def revert(self, library: Library) -> Outcome[Focus]:
         raise NotImplementedError
 
-    def focus_after_apply(self) -> tuple[str, str | None]:
+    def focus_after_apply(self) -> Focus:
         raise NotImplementedError
 
 
@@ -73,20 +86,24 @@ class CreateAnnotation(LibraryCommand):
     @classmethod
     def perform(
         cls, context: CommandContext, article_id: str, kind: Kind, start: int, end: int
-    ) -> CreateAnnotation:
-        return cls(context, context.library.annotate(article_id, kind, start, end))
+    ) -> CreateAnnotation | None:
+        done = context.operations.run(
+            lambda library: library.annotate(article_id, kind, start, end)
+        )
+        return cls(context, done.value) if done else None
 
-    def apply(self) -> tuple[str, str | None]:
+    def apply(self, library: Library) -> Outcome[Focus]:
         assert self._deleted is not None
-        self.context.library.restore_annotation(self._deleted)  # same id as before
-        return self.focus_after_apply()
+        restored = library.restore_annotation(self._deleted)  # same id as before
+        return restored.with_value(self.focus_after_apply())
 
-    def revert(self) -> tuple[str, str | None]:
-        self._deleted = self.context.library.delete_annotation(self.annotation.id)
-        return self.annotation.article_id, None
+    def revert(self, library: Library) -> Outcome[Focus]:
+        deleted = library.delete_annotation(self.annotation.id)
+        self._deleted = deleted.value
+        return deleted.with_value(Focus(self.annotation.article_id))
 
-    def focus_after_apply(self) -> tuple[str, str | None]:
-        return self.annotation.article_id, self.annotation.id
+    def focus_after_apply(self) -> Focus:
+        return Focus(self.annotation.article_id, self.annotation.id)
 
 
 class DeleteAnnotation(LibraryCommand):
@@ -95,60 +112,94 @@ class DeleteAnnotation(LibraryCommand):
         self.deleted = deleted
 
     @classmethod
-    def perform(cls, context: CommandContext, annotation_id: str) -> DeleteAnnotation:
-        return cls(context, context.library.delete_annotation(annotation_id))
+    def perform(cls, context: CommandContext, annotation_id: str) -> DeleteAnnotation | None:
+        done = context.operations.run(lambda library: library.delete_annotation(annotation_id))
+        return cls(context, done.value) if done else None
 
-    def apply(self) -> tuple[str, str | None]:
-        self.context.library.delete_annotation(self.deleted.annotation.id)
-        return self.focus_after_apply()
+    def apply(self, library: Library) -> Outcome[Focus]:
+        return library.delete_annotation(self.deleted.annotation.id).with_value(
+            self.focus_after_apply()
+        )
 
-    def revert(self) -> tuple[str, str | None]:
-        restored = self.context.library.restore_annotation(self.deleted)
-        return restored.article_id, restored.id
+    def revert(self, library: Library) -> Outcome[Focus]:
+        restored = library.restore_annotation(self.deleted)
+        return restored.with_value(Focus(restored.value.article_id, restored.value.id))
 
-    def focus_after_apply(self) -> tuple[str, str | None]:
-        return self.deleted.annotation.article_id, None
+    def focus_after_apply(self) -> Focus:
+        return Focus(self.deleted.annotation.article_id)
 
 
 EDITABLE_FIELDS = ("note", "speaker", "verdict", "kind")
 
 
 class EditAnnotation(LibraryCommand):
-    def __init__(self, context: CommandContext, before: Annotation, after: Annotation) -> None:
+    def __init__(
+        self,
+        context: CommandContext,
+        before: Annotation,
+        after: Annotation,
+        dropped: tuple[Link, ...] = (),
+    ) -> None:
         edited = " and ".join(
             name for name in EDITABLE_FIELDS if getattr(before, name) != getattr(after, name)
         )  # the Edit menu then says what it will undo: "Undo Edit claim verdict"
         super().__init__(context, f"Edit {before.kind.value} {edited}".rstrip())
         self.before = before
         self.after = after
+        self.dropped = dropped
+        """Links the edit removed (a kind change confirmed by the user); undo puts them back."""
 
     @classmethod
     def perform(
-        cls, context: CommandContext, annotation_id: str, **changes: object
-    ) -> EditAnnotation:
-        """Apply `changes` (note, speaker, verdict or kind) through `Library.edit_annotation`."""
-        before = context.library.annotation(annotation_id)
-        after = context.library.edit_annotation(annotation_id, **changes)  # type: ignore[arg-type]
-        return cls(context, before, after)
+        cls,
+        context: CommandContext,
+        annotation_id: str,
+        edit: AnnotationEdit,
+        *,
+        drop_links: bool = False,
+    ) -> EditAnnotation | None:
+        """Apply the user's edit through `Library.edit_annotation`."""
+        library = context.operations.library
+        before = library.annotation(annotation_id)
+        dropped = (
+            library.links_forbidding(annotation_id, edit.kind) if drop_links and edit.kind else ()
+        )
+        done = context.operations.run(
+            lambda library: library.edit_annotation(
+                annotation_id, drop_links=drop_links, **edit.given()
+            )
+        )
+        if done is None or done.value == before:
+            return None
+        return cls(context, before, done.value, dropped)
 
-    def apply(self) -> tuple[str, str | None]:
-        return self._set(self.after)
+    def apply(self, library: Library) -> Outcome[Focus]:
+        return self._set(library, self.after, drop_links=bool(self.dropped))
 
-    def revert(self) -> tuple[str, str | None]:
-        return self._set(self.before)
+    def revert(self, library: Library) -> Outcome[Focus]:
+        return self._set(library, self.before, relink=self.dropped)
 
-    def _set(self, version: Annotation) -> tuple[str, str | None]:
-        self.context.library.edit_annotation(
+    @staticmethod
+    def _set(
+        library: Library,
+        version: Annotation,
+        *,
+        drop_links: bool = False,
+        relink: tuple[Link, ...] = (),
+    ) -> Outcome[Focus]:
+        edited = library.edit_annotation(
             version.id,
             note=version.note,
             speaker=version.speaker,
             verdict=version.verdict,
             kind=version.kind,
+            drop_links=drop_links,
+            relink=relink,
         )
-        return version.article_id, version.id
+        return edited.with_value(Focus(version.article_id, version.id))
 
-    def focus_after_apply(self) -> tuple[str, str | None]:
-        return self.after.article_id, self.after.id
+    def focus_after_apply(self) -> Focus:
+        return Focus(self.after.article_id, self.after.id)
 
 
 class SetRebuttedClaim(LibraryCommand):
@@ -169,35 +220,20 @@ class SetRebuttedClaim(LibraryCommand):
     @classmethod
     def perform(
         cls, context: CommandContext, rebuttal_id: str, new_claim: str | None
-    ) -> SetRebuttedClaim:
-        rebuttal = context.library.annotation(rebuttal_id)
-        old_claim = rebutted_claim(context.library, rebuttal_id)
-        command = cls(context, rebuttal, old_claim, new_claim)
-        command._point_at(old_claim, new_claim)
-        return command
+    ) -> SetRebuttedClaim | None:
+        rebuttal = context.operations.library.annotation(rebuttal_id)
+        done = context.operations.run(
+            lambda library: library.set_rebutted_claim(rebuttal_id, new_claim)
+        )
+        return cls(context, rebuttal, done.value, new_claim) if done else None
 
-    def apply(self) -> tuple[str, str | None]:
-        self._point_at(self.old_claim, self.new_claim)
-        return self.focus_after_apply()
+    def apply(self, library: Library) -> Outcome[Focus]:
+        done = library.set_rebutted_claim(self.rebuttal.id, self.new_claim)
+        return done.with_value(self.focus_after_apply())
 
-    def revert(self) -> tuple[str, str | None]:
-        self._point_at(self.new_claim, self.old_claim)
-        return self.focus_after_apply()
+    def revert(self, library: Library) -> Outcome[Focus]:
+        done = library.set_rebutted_claim(self.rebuttal.id, self.old_claim)
+        return done.with_value(self.focus_after_apply())
 
-    def _point_at(self, old: str | None, new: str | None) -> None:
-        library = self.context.library
-        if new is not None:  # link first: if the library refuses, nothing has changed
-            library.link(self.rebuttal.id, new, Relation.REBUTS)
-        if old is not None and old != new:
-            library.unlink(self.rebuttal.id, old, Relation.REBUTS)
-
-    def focus_after_apply(self) -> tuple[str, str | None]:
-        return self.rebuttal.article_id, self.rebuttal.id
-
-
-def rebutted_claim(library: Library, rebuttal_id: str) -> str | None:
-    """The claim a rebuttal answers, if it is linked to one."""
-    for link in library.links(rebuttal_id):
-        if link.from_id == rebuttal_id and link.relation is Relation.REBUTS:
-            return link.to_id
-    return None
+    def focus_after_apply(self) -> Focus:
+        return Focus(self.rebuttal.article_id, self.rebuttal.id)

@@ -9,11 +9,11 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from sourcemark.app.demo import open_default_library
-from sourcemark.app.errors import SourcemarkError
 from sourcemark.app.library import Library
 from sourcemark.ui import library_dialogs
+from sourcemark.ui.library_opener import LibraryOpener
 from sourcemark.ui.main_window import MainWindow
+from sourcemark.ui.shutdown import CloseOnSignals
 
 STYLE_SHEET = resources.files("sourcemark.resources").joinpath("style.qss")
 
@@ -29,11 +29,6 @@ def make_application() -> QApplication:
     return app
 
 
-def open_library(library_path: Path | None) -> Library:
-    """The library at `library_path`, or the default one (seeded with the demo on first run)."""
-    return Library.open(library_path) if library_path is not None else open_default_library()
-
-
 def refuse(message: str) -> None:
     """Tell the user why the desk cannot start (a seam: tests replace it)."""
     box = QMessageBox(QMessageBox.Icon.Critical, "Sourcemark", message)
@@ -42,14 +37,25 @@ def refuse(message: str) -> None:
 
 
 def run_desk(library_path: Path | None) -> int:
-    """Run the desk window until it closes; 1 if the library cannot be opened."""
+    """Run the desk until its window closes; 1 if the library cannot be opened.
+
+    The library opens in the background (an index rebuild can take a while) and the window
+    shows once it is ready."""
     app = make_application()
-    try:
-        library = open_library(library_path)
-    except SourcemarkError as error:
-        refuse(f"Cannot open the library: {error}")
-        return 1
-    library_dialogs.remember_library(library.path)
-    window = MainWindow(library)
-    window.show()
+    CloseOnSignals(app)
+    opener = LibraryOpener()
+    windows: list[MainWindow] = []
+
+    def show(library: Library) -> None:
+        library_dialogs.remember_library(library.path)
+        windows.append(MainWindow(library))
+        windows[-1].show()
+
+    def fail(message: str) -> None:
+        refuse(f"Cannot open the library: {message}")
+        app.exit(1)
+
+    opener.opened.connect(show)
+    opener.failed.connect(fail)
+    opener.open(library_path)
     return app.exec()

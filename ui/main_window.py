@@ -1,4 +1,8 @@
-"""The desk window: sources on the left, the reader in the centre, annotations on the right."""
+"""The desk window: sources on the left, the reader in the centre, annotations on the right.
+
+Every change runs as an `app/` operation through `Operations`; the window redraws only what
+the operation's `Changes` name (`apply_changes`).
+"""
 
 from __future__ import annotations
 
@@ -6,58 +10,58 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, SignalInstance
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QUndoStack,
-)
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QSplitter,
-    QTabWidget,
-    QToolBar,
-    QWidget,
-)
+from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
 from sourcemark.app import backup
-from sourcemark.app.bundles import BundleImportReport, ExportSummary
+from sourcemark.app.bundles import BundleImportReport, ExportSummary, export_bundle, import_bundle
+from sourcemark.app.changes import Changes, Outcome
 from sourcemark.app.errors import SourcemarkError
-from sourcemark.app.library import Library
+from sourcemark.app.importing import ImportReport
+from sourcemark.app.library import AnnotationEdit, Library
 from sourcemark.app.models import Kind
 from sourcemark.app.wording import count
 from sourcemark.ui import library_dialogs
+from sourcemark.ui.actions import DeskActions
 from sourcemark.ui.annotation_panel import AnnotationPanel
-from sourcemark.ui.bundle_dialogs import BundleTasks, ExportDialog, ask_bundle_file
+from sourcemark.ui.bundle_dialogs import ExportDialog, ask_bundle_file
 from sourcemark.ui.check_statement import CheckStatementWindow
 from sourcemark.ui.commands import (
     CommandContext,
     CreateAnnotation,
     DeleteAnnotation,
     EditAnnotation,
+    Focus,
     LibraryCommand,
     SetRebuttedClaim,
-    rebutted_claim,
 )
-from sourcemark.ui.highlights import kind_icon
 from sourcemark.ui.import_dialog import ImportController
+from sourcemark.ui.library_opener import LibraryOpener
 from sourcemark.ui.link_picker import LinkPicker
+from sourcemark.ui.operations import Operations
 from sourcemark.ui.paste_dialog import PasteSourceDialog
 from sourcemark.ui.reader import Reader
 from sourcemark.ui.search_panel import SearchPanel
 from sourcemark.ui.sources_panel import SourcesPanel
+from sourcemark.ui.status import DeskStatusBar
+from sourcemark.ui.tasks import Cancelled, Progress
 from sourcemark.ui.upkeep import Upkeep
 
 IMPORTABLE = "Sources (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.pdf);;All files (*)"
 BACKGROUND_WAIT_MS = 60_000
-TAG_KEYS = {Kind.CLAIM: "C", Kind.QUOTE: "Q", Kind.REBUTTAL: "R"}
+EXPORTING, IMPORTING_BUNDLE = "Exporting bundle", "Importing bundle"
+
+
+def confirm_removing_links(parent: QWidget, kind: Kind, links: int) -> bool:
+    """Ask before a kind change removes 'rebuts' links (a seam: tests replace it)."""
+    answer = QMessageBox.question(
+        parent,
+        "Change kind",
+        f"A {kind.value} cannot keep this annotation's {count(links, 'rebuttal link')}. "
+        "Remove the link and change the kind? (The link is kept in the annotation's history.)",
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class MainWindow(QMainWindow):
@@ -72,15 +76,16 @@ class MainWindow(QMainWindow):
         self.setObjectName("desk")
         self.setAcceptDrops(True)
         self.undo_stack = QUndoStack(self)
-        self.context = CommandContext(library, self._changed, self.show_problem)
+        self.operations = Operations(library, self)
+        self.context = CommandContext(self.operations, self._focus_after)
         self.sources = SourcesPanel(library)
         self.search = SearchPanel(library)
         self.checker: CheckStatementWindow | None = None
         self.reader = Reader()
         self.annotations = AnnotationPanel()
-        self.importer = ImportController(library.path, self)
-        self.bundles = BundleTasks(library.path, self)
-        self.upkeep = Upkeep(library.path, self)
+        self.importer = ImportController(self.operations, self)
+        self.upkeep = Upkeep(self.operations, self)
+        self.opener = LibraryOpener(self)
         self.left = QTabWidget()
         self.left.setDocumentMode(True)
         self.left.addTab(self.sources, "Sources")
@@ -92,64 +97,72 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([320, 680, 420])
         self.setCentralWidget(self.splitter)
-        self.counts = QLabel()
-        self.activity = QLabel()
-        self.activity_bar = QProgressBar()
-        self.activity_bar.setMaximumWidth(160)
-        self.activity_bar.setTextVisible(False)
-        self.activity.hide()
-        self.activity_bar.hide()
-        self.statusBar().addPermanentWidget(self.activity)
-        self.statusBar().addPermanentWidget(self.activity_bar)
-        self.statusBar().addPermanentWidget(self.counts)
-        self._make_actions()
+        self.status = DeskStatusBar()
+        self.setStatusBar(self.status)
+        self.desk_actions = DeskActions(
+            self, self.undo_stack, self.reader.text, self.annotations.list
+        )
+        self.reader.text.tag_actions = list(self.desk_actions.tag.values())
+        self._connect_actions()
         self._connect()
-        self._show_counts()
+        self.status.show_counts(library.counts())
         self._restore_settings()
 
     # --- set-up ---------------------------------------------------------------------------
 
-    def _action(
-        self,
-        text: str,
-        slot: Callable[[], object],
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        *,
-        on: tuple[QWidget, ...] = (),
-    ) -> QAction:
-        """An action; with `on`, its shortcut works only while focus is in those widgets."""
-        action = QAction(text, self)
-        action.triggered.connect(slot)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if on:
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            for widget in on:
-                widget.addAction(action)
-        else:
-            self.addAction(action)
-        return action
+    def _connect_actions(self) -> None:
+        actions, wire = self.desk_actions, self.desk_actions.wire
+        for kind, action in actions.tag.items():
+            wire(action, self._tagger(kind))
+        wire(actions.delete, self.delete_selected_annotation)
+        wire(actions.undo, self._history_step(self.undo_stack.undo))
+        wire(actions.redo, self._history_step(self.undo_stack.redo))
+        wire(actions.import_files, self.ask_import_files)
+        wire(actions.paste, self.paste_source)
+        wire(actions.export, self.export_bundle)
+        wire(actions.import_bundle, self.import_bundle)
+        wire(actions.find, self.focus_search)
+        wire(actions.check_statement, self.check_statement)
+        wire(actions.open_library, self.ask_open_library)
+        wire(actions.focus_sources, self._focus(self.sources.list))
+        wire(actions.focus_reader, self._focus(self.reader.text))
+        wire(actions.focus_annotations, self._focus(self.annotations.list))
+        wire(actions.quit, self.close)
+        actions.recent_menu.aboutToShow.connect(self._fill_recent_menu)
 
-    def _history_action(
-        self,
-        verb: str,
-        step: Callable[[], None],
-        possible: SignalInstance,
-        described: SignalInstance,
-    ) -> QAction:
-        """Undo or Redo, named after the step it takes; edits typed in the form are saved
-        first (a toolbar click leaves the focus in the form), so they are never lost."""
-        action = QAction(verb, self)
-        action.setEnabled(False)
-        possible.connect(action.setEnabled)
-        described.connect(lambda text: action.setText(f"{verb} {text}" if text else verb))
+    def _connect(self) -> None:
+        self.operations.changed.connect(self.apply_changes)
+        self.operations.failed.connect(self.show_problem)
+        self.operations.warned.connect(self.show_problem)
+        self.operations.progressed.connect(self.status.show_activity)
+        self.operations.ended.connect(self._operation_ended)
+        self.sources.articleActivated.connect(self.open_article)
+        self.reader.annotationClicked.connect(self._annotation_clicked)
+        self.annotations.annotationActivated.connect(self.focus_annotation)
+        form = self.annotations.form
+        form.editRequested.connect(self.edit_annotation)
+        form.pickClaimRequested.connect(self.pick_rebutted_claim)
+        form.unlinkRequested.connect(lambda rebuttal: self.set_rebutted_claim(rebuttal, None))
+        form.openClaimRequested.connect(self.open_annotation)
+        form.findSimilarRequested.connect(self.find_similar)
+        form.enable_find_similar(self.library.index is not None)
+        self.search.openRequested.connect(self.open_passage)
+        self.importer.imported.connect(self._imported)
+        self.upkeep.backedUp.connect(
+            lambda path: self.status.showMessage(f"Backed up the library to {path}", 8000)
+        )
+        self.opener.opened.connect(self._replace_with)
+        self.opener.failed.connect(self.show_problem)
+
+    def _history_step(self, step: Callable[[], None]) -> Callable[[], None]:
+        """Undo or redo; edits typed in the form are saved first (a toolbar click leaves the
+        focus in the form), so they are never lost."""
 
         def take_step() -> None:
             self.annotations.form.commit()
             step()
 
-        action.triggered.connect(take_step)
-        return action
+        return take_step
 
     def _tagger(self, kind: Kind) -> Callable[[], None]:
         return lambda: self.tag_selection(kind)
@@ -162,110 +175,34 @@ class MainWindow(QMainWindow):
 
         return focus
 
-    def _make_actions(self) -> None:
-        reader_text, annotation_list = self.reader.text, self.annotations.list
-        self.tag_actions = {
-            kind: self._action(
-                f"Tag as &{kind.value}",  # menus show the key beside it
-                self._tagger(kind),
-                TAG_KEYS[kind],
-                on=(reader_text,),
-            )
-            for kind in Kind
-        }
-        for kind, action in self.tag_actions.items():
-            action.setIcon(kind_icon(kind))
-            action.setIconText(f"{kind.value.capitalize()} ({TAG_KEYS[kind]})")  # the toolbar
-            action.setToolTip(f"Tag the selected passage as a {kind.value} ({TAG_KEYS[kind]})")
-        self.reader.text.tag_actions = list(self.tag_actions.values())
-        self.delete_action = self._action(
-            "Delete annotation",
-            self.delete_selected_annotation,
-            QKeySequence.StandardKey.Delete,
-            on=(reader_text, annotation_list),
-        )
-        stack = self.undo_stack
-        self.undo_action = self._history_action(
-            "&Undo", stack.undo, stack.canUndoChanged, stack.undoTextChanged
-        )
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self._history_action(
-            "&Redo", stack.redo, stack.canRedoChanged, stack.redoTextChanged
-        )
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.import_action = self._action("&Import files…", self.ask_import_files, "Ctrl+O")
-        self.paste_action = self._action("&Paste as new source…", self.paste_source, "Ctrl+Shift+V")
-        self.export_action = self._action("&Export bundle…", self.export_bundle, "Ctrl+E")
-        self.import_bundle_action = self._action("Import &bundle…", self.import_bundle)
-        self.find_action = self._action("&Find…", self.focus_search, QKeySequence.StandardKey.Find)
-        self.check_action = self._action("Check a &statement…", self.check_statement, "Ctrl+K")
-        self.open_library_action = self._action("&Open library…", self.ask_open_library)
-        self.focus_actions = [
-            self._action("&Sources", self._focus(self.sources.list), "Ctrl+1"),
-            self._action("&Reader", self._focus(self.reader.text), "Ctrl+2"),
-            self._action("&Annotations", self._focus(self.annotations.list), "Ctrl+3"),
-        ]
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+    # --- redrawing what changed -----------------------------------------------------------
 
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addActions([self.import_action, self.paste_action])
-        file_menu.addSeparator()
-        file_menu.addActions([self.export_action, self.import_bundle_action])
-        file_menu.addSeparator()
-        file_menu.addAction(self.open_library_action)
-        self.recent_menu = file_menu.addMenu("Recent &libraries")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit_menu = self.menuBar().addMenu("&Edit")
-        edit_menu.addActions([self.undo_action, self.redo_action])
-        self.addActions([self.undo_action, self.redo_action])
-        edit_menu.addSeparator()
-        edit_menu.addActions([*self.tag_actions.values(), self.delete_action])
-        edit_menu.addSeparator()
-        edit_menu.addActions([self.find_action, self.check_action])
-        go_menu = self.menuBar().addMenu("&Go")
-        go_menu.addActions(self.focus_actions)
+    @Slot(Changes)
+    def apply_changes(self, changes: Changes) -> None:
+        """Redraw what an operation changed: list rows (or the whole list when sources came
+        or went), the open article's highlights and annotations, completions and counts."""
+        if changes.listing:
+            self.sources.reload()
+        else:
+            for article_id in changes.articles:
+                self.sources.model.refresh_article(article_id)
+        if changes.annotations:
+            self.annotations.form.set_speakers(self.library.speakers())
+        self.status.show_counts(self.library.counts())
+        if self.article_id is not None and self.article_id in changes.articles:
+            selected = self.annotations.selected_id()
+            annotations = self.library.annotations(self.article_id)
+            self.reader.set_annotations(annotations)
+            self.annotations.set_annotations(annotations, selected)
+            self._show_annotation(self.annotations.selected_id())
 
-        toolbar = QToolBar("Tagging")
-        toolbar.setObjectName("taggingToolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.addActions([self.import_action, self.paste_action])
-        toolbar.addSeparator()
-        toolbar.addActions(list(self.tag_actions.values()))
-        toolbar.addSeparator()
-        toolbar.addActions([self.undo_action, self.redo_action])
-        self.addToolBar(toolbar)
-        self.toolbar = toolbar
-
-    def _connect(self) -> None:
-        self.sources.articleActivated.connect(self.open_article)
-        self.reader.annotationClicked.connect(self._annotation_clicked)
-        self.annotations.annotationActivated.connect(self.focus_annotation)
-        form = self.annotations.form
-        form.editRequested.connect(self.edit_annotation)
-        form.pickClaimRequested.connect(self.pick_rebutted_claim)
-        form.unlinkRequested.connect(lambda rebuttal: self.set_rebutted_claim(rebuttal, None))
-        form.openClaimRequested.connect(self.open_annotation)
-        form.findSimilarRequested.connect(self.find_similar)
-        form.enable_find_similar(self.library.index is not None)
-        self.search.openRequested.connect(self.open_passage)
-        self.importer.progressed.connect(
-            lambda done, total: self.show_activity("Importing", done, total)
-        )
-        self.importer.importFinished.connect(self._imported)
-        self.bundles.progressed.connect(self.show_activity)
-        self.bundles.exported.connect(self._exported)
-        self.bundles.imported.connect(self._bundle_imported)
-        self.bundles.failed.connect(self.show_problem)
-        self.bundles.ended.connect(self.end_activity)
-        self.upkeep.backedUp.connect(
-            lambda path: self.statusBar().showMessage(f"Backed up the library to {path}", 8000)
-        )
-        self.upkeep.failed.connect(
-            lambda message: self.show_problem(f"Could not back up or tidy the library: {message}")
-        )
+    def _focus_after(self, focus: Focus) -> None:
+        """Show what an undoable step touched: its article, with the annotation selected."""
+        if focus.article_id != self.article_id:
+            self.open_article(focus.article_id, focus.annotation_id)
+            return
+        self.annotations.select(focus.annotation_id)
+        self._show_annotation(focus.annotation_id)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -273,6 +210,7 @@ class MainWindow(QMainWindow):
     def article_id(self) -> str | None:
         return self.reader.article.id if self.reader.article else None
 
+    @Slot(str)
     def open_article(self, article_id: str, selected: str | None = None) -> None:
         """Show an article in the reader and its annotations on the right."""
         self.annotations.form.commit()  # e.g. an import ending while a note is being typed
@@ -289,6 +227,7 @@ class MainWindow(QMainWindow):
         self.sources.select(article.id)
         QSettings().setValue(self._last_source_key, article.id)
 
+    @Slot(str, int, int)
     def open_passage(self, article_id: str, start: int, end: int) -> None:
         """Open an article and select a passage of it (a search hit); a passage that is an
         annotation is selected in the list too, its form ready to edit."""
@@ -302,6 +241,7 @@ class MainWindow(QMainWindow):
             self.reader.select_span(start, end)
         self.reader.text.setFocus()
 
+    @Slot(str)
     def open_annotation(self, annotation_id: str) -> None:
         """Open the article holding an annotation, with the annotation selected and marked."""
         try:
@@ -312,6 +252,7 @@ class MainWindow(QMainWindow):
         self.open_article(annotation.article_id, annotation.id)
         self.focus_annotation(annotation.id)
 
+    @Slot(str)
     def focus_annotation(self, annotation_id: str) -> None:
         """Select an annotation in the list, mark its passage and scroll the reader to it."""
         self.annotations.select(annotation_id)
@@ -321,6 +262,7 @@ class MainWindow(QMainWindow):
             annotation = self.annotations.model.annotation(row)
             self.reader.select_span(annotation.start, annotation.end)
 
+    @Slot(str)
     def _annotation_clicked(self, annotation_id: str) -> None:
         self.annotations.select(annotation_id)
         self._show_annotation(annotation_id)
@@ -332,7 +274,7 @@ class MainWindow(QMainWindow):
             self.annotations.form.show_annotation(None)
             return
         annotation = self.annotations.model.annotation(row)
-        claim_id = rebutted_claim(self.library, annotation.id)
+        claim_id = self.library.rebutted_claim(annotation.id)
         claim = self.library.annotation(claim_id) if claim_id else None
         self.annotations.form.show_annotation(annotation, claim)
 
@@ -347,6 +289,7 @@ class MainWindow(QMainWindow):
             self.checker.openRequested.connect(self.open_passage)
         self.checker.start(self.reader.text.textCursor().selectedText().replace("\u2029", " "))
 
+    @Slot(str)
     def find_similar(self, annotation_id: str) -> None:
         """List the passages of other sources that resemble an annotation."""
         self.left.setCurrentWidget(self.search)
@@ -379,11 +322,22 @@ class MainWindow(QMainWindow):
             return
         self._push(lambda: DeleteAnnotation.perform(self.context, annotation_id))
 
-    def edit_annotation(self, annotation_id: str, changes: dict[str, object]) -> None:
-        self._perform(lambda: EditAnnotation.perform(self.context, annotation_id, **changes))
+    @Slot(str, AnnotationEdit)
+    def edit_annotation(self, annotation_id: str, edit: AnnotationEdit) -> None:
+        """Save the form's edits; a kind change that breaks a rebuttal's link asks first."""
+        blocking = self.library.links_forbidding(annotation_id, edit.kind) if edit.kind else ()
+        if blocking and edit.kind and not confirm_removing_links(self, edit.kind, len(blocking)):
+            self._show_annotation(annotation_id)  # back to what is stored
+            return
+        self._perform(
+            lambda: EditAnnotation.perform(
+                self.context, annotation_id, edit, drop_links=bool(blocking)
+            )
+        )
 
+    @Slot(str)
     def pick_rebutted_claim(self, rebuttal_id: str) -> None:
-        current = rebutted_claim(self.library, rebuttal_id)
+        current = self.library.rebutted_claim(rebuttal_id)
         chosen = LinkPicker.ask(self, self.library, current)
         if chosen is not None and chosen != current:
             self.set_rebutted_claim(rebuttal_id, chosen)
@@ -391,32 +345,16 @@ class MainWindow(QMainWindow):
     def set_rebutted_claim(self, rebuttal_id: str, claim_id: str | None) -> None:
         self._push(lambda: SetRebuttedClaim.perform(self.context, rebuttal_id, claim_id))
 
-    def _push(self, perform: Callable[[], LibraryCommand]) -> None:
+    def _push(self, perform: Callable[[], LibraryCommand | None]) -> None:
         """Perform an action after saving the edits still typed in the form (their own step)."""
         self.annotations.form.commit()
         self._perform(perform)
 
-    def _perform(self, perform: Callable[[], LibraryCommand]) -> None:
-        """Perform an action and put it on the undo stack; a refusal is shown, nothing pushed."""
-        try:
-            command = perform()
-        except SourcemarkError as error:
-            self.show_problem(str(error))
-            return
-        self.undo_stack.push(command)
-
-    def _changed(self, article_id: str, selected: str | None) -> None:
-        """Refresh what a change touched: the article's highlights, list row and the counts."""
-        self.sources.model.refresh_article(article_id)
-        self.annotations.form.set_speakers(self.library.speakers())
-        self._show_counts()
-        if article_id != self.article_id:
-            self.open_article(article_id, selected)
-            return
-        annotations = self.library.annotations(article_id)
-        self.reader.set_annotations(annotations)
-        self.annotations.set_annotations(annotations, selected)
-        self._show_annotation(selected)
+    def _perform(self, perform: Callable[[], LibraryCommand | None]) -> None:
+        """Perform an action and put it on the undo stack; a refusal was shown, nothing pushed."""
+        command = perform()
+        if command is not None:
+            self.undo_stack.push(command)
 
     # --- importing ------------------------------------------------------------------------
 
@@ -425,31 +363,23 @@ class MainWindow(QMainWindow):
         self.import_files([Path(name) for name in names])
 
     def import_files(self, files: list[Path]) -> None:
-        if files:
-            self.show_activity("Importing", 0, len(files))
-            self.importer.start(files)
+        self.importer.start(files)
 
-    def _imported(self, article_ids: list[str]) -> None:
-        self.end_activity()
-        self.sources.reload()
-        self._show_counts()
-        self.show_status(f"Imported {count(len(article_ids), 'source')}.")
-        if article_ids:
-            self.open_article(article_ids[0])
+    @Slot(ImportReport)
+    def _imported(self, report: ImportReport) -> None:
+        self.show_status(report.headline)
+        if report.article_ids:
+            self.open_article(report.article_ids[0])
 
     def paste_source(self) -> None:
         source = PasteSourceDialog.ask(self)
         if source is None:
             return
-        try:
-            result = self.library.import_source(source)
-        except SourcemarkError as error:
-            self.show_problem(str(error))
+        done = self.operations.run(lambda library: library.import_source(source))
+        if done is None:
             return
-        self.sources.reload()
-        self._show_counts()
-        self.open_article(result.article.id)
-        if not result.created:
+        self.open_article(done.value.article.id)
+        if not done.value.created:
             self.show_status("That text is already in the library; opened it.")
 
     # --- bundles --------------------------------------------------------------------------
@@ -457,39 +387,34 @@ class MainWindow(QMainWindow):
     def export_bundle(self) -> None:
         default = Path.home() / f"Sourcemark bundle {date.today().isoformat()}.zip"
         request = ExportDialog.ask(self, default, self.article_id)
-        if request is not None:
-            self.bundles.export(request)
+        if request is None:
+            return
+
+        def work(library: Library, progress: Progress, _: Cancelled) -> Outcome[ExportSummary]:
+            return Outcome(
+                export_bundle(library, request.out, request.article_ids, request.kind, progress)
+            )
+
+        self.operations.start(EXPORTING, work, self._exported)
 
     def _exported(self, summary: ExportSummary) -> None:
-        self.show_status(
-            f"Exported {count(summary.articles, 'source')}, "
-            f"{count(summary.annotations, 'annotation')} and {count(summary.links, 'link')} "
-            f"to {summary.path}."
-        )
+        self.show_status(summary.headline)
 
     def import_bundle(self) -> None:
         path = ask_bundle_file(self)
-        if path is not None:
-            self.bundles.import_bundle(path)
+        if path is None:
+            return
+
+        def work(library: Library, progress: Progress, _: Cancelled) -> Outcome[BundleImportReport]:
+            return import_bundle(library, path, progress)
+
+        self.operations.start(IMPORTING_BUNDLE, work, self._bundle_imported)
 
     def _bundle_imported(self, report: BundleImportReport) -> None:
-        self.sources.reload()
-        self._show_counts()
-        if self.article_id is not None:
-            self.open_article(self.article_id, self.annotations.selected_id())
-        message = (
-            f"Bundle imported: {count(report.articles_added, 'new source')}, {report.added:,} new "
-            f"and {count(report.updated, 'updated annotation')}, "
-            f"{count(report.links_added, 'link')}."
-        )
-        if report.conflicting or report.orphaned:
-            message += (
-                f" Kept in the history: {count(report.conflicting, 'conflicting edit')};"
-                f" could not be placed in their text: {count(report.orphaned, 'annotation')}."
-            )
-            self.show_problem(message)
+        if report.needs_attention:
+            self.show_problem("\n".join([report.headline, *report.details()]))
         else:
-            self.show_status(message)
+            self.show_status(report.headline)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
         if any(url.isLocalFile() for url in event.mimeData().urls()):
@@ -509,58 +434,38 @@ class MainWindow(QMainWindow):
             self.open_library(path)
 
     def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
+        menu = self.desk_actions.recent_menu
+        menu.clear()
         for path in library_dialogs.recent_libraries():
-            action = self.recent_menu.addAction(str(path))
+            action = menu.addAction(str(path))
             action.triggered.connect(lambda _=False, path=path: self.open_library(path))
-        self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
+        menu.setEnabled(not menu.isEmpty())
 
-    def open_library(self, path: Path) -> MainWindow | None:
-        """Open another library in a new window that replaces this one."""
+    def open_library(self, path: Path) -> None:
+        """Open another library (in the background: it may need its index rebuilt), then show
+        it in a new window that replaces this one."""
         if path.expanduser().resolve() == self.library.path.expanduser().resolve():
             self.show_status("That library is the one open.")
-            return None
-        try:
-            library = Library.open(path)
-        except SourcemarkError as error:
-            self.show_problem(str(error))
-            return None
+            return
+        self.opener.open(path)
+
+    @Slot(Library)
+    def _replace_with(self, library: Library) -> None:
         library_dialogs.remember_library(library.path)
         self.successor = MainWindow(library)
         self.successor.show()
         self.close()
-        return self.successor
 
     # --- status, settings, closing --------------------------------------------------------
 
-    def _show_counts(self) -> None:
-        counts = self.library.counts()
-        self.counts.setText(
-            " · ".join(
-                count(counts[key], noun)
-                for key, noun in (
-                    ("articles", "source"),
-                    ("annotations", "annotation"),
-                    ("links", "link"),
-                )
-            )
-        )
-
-    def show_activity(self, label: str, done: int, total: int) -> None:
-        """What runs in the background, with its progress (busy when `total` is 0)."""
-        self.activity.setText(label if total == 0 else f"{label} {done}/{total}")
-        self.activity_bar.setRange(0, total)
-        self.activity_bar.setValue(done)
-        self.activity.show()
-        self.activity_bar.show()
-
-    def end_activity(self) -> None:
-        self.activity.hide()
-        self.activity_bar.hide()
+    @Slot(str)
+    def _operation_ended(self, _label: str) -> None:
+        self.status.end_activity()
 
     def show_status(self, message: str) -> None:
-        self.statusBar().showMessage(message, 6000)
+        self.status.say(message)
 
+    @Slot(str)
     def show_problem(self, message: str) -> None:
         """An expected problem: one clear message, nothing changed."""
         self.show_status(message)
@@ -596,10 +501,9 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self.annotations.form.commit()
-        self.importer.stop(BACKGROUND_WAIT_MS)  # the file in progress is finished, no more
-        if self.bundles.task is not None:  # an export or bundle import finishes first
-            self.bundles.task.wait(BACKGROUND_WAIT_MS)
-        self.upkeep.stop(BACKGROUND_WAIT_MS)
+        self.upkeep.stop()
+        # An import finishes the file in progress; an export or bundle import finishes.
+        self.operations.stop_all(BACKGROUND_WAIT_MS)
         settings = QSettings()
         settings.setValue("desk/geometry", self.saveGeometry())
         settings.setValue("desk/splitter", self.splitter.saveState())

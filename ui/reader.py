@@ -40,6 +40,7 @@ class ReaderText(QTextEdit):
     """The article text: read-only, selectable by mouse and keyboard, centred at reading width."""
 
     annotationClicked = Signal(str)
+    """An annotation's passage was clicked (its id)."""
     columnMoved = Signal(int)
     """The width of the empty margin left of the text column changed (pixels)."""
 
@@ -166,6 +167,7 @@ class Reader(QWidget):
     """Header (title and metadata) above the article text."""
 
     annotationClicked = Signal(str)
+    """An annotation's passage was clicked (its id)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

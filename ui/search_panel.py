@@ -66,6 +66,7 @@ class SearchPanel(QWidget):
     """Search the library; `openRequested(article_id, start, end)` asks to show a passage."""
 
     openRequested = Signal(str, int, int)
+    """(article id, start, end): show this passage."""
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -132,7 +132,10 @@ class SourcesList(QListView):
 
 
 class SourcesPanel(QWidget):
+    """The filter, the sort order and the list of sources."""
+
     articleActivated = Signal(str)
+    """The user chose a source (its id); not sent when the desk selects one itself."""
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)

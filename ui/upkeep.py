@@ -5,67 +5,54 @@ Both run off the GUI thread, so the window never waits on a backup or an index m
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from sourcemark.app.backup import backup_if_due
+from sourcemark.app.changes import Outcome
 from sourcemark.app.library import Library
-from sourcemark.ui.tasks import BackgroundTask, Cancelled, Progress
+from sourcemark.ui.operations import Operations
+from sourcemark.ui.tasks import Cancelled, Progress
 
 UPKEEP_INTERVAL_MS = 10 * 60 * 1000
+UPKEEP = "Upkeep"
 
 
-def keep_up(library_path: Path, progress: Progress, cancelled: Cancelled) -> Path | None:
+def keep_up(library: Library, _progress: Progress, cancelled: Cancelled) -> Outcome[Path | None]:
     """Back up when due, then merge the small segments quick index updates leave behind."""
-    made = backup_if_due(library_path)
-    if not cancelled():
-        with Library.open(library_path) as library:
-            assert library.index is not None
-            library.index.merge_segments()
-    return made
+    made = backup_if_due(library.path)
+    if not cancelled() and library.index is not None:
+        library.index.merge_segments(thorough=True)
+    return Outcome(made)
 
 
 class Upkeep(QObject):
-    """Runs `keep_up` now and then; one run at a time."""
+    """Runs `keep_up` now and then, quietly; one run at a time.
+
+    `backedUp(path)` says where a backup was made; a failure reaches the window through
+    `Operations.failed`."""
 
     backedUp = Signal(str)
-    failed = Signal(str)
 
     def __init__(
-        self, library_path: Path, parent: QObject, interval_ms: int = UPKEEP_INTERVAL_MS
+        self, operations: Operations, parent: QObject, interval_ms: int = UPKEEP_INTERVAL_MS
     ) -> None:
         super().__init__(parent)
-        self.library_path = library_path
-        self.task: BackgroundTask | None = None
+        self._operations = operations
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.run)
         self.timer.start()
 
     def run(self) -> None:
-        if self.task is not None:
-            return
-        task = BackgroundTask(partial(keep_up, self.library_path), self)
-        task.succeeded.connect(self._report)
-        task.failed.connect(self.failed)
-        task.finished.connect(self._finished)
-        self.task = task
-        task.start()
+        if not self._operations.is_running(UPKEEP):
+            self._operations.start(UPKEEP, keep_up, self._report, quiet=True)
 
-    def stop(self, timeout_ms: int) -> None:
-        """No more runs; wait for one in progress to end."""
+    def stop(self) -> None:
+        """No more runs (the window is closing; a run in progress is waited for with the rest)."""
         self.timer.stop()
-        if self.task is not None:
-            self.task.cancel()
-            self.task.wait(timeout_ms)
 
     def _report(self, made: Path | None) -> None:
         if made is not None:
             self.backedUp.emit(str(made))
-
-    def _finished(self) -> None:
-        if self.task is not None:
-            self.task.deleteLater()
-            self.task = None

@@ -22,7 +22,7 @@ from sourcemark.app.bundles.webannotation import annotation_collection
 from sourcemark.app.errors import BundleError, NotFound, SourcemarkError
 from sourcemark.app.library import Library, now
 from sourcemark.app.models import Kind
-from sourcemark.app.wording import count
+from sourcemark.app.wording import count, file_size
 
 _SAFE_ROOT = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -34,6 +34,13 @@ class ExportSummary:
     annotations: int
     links: int
     bytes: int
+
+    @property
+    def headline(self) -> str:
+        return (
+            f"Exported {count(self.articles, 'source')}, {count(self.annotations, 'annotation')} "
+            f"and {count(self.links, 'link')} to {self.path} ({file_size(self.bytes)})."
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

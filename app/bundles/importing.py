@@ -26,12 +26,13 @@ from sourcemark.app.bundles.bag import Progress, read_bag
 from sourcemark.app.bundles.content import BundleContent
 from sourcemark.app.bundles.export import VIEWS
 from sourcemark.app.bundles.safezip import DEFAULT_LIMITS, Limits, SafeZip
+from sourcemark.app.changes import ChangeLog, Outcome
 from sourcemark.app.errors import BundleError
 from sourcemark.app.languages import detect_language
 from sourcemark.app.library import Library, now
 from sourcemark.app.models import Annotation, Article, annotation_from_row
-from sourcemark.db import queries
-from sourcemark.db.connection import write_transaction
+from sourcemark.app.wording import count
+from sourcemark.db import queries, writes
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,32 +54,63 @@ class BundleImportReport:
     links_added: int = 0
     orphans: list[Orphan] = field(default_factory=list)
 
+    @property
+    def headline(self) -> str:
+        return (
+            f"Bundle imported: {count(self.articles_added, 'new source')} "
+            f"({self.articles_matched:,} already here), "
+            f"{count(self.added, 'new annotation')}, {self.updated:,} updated, "
+            f"{self.unchanged:,} unchanged, {count(self.links_added, 'new link')}."
+        )
+
+    @property
+    def needs_attention(self) -> bool:
+        """Something the user should read about: conflicting edits or orphans."""
+        return bool(self.conflicting or self.orphaned)
+
+    def details(self) -> list[str]:
+        """One line per conflict count and per annotation that could not be placed."""
+        lines = []
+        if self.conflicting:
+            lines.append(
+                f"{count(self.conflicting, 'conflicting edit')}: the newer version is current, "
+                "the other is kept in the annotation's history."
+            )
+        lines += [
+            f"Annotation {orphan.annotation_id[:8]} ({orphan.quote[:60]!r}) no longer matches the "
+            f"text of source {orphan.article_id[:8]}: kept, not dropped."
+            for orphan in self.orphans
+        ]
+        return lines
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def import_bundle(
     library: Library, path: Path, progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS
-) -> BundleImportReport:
+) -> Outcome[BundleImportReport]:
     """Merge a bundle into the library: all of it or, on any problem, none of it."""
     with SafeZip(path, limits) as archive:
         payload = read_bag(archive, _phase(progress, 0, 500))
     content = native.read_native(payload, set(VIEWS))
-    merge = _Merge(library, content, _phase(progress, 500, 1000))
     try:
-        with write_transaction(library.db):
+        with library.operation() as log:
+            merge = _Merge(library, content, log, _phase(progress, 500, 1000))
             merge.run()
     except sqlite3.IntegrityError as error:
         raise BundleError(f"the bundle does not fit this library ({error})") from None
-    library.sync_index()
-    return merge.report
+    return Outcome(merge.report, log.changes())
 
 
 class _Merge:
-    def __init__(self, library: Library, content: BundleContent, progress: Progress | None) -> None:
+    def __init__(
+        self, library: Library, content: BundleContent, log: ChangeLog, progress: Progress | None
+    ) -> None:
         self.library = library
         self.db = library.db
         self.content = content
+        self.log = log
         self.progress = progress
         self.report = BundleImportReport()
         self.article_ids: dict[str, str] = {}  # bundle article id -> local article id
@@ -96,12 +128,10 @@ class _Merge:
         for link in self.content.links:
             if link.from_id in self.orphan_ids or link.to_id in self.orphan_ids:
                 continue
-            cursor = self.db.execute(
-                "INSERT OR IGNORE INTO links (from_id, to_id, relation, created_at) "
-                "VALUES (?, ?, ?, ?)",
-                (link.from_id, link.to_id, link.relation.value, link.created_at),
-            )
-            self.report.links_added += cursor.rowcount
+            added = writes.insert_link(self.db, link.to_dict())
+            if added:
+                self.log.annotations.update((link.from_id, link.to_id))
+            self.report.links_added += added
 
     def merge_article(self, article: Article) -> None:
         local = queries.article(self.db, article.id) or queries.article_by_text_hash(
@@ -112,19 +142,14 @@ class _Merge:
             self.local_texts[local["id"]] = local["text"]
             self.report.articles_matched += 1
             return
-        # Bundles do not carry a language yet: a new source's is detected, as on import.
-        self.db.table("articles").insert(
-            {**article.to_dict(), "language": detect_language(article.text)}
-        )
         original = self.content.originals.get(article.id)
-        if original is not None:
-            self.db.table("originals").insert(
-                {
-                    "article_id": article.id,
-                    "filename": original.filename,
-                    "content": original.content,
-                }
-            )
+        # Bundles do not carry a language yet: a new source's is detected, as on import.
+        writes.insert_article(
+            self.db,
+            {**article.to_dict(), "language": detect_language(article.text)},
+            None if original is None else (original.filename, original.content),
+        )
+        self.log.article(article.id, listed=True)
         self.article_ids[article.id] = article.id
         self.local_texts[article.id] = article.text
         self.report.articles_added += 1
@@ -136,7 +161,8 @@ class _Merge:
             return
         row = queries.annotation(self.db, annotation.id)
         if row is None:
-            self.db.table("annotations").insert(candidate.to_dict())
+            writes.insert_annotation(self.db, candidate.to_dict())
+            self.log.annotation(candidate)
             self.report.added += 1
             return
         local = annotation_from_row(row)
@@ -181,7 +207,8 @@ class _Merge:
         self.library.keep_history(local, reason)
         changes = winner.to_dict()
         del changes["id"]
-        self.db.table("annotations").update(local.id, changes)
+        writes.update_annotation(self.db, local.id, changes)
+        self.log.annotation(local)
 
     def keep_orphan(self, annotation: Annotation) -> None:
         links = [
@@ -189,15 +216,12 @@ class _Merge:
             for link in self.content.links
             if annotation.id in (link.from_id, link.to_id)
         ]
-        self.db.execute(
-            "INSERT OR IGNORE INTO orphaned_annotations "
-            "(annotation_id, article_id, record, found_at) VALUES (?, ?, ?, ?)",
-            (
-                annotation.id,
-                self.article_ids[annotation.article_id],
-                json.dumps({**annotation.to_dict(), "links": links}, ensure_ascii=False),
-                now(),
-            ),
+        writes.keep_orphan(
+            self.db,
+            annotation.id,
+            self.article_ids[annotation.article_id],
+            json.dumps({**annotation.to_dict(), "links": links}, ensure_ascii=False),
+            now(),
         )
         self.orphan_ids.add(annotation.id)
         self.report.orphaned += 1

@@ -51,7 +51,7 @@ def instant(timestamp: str) -> datetime:
 
 
 def timestamp(value: Any, where: str) -> str:
-    stamp = text(40, _TIMESTAMP)(value, where)
+    stamp: str = text(40, _TIMESTAMP)(value, where)
     try:
         instant(stamp)
     except ValueError:

@@ -1,17 +1,19 @@
-"""Commands for annotations: annotate, annotations, edit, delete, link."""
+"""Commands for annotations: annotate, annotations, edit, delete, link, unlink."""
 
 from __future__ import annotations
 
 import argparse
 
-from sourcemark.app.cli.output import one_line, open_library, print_json, short_id
-from sourcemark.app.errors import InvalidAnnotation
+from sourcemark.app.cli.output import library_for, one_line, print_json, short_id, warn
+from sourcemark.app.errors import InvalidAnnotation, NotFound
 from sourcemark.app.models import Annotation, Kind, Relation, Verdict
 
 KINDS = [k.value for k in Kind]
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     ann = subparsers.add_parser(
         "annotate", parents=[common], help="tag a passage of a source as a claim, quote or rebuttal"
     )
@@ -53,6 +55,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     link.add_argument("--relation", choices=[r.value for r in Relation], default="rebuts")
     link.set_defaults(run=run_link)
 
+    unlink = subparsers.add_parser(
+        "unlink", parents=[common], help="remove a link between two annotations"
+    )
+    unlink.add_argument("source", metavar="REBUTTAL")
+    unlink.add_argument("target", metavar="CLAIM")
+    unlink.add_argument("--relation", choices=[r.value for r in Relation], default="rebuts")
+    unlink.set_defaults(run=run_unlink)
+
 
 def _detail_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--note", help="a note for the annotation")
@@ -76,21 +86,21 @@ def _line(a: Annotation) -> str:
 
 def run_annotate(args: argparse.Namespace) -> int:
     details = {"note": args.note or "", "speaker": args.speaker or "", "verdict": args.verdict}
-    with open_library(args) as library:
+    with library_for(args) as library:
         if args.quote is not None:
-            annotation = library.annotate_quote(
+            done = library.annotate_quote(
                 args.article, args.kind, args.quote, occurrence=args.occurrence, **details
             )
         else:
             if args.end is None:
                 raise InvalidAnnotation("--start needs --end")
-            annotation = library.annotate(args.article, args.kind, args.start, args.end, **details)
-    _print_annotation(annotation, args.json)
+            done = library.annotate(args.article, args.kind, args.start, args.end, **details)
+    _print_annotation(done.value, args.json)
     return 0
 
 
 def run_annotations(args: argparse.Namespace) -> int:
-    with open_library(args, read_only=True) as library:
+    with library_for(args, read_only=True) as library:
         found = library.annotations(args.article, Kind(args.kind) if args.kind else None)
     if args.json:
         print_json([a.to_dict() for a in found])
@@ -106,21 +116,31 @@ def run_edit(args: argparse.Namespace) -> int:
         for name in ("kind", "note", "speaker", "verdict")
         if getattr(args, name) is not None
     }
-    with open_library(args) as library:
-        annotation = library.edit_annotation(args.annotation, **changes)
-    _print_annotation(annotation, args.json)
+    with library_for(args) as library:
+        edited = library.edit_annotation(args.annotation, **changes)
+    warn(edited.warnings)
+    _print_annotation(edited.value, args.json)
     return 0
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    with open_library(args) as library:
-        deleted = library.delete_annotation(args.annotation)
+    with library_for(args) as library:
+        deleted = library.delete_annotation(args.annotation).value
     print(f"deleted {short_id(deleted.annotation.id)} (kept in its history)")
     return 0
 
 
 def run_link(args: argparse.Namespace) -> int:
-    with open_library(args) as library:
-        link = library.link(args.source, args.target, args.relation)
+    with library_for(args) as library:
+        link = library.link(args.source, args.target, args.relation).value
     print(f"linked {short_id(link.from_id)} {link.relation.value} {short_id(link.to_id)}")
+    return 0
+
+
+def run_unlink(args: argparse.Namespace) -> int:
+    with library_for(args) as library:
+        removed = library.unlink(args.source, args.target, args.relation).value
+    if not removed:
+        raise NotFound(f"there is no {args.relation!r} link from {args.source} to {args.target}")
+    print(f"unlinked {args.source} {args.relation} {args.target}")
     return 0

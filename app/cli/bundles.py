@@ -6,12 +6,13 @@ import argparse
 from pathlib import Path
 
 from sourcemark.app.bundles import export_bundle, import_bundle
-from sourcemark.app.cli.output import open_library, print_json, short_id
+from sourcemark.app.cli.output import library_for, print_json
 from sourcemark.app.models import Kind
-from sourcemark.app.wording import count
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     exp = subparsers.add_parser(
         "export", parents=[common], help="write sources and their annotations as a bundle (.zip)"
     )
@@ -35,37 +36,24 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run_export(args: argparse.Namespace) -> int:
     if bool(args.articles) == args.all:
         args.usage_error("name the articles to export, or give --all (not both)")
-    with open_library(args) as library:
+    with library_for(args) as library:
         summary = export_bundle(
             library, args.out, None if args.all else args.articles, kind=args.kind
         )
     if args.json:
         print_json(summary.to_dict())
     else:
-        print(
-            f"exported {count(summary.articles, 'source')}, "
-            f"{count(summary.annotations, 'annotation')} and {count(summary.links, 'link')} "
-            f"to {summary.path} ({summary.bytes:,} bytes)"
-        )
+        print(summary.headline)
     return 0
 
 
 def run_import_bundle(args: argparse.Namespace) -> int:
-    with open_library(args) as library:
-        report = import_bundle(library, args.bundle)
+    with library_for(args) as library:
+        report = import_bundle(library, args.bundle).value
     if args.json:
         print_json(report.to_dict())
         return 0
-    print(
-        f"sources: {report.articles_added} added, {report.articles_matched} already here\n"
-        f"annotations: {report.added} added, {report.unchanged} unchanged, "
-        f"{report.updated} updated, {report.conflicting} conflicting, "
-        f"{report.orphaned} orphaned\n"
-        f"links: {report.links_added} added"
-    )
-    for orphan in report.orphans:
-        print(
-            f"orphaned {short_id(orphan.annotation_id)}: {orphan.quote[:60]!r} no longer "
-            f"matches the text of article {short_id(orphan.article_id)} (kept, not dropped)"
-        )
+    print(report.headline)
+    for line in report.details():
+        print(line)
     return 0

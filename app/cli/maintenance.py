@@ -14,7 +14,9 @@ from sourcemark.app.cli.output import print_json
 from sourcemark.app.layout import default_library_path
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     chk = subparsers.add_parser(
         "check",
         parents=[common],
@@ -57,6 +59,8 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"{label:<9} {line}")
         for problem in report.problems:
             print(f"problem:  {problem}")
+        for advice in report.advice:
+            print(f"advice:   {advice}")
     return 0 if report.ok else 1
 
 

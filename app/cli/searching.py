@@ -6,13 +6,15 @@ import argparse
 import sys
 from dataclasses import asdict
 
-from sourcemark.app.cli.output import one_line, open_library, print_json, short_id
+from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
 from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.search.claims import THRESHOLD as SIMILARITY_THRESHOLD
 from sourcemark.app.search.index import MAX_LIMIT, Hit, SearchResults
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     search = subparsers.add_parser(
         "search",
         parents=[common],
@@ -69,14 +71,14 @@ def _limit_and_json(parser: argparse.ArgumentParser, default_limit: int) -> None
 
 
 def run_search(args: argparse.Namespace) -> int:
-    with open_library(args, read_only=True) as library:
+    with library_for(args, read_only=True) as library:
         results = library.search(args.query, kind=args.kind, verdict=args.verdict, limit=args.limit)
     _print(results, args.json)
     return 0
 
 
 def run_similar(args: argparse.Namespace) -> int:
-    with open_library(args, read_only=True) as library:
+    with library_for(args, read_only=True) as library:
         if args.text is not None:
             results = library.similar_to_text(args.text, limit=args.limit, min_score=args.min_score)
         else:
@@ -107,7 +109,7 @@ def hit_source(hit: Hit) -> str:
 
 
 def run_rebuild(args: argparse.Namespace) -> int:
-    with open_library(args) as library:
+    with library_for(args) as library:
         assert library.index is not None  # a library opened for writing always has its index
         count = library.index.rebuild(library.db, progress=_progress)
     print(file=sys.stderr)

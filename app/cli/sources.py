@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
-from sourcemark.app.cli.output import one_line, open_library, print_json, short_id
+from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
+from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import ImportFailed
-from sourcemark.app.importers import DEFAULT_MAX_BYTES, ExtractedSource, extract, read_file
+from sourcemark.app.importers import DEFAULT_MAX_BYTES, extract
+from sourcemark.app.importing import (
+    METADATA_FIELDS,
+    Extraction,
+    ImportReport,
+    extract_files,
+    import_extractions,
+)
 
 
-def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     imp = subparsers.add_parser(
         "import",
         parents=[common],
@@ -21,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     imp.add_argument(
         "files", nargs="+", metavar="FILE", help="files to import; - reads text from stdin"
     )
-    for name in ("title", "outlet", "author", "url", "published"):
+    for name in METADATA_FIELDS:
         imp.add_argument(f"--{name}", help=f"set the source's {name} (overrides what is extracted)")
     imp.add_argument(
         "--max-size",
@@ -47,58 +58,77 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     language.set_defaults(run=run_set_language)
 
 
-def _extract(name: str, max_bytes: int) -> ExtractedSource:
-    if name == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            raise ImportFailed(f"stdin: over the {max_bytes:,}-byte size limit")
-        try:
-            return extract(data, "stdin.txt", max_bytes=max_bytes)  # BOM and charset detection too
-        except ImportFailed as error:
-            raise ImportFailed(f"stdin: {error}") from None
-    return read_file(Path(name), max_bytes=max_bytes)
+def _stdin_source(max_bytes: int) -> Extraction:
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return ImportFailed(f"over the {max_bytes:,}-byte size limit")
+    try:
+        return extract(data, "stdin.txt", max_bytes=max_bytes)  # BOM and charset detection too
+    except ImportFailed as error:
+        return error
+
+
+def _extractions(names: list[str], max_bytes: int) -> Iterator[Extraction]:
+    """What each named file gives, in order; `-` is standard input."""
+    files = extract_files((Path(n) for n in names if n != "-"), max_bytes=max_bytes)
+    for name in names:
+        yield _stdin_source(max_bytes) if name == "-" else next(files)
 
 
 def run_import(args: argparse.Namespace) -> int:
-    overrides = {k: getattr(args, k) for k in ("title", "outlet", "author", "url", "published")}
-    if overrides["published"] is not None:
-        from sourcemark.app.dates import parse_published
-
-        overrides["published"] = parse_published(overrides["published"])
-    results, failures = [], []
-    with open_library(args) as library:
-        for name in args.files:
-            try:
-                source = _extract(name, args.max_size).with_metadata(**overrides)
-            except ImportFailed as error:
-                failures.append(str(error))
-                print(f"sourcemark: {error}", file=sys.stderr)
-                continue
-            result = library.import_source(source)
-            results.append((name, result))
-            if not args.json:
-                verb = "imported" if result.created else "already in the library:"
-                print(
-                    f"{verb} {short_id(result.article.id)} "
-                    f"{one_line(result.article.title)} ({name})"
-                )
-        if len(results) > 1:
-            library.settle_index()
+    metadata = {k: getattr(args, k) for k in METADATA_FIELDS if getattr(args, k) is not None}
+    if "published" in metadata:
+        metadata["published"] = parse_published(metadata["published"])
+    names = [_label(name) for name in args.files]
+    with library_for(args) as library:
+        report = import_extractions(
+            library, names, _extractions(args.files, args.max_size), metadata=metadata
+        ).value
     if args.json:
-        print_json(
+        print_json(_report_json(report))
+    else:
+        _print_report(report, len(names))
+    return 1 if report.failed else 0
+
+
+def _label(name: str) -> str:
+    return "stdin" if name == "-" else name
+
+
+def _print_report(report: ImportReport, files: int) -> None:
+    for name, reason in report.failed:
+        print(f"sourcemark: {name}: {reason}", file=sys.stderr)
+    for verb, records in (
+        ("imported", report.imported),
+        ("already in the library:", report.already_present),
+    ):
+        for record in records:
+            print(f"{verb} {short_id(record.article_id)} {one_line(record.title)} ({record.name})")
+    if files > 1:
+        print(report.headline)
+    for line in report.advice:
+        print(line, file=sys.stderr)
+
+
+def _report_json(report: ImportReport) -> dict[str, object]:
+    return {
+        "imported": [
             {
-                "imported": [
-                    {"file": name, "created": r.created, **r.article.to_dict(with_text=False)}
-                    for name, r in results
-                ],
-                "failed": failures,
+                "file": record.name,
+                "created": created,
+                "id": record.article_id,
+                "title": record.title,
             }
-        )
-    return 1 if failures else 0
+            for created, records in ((True, report.imported), (False, report.already_present))
+            for record in records
+        ],
+        "failed": [{"file": name, "reason": reason} for name, reason in report.failed],
+        "metadata_not_applied": report.metadata_not_applied,
+    }
 
 
 def run_articles(args: argparse.Namespace) -> int:
-    with open_library(args, read_only=True) as library:
+    with library_for(args, read_only=True) as library:
         summaries = library.articles()
     if args.json:
         print_json([asdict(s) for s in summaries])
@@ -113,8 +143,8 @@ def run_articles(args: argparse.Namespace) -> int:
 
 
 def run_set_language(args: argparse.Namespace) -> int:
-    with open_library(args) as library:
+    with library_for(args) as library:
         article_id = library.resolve_article_id(args.article)
-        code = library.set_language(article_id, args.language)
+        code = library.set_language(article_id, args.language).value
     print(f"{short_id(article_id)} is in {code}")
     return 0

@@ -16,6 +16,7 @@ tests/fixtures/claims/ (see docs/benchmarks.md, "Claim matching").
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -32,6 +33,9 @@ from sourcemark.app.search.schema import ANALYZERS, ENGLISH, family, field_in
 from sourcemark.app.search.vectors import Mask, Vectors
 
 CANDIDATES = 50
+ARTICLE_CANDIDATES = 5  # articles whose sentences are compared (the text of unannotated sources)
+_MAX_SENTENCES = 400
+_SENTENCE = re.compile(r"[^.!?…\n]+(?:[.!?…]+|$)")
 THRESHOLD = 0.44
 _FUZZY_SHARE = 0.25  # of the final similarity; the rest is the IDF-weighted word overlap
 _WEAK_FIELD = 0.3  # the sentence around a passage and the note, against the passage itself
@@ -94,12 +98,14 @@ class Statement:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """An annotation to show: what `rank` needs to order it, and its similarity."""
+    """An annotation, or a sentence of an article, to show: what `rank` orders it by."""
 
-    annotation_id: str
-    kind: Kind
+    record_id: str  # the annotation's id, or the article's for a sentence of its text
+    kind: Kind | None  # None: a sentence of an article's text
     verdict: Verdict | None
     similarity: float
+    start: int = 0  # the sentence, for an article
+    end: int = 0
 
 
 def statement(text: str, analyses: Iterable[str]) -> Statement:
@@ -142,11 +148,32 @@ def candidates_query(said: Statement) -> query.Query:
     return query.Or(clauses)
 
 
-def candidate_docnums(vectors: Vectors, said: Statement, allowed: Mask) -> list[int]:
-    """The best-scoring annotation documents for the statement (BM25F), at most CANDIDATES."""
+def candidate_docnums(
+    vectors: Vectors, said: Statement, allowed: Mask, limit: int = CANDIDATES
+) -> list[int]:
+    """The best-scoring allowed documents for the statement (BM25F), at most `limit`."""
     matched, scores = vectors.evaluate(candidates_query(said))
-    ranked = vectors.rank(matched & allowed, scores, CANDIDATES)
+    ranked = vectors.rank(matched & allowed, scores, limit)
     return [docnum for docnum, _ in ranked.top]
+
+
+def best_sentence(
+    said: Statement, text: str, language: str, searcher: Searcher
+) -> tuple[float, int, int]:
+    """The sentence of an article's text most similar to the statement: (similarity, start,
+    end); sentences sharing no word with the statement are not scored."""
+    wanted = said.terms.get(family(language)) or said.terms[ENGLISH]
+    best = (0.0, 0, 0)
+    for found in itertools.islice(_SENTENCE.finditer(text), _MAX_SENTENCES):
+        sentence = found.group()
+        lowered = sentence.lower()
+        if not any(stem[:4] in lowered for stem in wanted):
+            continue
+        score = similarity(said, sentence, language, searcher)
+        if score > best[0]:
+            start = found.start() + len(sentence) - len(sentence.lstrip())
+            best = (score, start, found.start() + len(sentence.rstrip()))
+    return best
 
 
 def similarity(said: Statement, passage: str, language: str, searcher: Searcher) -> float:
@@ -177,6 +204,7 @@ def rank(found: list[Candidate], min_score: float = THRESHOLD) -> list[Candidate
     shown.sort(
         key=lambda c: (
             c.kind is not Kind.CLAIM,
+            c.kind is None,
             -round(c.similarity, 6),
             c.verdict in (None, Verdict.UNVERIFIED),
         )

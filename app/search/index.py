@@ -15,7 +15,6 @@ import functools
 import gc
 import math
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,7 +37,14 @@ from sourcemark.app.layout import INDEX_DIR
 from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.search import claims, documents
 from sourcemark.app.search.query import parse
-from sourcemark.app.search.results import Hit, Ranked, SearchResults, annotation_hit, read_hits
+from sourcemark.app.search.results import (
+    Hit,
+    Ranked,
+    SearchResults,
+    annotation_hit,
+    passage_hit,
+    read_hits,
+)
 from sourcemark.app.search.schema import (
     ENGLISH,
     INDEX_FORMAT,
@@ -49,7 +55,8 @@ from sourcemark.app.search.schema import (
 )
 from sourcemark.app.search.snippets import Wanted, highlight_terms
 from sourcemark.app.search.vectors import Mask, Vectors
-from sourcemark.db.connection import write_transaction
+from sourcemark.app.storage import write_transaction
+from sourcemark.db import writes
 
 __all__ = ["Hit", "IndexStatus", "SearchIndex", "SearchResults"]
 
@@ -67,9 +74,10 @@ _REBUILD_MB = 256
 # disk): when a tier fills up with _TIER_FACTOR segments they are merged into one of the next
 # tier, so a library of N documents keeps O(log N) segments and each document is rewritten
 # O(log N) times. Every sync merges the full tiers whose merge fits _SYNC_MERGE_BYTES (tens of
-# milliseconds: one saved annotation's segments). Off the critical path (the desk's idle
-# upkeep, the end of a command-line import) `merge_segments` merges every tier holding two or
-# more segments, leaving at most one segment per tier.
+# milliseconds: one saved annotation's segments). At the end of a bulk import (the desk's or
+# the command line's) `merge_segments` merges every full tier whatever its size, so a library
+# used only from the terminal keeps few segments too; the desk's idle upkeep merges every tier
+# holding two or more, leaving at most one segment per tier.
 _TIER_FACTOR = 8
 _TIER_BASE_BYTES = 64 * 1024
 _SYNC_MERGE_BYTES = 1024 * 1024
@@ -99,7 +107,7 @@ def _rebuilt_if_damaged(
     not damage but a bug, and propagates."""
 
     @functools.wraps(read)
-    def guarded(index: SearchIndex, *args: P.args, **kwargs: P.kwargs) -> T:
+    def guarded(index: SearchIndex, /, *args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return read(index, *args, **kwargs)
         except SourcemarkError:
@@ -211,14 +219,15 @@ class SearchIndex:
         _prune_outbox(db, rows[-1][0])
         return len(rows)
 
-    def merge_segments(self) -> bool:
-        """Merge every tier holding more than one segment (call when idle, or after a bulk
-        import); False if another writer is busy."""
+    def merge_segments(self, *, thorough: bool = False) -> bool:
+        """Merge every full tier of segments, whatever it costs (after a bulk import), or,
+        `thorough`, every tier holding two or more (the desk's idle upkeep); False if another
+        writer is busy."""
         writer = self._try_writer()
         if writer is None:
             return False
         try:
-            writer.commit(mergetype=_merge_full_tiers(None, 2))
+            writer.commit(mergetype=_merge_full_tiers(None, 2 if thorough else _TIER_FACTOR))
         except BaseException:
             _abandon(writer)
             raise
@@ -355,13 +364,23 @@ class SearchIndex:
             return SearchResults([], 0, _ms_since(began), label)
         searcher = self._fresh_searcher()
         vectors = self._vectors
-        allowed = vectors.term_mask("doc_type", "annotation").copy()
-        if exclude_article is not None:
-            allowed &= ~vectors.term_mask("article_id", exclude_article)
-        docnums = claims.candidate_docnums(vectors, said, allowed)
-        ids = [searcher.stored_fields(docnum)["annotation_id"] for docnum in docnums]
-        rows = {row["id"]: row for row in documents.annotations_by_id(self._db, ids)}
+        elsewhere = ~vectors.term_mask("article_id", exclude_article or "")
+        in_annotations = vectors.term_mask("doc_type", "annotation") & elsewhere
+        in_articles = vectors.term_mask("doc_type", "article") & elsewhere
+
+        def ids(docnums: list[int], name: str) -> list[str]:
+            return [searcher.stored_fields(docnum)[name] for docnum in docnums]
+
+        annotation_ids = ids(
+            claims.candidate_docnums(vectors, said, in_annotations), "annotation_id"
+        )
+        article_ids = ids(
+            claims.candidate_docnums(vectors, said, in_articles, claims.ARTICLE_CANDIDATES),
+            "article_id",
+        )
+        rows = {row["id"]: row for row in documents.annotations_by_id(self._db, annotation_ids)}
         rows.pop(exclude_annotation or "", None)
+        texts = {row["id"]: row for row in documents.articles_by_id(self._db, article_ids)}
         found = [
             claims.Candidate(
                 row["id"],
@@ -371,10 +390,20 @@ class SearchIndex:
             )
             for row in rows.values()
         ]
+        annotated = {(row["article_id"], row["start"], row["end"]) for row in rows.values()}
+        for row in texts.values():
+            score, start, end = claims.best_sentence(said, row["text"], row["language"], searcher)
+            # A sentence holding a passage already found as an annotation is that annotation.
+            if not any(a == row["id"] and s < end and start < e for a, s, e in annotated):
+                found.append(claims.Candidate(row["id"], None, None, score, start, end))
         shown = claims.rank(found, min_score)
         wanted = {analysis: Wanted(frozenset(stems)) for analysis, stems in said.terms.items()}
         hits = [
-            annotation_hit(rows[match.annotation_id], match.similarity, wanted)
+            annotation_hit(rows[match.record_id], match.similarity, wanted)
+            if match.kind is not None
+            else passage_hit(
+                texts[match.record_id], match.similarity, match.start, match.end, wanted
+            )
             for match in shown[:limit]
         ]
         return SearchResults(hits, len(shown), _ms_since(began), label)
@@ -455,7 +484,8 @@ def index_status(directory: Path, db: sqlite_utils.Database, identity: str) -> I
 
 def _document_count(searcher: Searcher) -> int:
     """Articles and annotations in the index: every document but the meta one."""
-    return searcher.doc_count() - (1 if searcher.document(key=META_KEY) else 0)
+    documents: int = searcher.doc_count()
+    return documents - (1 if searcher.document(key=META_KEY) else 0)
 
 
 def _apply(
@@ -539,8 +569,8 @@ def _prune_outbox(db: sqlite_utils.Database, applied: int) -> None:
     applied again, so if the database is busy they simply wait for the next sync."""
     try:
         with write_transaction(db):
-            db.execute("DELETE FROM index_outbox WHERE seq <= ?", (applied,))
-    except sqlite3.OperationalError:
+            writes.prune_outbox(db, applied)
+    except SourcemarkError:
         pass
 
 

@@ -20,7 +20,7 @@ _WHOLE = ("kind", "verdict", "published", "lang")  # fields whose value is one i
 _FIELD_HELP = ", ".join(f"{name}:" for name in QUERY_FIELDS)
 
 
-class _KnownFieldsPlugin(plugins.Plugin):
+class _KnownFieldsPlugin(plugins.Plugin):  # type: ignore[misc]  # Whoosh is untyped
     """Refuse `name:` prefixes that are not query fields, instead of searching them as words."""
 
     def filters(self, parser: object) -> list[tuple[object, int]]:

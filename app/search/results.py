@@ -100,6 +100,19 @@ def _article_hit(row: dict[str, Any], score: float, wanted: Highlights) -> Hit:
     )
 
 
+def passage_hit(row: dict[str, Any], score: float, start: int, end: int, wanted: Highlights) -> Hit:
+    """A passage of an article's text (`text[start:end]`), not an annotation."""
+    analysis = family(row["language"])
+    shown = snippet(row["text"][start:end], wanted.get(analysis, NOTHING), analysis)
+    return replace(
+        _article_hit(row, score, {}),
+        start=start,
+        end=end,
+        snippet=shown.text,
+        snippet_html=shown.html,
+    )
+
+
 def annotation_hit(row: dict[str, Any], score: float, wanted: Highlights) -> Hit:
     analysis = family(row["language"])
     shown = snippet(row["quote"], wanted.get(analysis, NOTHING), analysis)

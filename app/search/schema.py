@@ -31,7 +31,8 @@ def stem(word: str) -> str:
 
     Cached here rather than by StemFilter, whose cache breaks when threads share it.
     """
-    return porter2.stem(word)
+    stemmed: str = porter2.stem(word)
+    return stemmed
 
 
 STEMMED = (
@@ -132,7 +133,7 @@ def date_bounds(text: str) -> tuple[int, int]:
     return key, key + 9999
 
 
-class PublishedField(fields.NUMERIC):
+class PublishedField(fields.NUMERIC):  # type: ignore[misc]  # Whoosh is untyped
     """Publication dates: `published:2020-01`, `published:[2020-01-01 TO 2020-01-10]`."""
 
     def __init__(self) -> None:
@@ -159,7 +160,7 @@ class PublishedField(fields.NUMERIC):
         return query.NumericRange(fieldname, low, high, startexcl, endexcl, boost=boost)
 
 
-class _ChoiceField(fields.ID):
+class _ChoiceField(fields.ID):  # type: ignore[misc]  # Whoosh is untyped
     """A field holding one value of a fixed vocabulary; queries must name a known value."""
 
     noun = ""

@@ -327,7 +327,8 @@ def _read_postings(matcher: Matcher) -> tuple[npt.NDArray[np.int64], Scores]:
 def _position_decoder(format_: formats.Format) -> Callable[[bytes], list[int]]:
     """Whoosh's `Positions.decode_positions`, with the running sum done in C."""
     if type(format_) is not formats.Positions:
-        return format_.decode_positions
+        decoded: Callable[[bytes], list[int]] = format_.decode_positions
+        return decoded
 
     def decode(value: bytes) -> list[int]:
         # A frequency, then the pickled gaps between positions (stored without the final

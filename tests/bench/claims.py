@@ -19,6 +19,7 @@ from typing import Any
 
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 from tests.bench.generator import CorpusGenerator, GeneratedArticle
 from tests.bench.measure import Stopwatch
 
@@ -42,13 +43,13 @@ def build_library(library_dir: str, noise_articles: int) -> dict[str, Any]:
     queries: list[Query] = []
     # Built without the index (the outbox queues every change); opening it afterwards indexes
     # everything in one bulk sync.
-    with Library.open(Path(library_dir), with_index=False) as library:
+    with open_library(Path(library_dir), with_index=False) as library:
         library.db.execute("PRAGMA synchronous = OFF")
         generated = [generator.article(number) for number in range(articles)]
         imported = library.import_many(
             (article.source(number) for number, article in enumerate(generated)),
             total=articles,
-        )
+        ).value
         placed: dict[tuple[int, int], str] = {}
         for number, (article, result) in enumerate(zip(generated, imported, strict=True)):
             placed.update(_annotate(library, result.article.id, number, article))
@@ -57,7 +58,7 @@ def build_library(library_dir: str, noise_articles: int) -> dict[str, Any]:
         for item in json.loads((FIXTURES / "written.json").read_text(encoding="utf-8")):
             text = f"{item['claim']}."
             source = from_pasted_text(text).with_metadata(title=item["claim"][:60])
-            article_id = library.import_source(source).article.id
+            article_id = library.import_source(source).value.article.id
             claim = library.annotate(
                 article_id,
                 "claim",
@@ -65,17 +66,17 @@ def build_library(library_dir: str, noise_articles: int) -> dict[str, Any]:
                 len(item["claim"]),
                 speaker=item["speaker"],
                 verdict=item["verdict"],
-            )
+            ).value
             queries += [Query(item["paraphrase"], claim.id), Query(item["near_miss"], None)]
         sample = library.import_source(
             from_pasted_text(SAMPLE.read_text(encoding="utf-8"))
-        ).article.id
+        ).value.article.id
         for item in json.loads((FIXTURES / "sample.json").read_text(encoding="utf-8")):
             claim = library.annotate_quote(
                 sample, "claim", item["quote"], speaker=item["speaker"], verdict=item["verdict"]
-            )
+            ).value
             queries += [Query(item["paraphrase"], claim.id), Query(item["near_miss"], None)]
-    Library.open(Path(library_dir)).close()
+    open_library(Path(library_dir)).close()
     return {"queries": [[q.statement, q.expected] for q in queries]}
 
 
@@ -92,7 +93,7 @@ def _annotate(
             note=planned.note,
             speaker=planned.speaker,
             verdict=planned.verdict,
-        )
+        ).value
         placed[(number, planned.start)] = made.id
     return placed
 
@@ -104,7 +105,7 @@ def evaluate(library_dir: str, queries: list[list[str | None]]) -> dict[str, Any
     from rank_bm25 import BM25Okapi
 
     asked = [Query(str(statement), expected) for statement, expected in queries]
-    with Library.open(Path(library_dir), read_only=True) as library:
+    with open_library(Path(library_dir), read_only=True) as library:
         passages = library.db.execute("SELECT id, quote FROM annotations ORDER BY id").fetchall()
         ids = [row[0] for row in passages]
         bm25 = BM25Okapi([_plain_words(row[1]) for row in passages])
@@ -173,7 +174,7 @@ def operating_point(result: dict[str, Any], threshold: float) -> dict[str, float
 
 def similar_text(library_dir: str, statements: list[str]) -> dict[str, Any]:
     """`similar --text` latency for each statement, after one warm-up round."""
-    with Library.open(Path(library_dir), read_only=True) as library:
+    with open_library(Path(library_dir), read_only=True) as library:
         for statement in statements:
             library.similar_to_text(statement)
         samples = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from PySide6.QtCore import QEvent, QObject, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from sourcemark.app.library import Library  # noqa: E402
+from sourcemark.app.opening import open_library
 from sourcemark.ui.desk import make_application  # noqa: E402
 from sourcemark.ui.main_window import MainWindow  # noqa: E402
 from sourcemark.ui.search_panel import SearchPanel  # noqa: E402
@@ -39,7 +40,7 @@ class PaintWatch(QObject):
             self.painted_at = time.monotonic()
         return False
 
-    def wait(self, app: QApplication, ready: Any = lambda: True) -> float:
+    def wait(self, app: QApplication, ready: Callable[[], bool] = lambda: True) -> float:
         """Process events until a paint after `ready()` holds; the time of that paint."""
         self.painted_at = None
         deadline = time.monotonic() + PAINT_TIMEOUT_S
@@ -54,14 +55,14 @@ class PaintWatch(QObject):
 
 def _open_window(library_dir: str) -> tuple[QApplication, MainWindow]:
     app = make_application()
-    window = MainWindow(Library.open(Path(library_dir)))
+    window = MainWindow(open_library(Path(library_dir)))
     window.show()
     return app, window
 
 
 def _search_panel(window: MainWindow) -> SearchPanel:
     """Edit > Find (Ctrl+F): the search panel, shown, with the focus in its query box."""
-    window.find_action.trigger()
+    window.desk_actions.find.trigger()
     assert window.search.isVisible(), "Find did not show the search panel"
     return window.search
 

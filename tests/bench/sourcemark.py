@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from sourcemark.app.importers import ExtractedSource
 from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 from sourcemark.app.search.index import SearchIndex
 from tests.bench.generator import GeneratedArticle, read_corpus
 from tests.bench.measure import Stopwatch
@@ -19,7 +22,7 @@ from tests.bench.workload import QUERY_MIX, SNIPPET_HITS, marker_word, run_query
 FOUND_WITHIN_S = 10.0
 
 
-def _sources(articles: list[GeneratedArticle]) -> Any:
+def _sources(articles: list[GeneratedArticle]) -> Iterator[ExtractedSource]:
     """Extraction (decoding, normalising) happens here, inside the timed import."""
     return (article.source(number) for number, article in enumerate(articles))
 
@@ -28,8 +31,8 @@ def import_articles(library_dir: str, corpus: str, count: int) -> dict[str, Any]
     """Bulk-import `count` plain-text articles into a new library: database, outbox and index."""
     articles = read_corpus(Path(corpus), count)
     clock = Stopwatch()
-    library = Library.open(Path(library_dir))
-    results = library.import_many(_sources(articles), total=len(articles))
+    library = open_library(Path(library_dir))
+    results = library.import_many(_sources(articles), total=len(articles)).value
     library.close()
     seconds = clock.ms() / 1000
     assert sum(result.created for result in results) == len(articles)
@@ -44,7 +47,7 @@ def annotate_library(library_dir: str, corpus: str, count: int) -> dict[str, Any
     library with its index applies the outbox; that catch-up is timed and reported.
     """
     articles = read_corpus(Path(corpus), count)
-    library = Library.open(Path(library_dir), with_index=False)
+    library = open_library(Path(library_dir), with_index=False)
     library.db.execute("PRAGMA synchronous = OFF")
     made = 0
     for article in articles:
@@ -62,7 +65,7 @@ def annotate_library(library_dir: str, corpus: str, count: int) -> dict[str, Any
             made += 1
     library.close()
     clock = Stopwatch()
-    Library.open(Path(library_dir)).close()
+    open_library(Path(library_dir)).close()
     return {"annotations": made, "index_catch_up_s": clock.ms() / 1000}
 
 
@@ -79,7 +82,7 @@ def _search(index: SearchIndex, text: str) -> tuple[int, list[str]]:
 
 def search(library_dir: str, rounds: int) -> dict[str, Any]:
     """The query mix through `library.index.search`, snippets included."""
-    with Library.open(Path(library_dir)) as library:
+    with open_library(Path(library_dir)) as library:
         assert library.index is not None
         index = library.index
         return run_query_mix(lambda text: _search(index, text), rounds)
@@ -88,7 +91,7 @@ def search(library_dir: str, rounds: int) -> dict[str, Any]:
 def new_annotation(library_dir: str, repeats: int) -> dict[str, Any]:
     """Create a claim whose note holds a new word, then query until that word finds it."""
     samples, queries_needed = [], []
-    with Library.open(Path(library_dir)) as library:
+    with open_library(Path(library_dir)) as library:
         assert library.index is not None
         article_ids = [
             row[0]
@@ -110,7 +113,7 @@ def new_annotation(library_dir: str, repeats: int) -> dict[str, Any]:
 
 def rebuild(library_dir: str) -> dict[str, Any]:
     """`rebuild-index` on an open library: every document written again from SQLite."""
-    with Library.open(Path(library_dir)) as library:
+    with open_library(Path(library_dir)) as library:
         assert library.index is not None
         clock = Stopwatch()
         documents = library.index.rebuild(library.db)
@@ -119,7 +122,7 @@ def rebuild(library_dir: str) -> dict[str, Any]:
 
 def cold_search(library_dir: str) -> dict[str, Any]:
     """Open the library and answer the first query of the mix (timed from process start)."""
-    with Library.open(Path(library_dir)) as library:
+    with open_library(Path(library_dir)) as library:
         assert library.index is not None
         total, _ = _search(library.index, QUERY_MIX[0][1])
         return {"first_result_at": time.monotonic(), "total": total}

@@ -15,6 +15,9 @@ from sourcemark.app.library import Library
 from sourcemark.app.models import Article
 from sourcemark.ui.main_window import MainWindow
 
+MakeWindow = Callable[[Library], MainWindow]
+"""The `make_window` fixture: opens a desk window on a library."""
+
 
 @pytest.fixture(autouse=True)
 def _private_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
@@ -32,7 +35,7 @@ def _private_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
 
 
 def add_article(library: Library, text: str, **metadata: str) -> Article:
-    return library.import_source(from_pasted_text(text).with_metadata(**metadata)).article
+    return library.import_source(from_pasted_text(text).with_metadata(**metadata)).value.article
 
 
 def qt_position(text: str, offset: int) -> int:
@@ -82,7 +85,7 @@ def select_in_reader(window: MainWindow, start: int, end: int) -> None:
 
 
 @pytest.fixture
-def make_window(qtbot: QtBot) -> Iterator[Callable[[Library], MainWindow]]:
+def make_window(qtbot: QtBot) -> Iterator[MakeWindow]:
     """Open a desk window on a library; the window owns (and closes) the library."""
     windows: list[MainWindow] = []
 

@@ -7,13 +7,16 @@ import sys
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from sourcemark.app.layout import DATABASE_FILE
 from sourcemark.app.library import Library
-from sourcemark.app.models import Kind, Verdict
+from sourcemark.app.models import Article, Kind, Verdict
+from sourcemark.ui import main_window
 from sourcemark.ui.link_picker import LinkPicker
-from tests.ui.conftest import add_article, highlights_in, select_in_reader
+from sourcemark.ui.main_window import MainWindow
+from tests.ui.conftest import MakeWindow, add_article, highlights_in, select_in_reader
 
 COUNT_ANNOTATIONS = (
     "import sqlite3, sys; "
@@ -27,7 +30,7 @@ TEXT = (
 
 
 def test_pressing_c_q_r_tags_the_selection_and_saves_it(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     article = add_article(bare_library, TEXT, title="Crime figures")
     window = make_window(bare_library)
@@ -54,14 +57,19 @@ def test_pressing_c_q_r_tags_the_selection_and_saves_it(
     assert len(highlights_in(window.reader.text.document())) == 3
 
 
-def open_desk(library: Library, make_window, text: str = TEXT, **metadata: str):
+def open_desk(
+    library: Library, make_window: MakeWindow, text: str = TEXT, **metadata: str
+) -> tuple[MainWindow, Article]:
     article = add_article(library, text, **{"title": "Crime figures", **metadata})
     window = make_window(library)
     window.open_article(article.id)
     return window, article
 
 
-def tag(window, qtbot: QtBot, quote: str, key: Qt.Key = Qt.Key.Key_C, occurrence: int = 0):
+def tag(
+    window: MainWindow, qtbot: QtBot, quote: str, key: Qt.Key = Qt.Key.Key_C, occurrence: int = 0
+) -> None:
+    assert window.reader.article is not None
     text = window.reader.article.text
     start = [i for i in range(len(text)) if text.startswith(quote, i)][occurrence]
     select_in_reader(window, start, start + len(quote))
@@ -69,7 +77,7 @@ def tag(window, qtbot: QtBot, quote: str, key: Qt.Key = Qt.Key.Key_C, occurrence
 
 
 def test_pressing_c_twice_on_one_passage_makes_one_claim(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window, article = open_desk(bare_library, make_window)
     tag(window, qtbot, "crime fell by half")
@@ -83,7 +91,7 @@ def test_pressing_c_twice_on_one_passage_makes_one_claim(
 
 
 def test_white_space_around_the_selection_is_trimmed(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window, article = open_desk(bare_library, make_window)
     tag(window, qtbot, "  Police records show a drop of twelve percent.  \n\n", Qt.Key.Key_R)
@@ -93,7 +101,7 @@ def test_white_space_around_the_selection_is_trimmed(
 
 
 def test_nothing_selected_says_what_to_do_and_saves_nothing(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window, article = open_desk(bare_library, make_window)
     select_in_reader(window, 3, 3)
@@ -103,20 +111,20 @@ def test_nothing_selected_says_what_to_do_and_saves_nothing(
 
 
 def test_toolbar_and_context_menu_actions_tag_too(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window, article = open_desk(bare_library, make_window)
     start = TEXT.index("Critics")
     select_in_reader(window, start, start + len("Critics"))
-    window.tag_actions[Kind.QUOTE].trigger()
+    window.desk_actions.tag[Kind.QUOTE].trigger()
     start = TEXT.index("invented")
     select_in_reader(window, start, start + len("invented"))
-    assert set(window.tag_actions.values()) <= set(window.toolbar.actions())
+    assert set(window.desk_actions.tag.values()) <= set(window.desk_actions.toolbar.actions())
     menu = window.reader.text.context_menu(window.reader.text.cursorRect().center())
     first = menu.actions()[0]  # the selection's context menu starts with the kinds
     assert (first.text(), first.shortcut().toString()) == ("Tag as &claim", "C")
-    toolbar_button = window.toolbar.widgetForAction(first)
-    assert toolbar_button is not None and toolbar_button.text() == "Claim (C)"
+    toolbar_button = window.desk_actions.toolbar.widgetForAction(first)
+    assert isinstance(toolbar_button, QToolButton) and toolbar_button.text() == "Claim (C)"
     first.trigger()
     menu.deleteLater()
     assert [(a.kind, a.quote) for a in bare_library.annotations(article.id)] == [
@@ -138,7 +146,7 @@ UNICODE_CASES = {
 
 
 def test_unicode_passages_are_stored_and_highlighted_exactly_as_selected(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window = make_window(bare_library)
     for name, (text, quote) in UNICODE_CASES.items():
@@ -152,12 +160,12 @@ def test_unicode_passages_are_stored_and_highlighted_exactly_as_selected(
 
 
 def test_text_imported_with_crlf_highlights_what_was_selected(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     from sourcemark.app.importers import extract
 
     source = extract("Line one 🔥\r\nThe mayor 😀 said this.\r\n".encode(), "crlf.txt")
-    article = bare_library.import_source(source).article
+    article = bare_library.import_source(source).value.article
     window = make_window(bare_library)
     window.open_article(article.id)
     tag(window, qtbot, "said this")
@@ -167,7 +175,7 @@ def test_text_imported_with_crlf_highlights_what_was_selected(
 
 
 def test_keyboard_selection_across_emoji_and_combining_marks(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     text = "Go 😀 xq\u0301 now"
     window, article = open_desk(bare_library, make_window, text)
@@ -181,7 +189,7 @@ def test_keyboard_selection_across_emoji_and_combining_marks(
 
 
 def test_undo_of_a_new_annotation_deletes_it_and_redo_brings_back_the_same_id(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window, article = open_desk(bare_library, make_window)
     tag(window, qtbot, "crime fell by half")
@@ -199,35 +207,35 @@ def test_undo_of_a_new_annotation_deletes_it_and_redo_brings_back_the_same_id(
 
 
 def test_delete_key_removes_the_selected_annotation_and_undo_restores_it_with_its_link(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window, article = open_desk(bare_library, make_window)
-    claim = bare_library.annotate_quote(article.id, "claim", "crime fell by half last year")
-    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "Police records show")
+    claim = bare_library.annotate_quote(article.id, "claim", "crime fell by half last year").value
+    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "Police records show").value
     bare_library.link(rebuttal.id, claim.id)
     window.open_annotation(claim.id)
     window.annotations.list.setFocus()
     qtbot.keyClick(window.annotations.list, Qt.Key.Key_Delete)
     assert [a.id for a in bare_library.annotations(article.id)] == [rebuttal.id]
     assert bare_library.links() == []
-    window.undo_action.trigger()
+    window.desk_actions.undo.trigger()
     assert {a.id for a in bare_library.annotations(article.id)} == {claim.id, rebuttal.id}
     assert [(link.from_id, link.to_id) for link in bare_library.links()] == [
         (rebuttal.id, claim.id)
     ]
-    window.redo_action.trigger()
+    window.desk_actions.redo.trigger()
     assert [a.id for a in bare_library.annotations(article.id)] == [rebuttal.id]
 
 
 # Typing a speaker opens the completion popup, which the headless platform cannot raise.
 @pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
 def test_editing_note_speaker_and_verdict_saves_and_undoes(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     bare_library_speaker = "Mayor Adams"
     window, article = open_desk(bare_library, make_window)
     bare_library.annotate_quote(article.id, "quote", "The mayor said", speaker=bare_library_speaker)
-    claim = bare_library.annotate_quote(article.id, "claim", "crime fell by half last year")
+    claim = bare_library.annotate_quote(article.id, "claim", "crime fell by half last year").value
     window.open_annotation(claim.id)
     form = window.annotations.form
     assert form.speakers.stringList() == [bare_library_speaker]
@@ -245,33 +253,34 @@ def test_editing_note_speaker_and_verdict_saves_and_undoes(
     assert bare_library.annotation(claim.id).verdict is Verdict.FALSE
     assert window.annotations.model.annotation(1).verdict is Verdict.FALSE
 
-    window.undo_action.trigger()
+    window.desk_actions.undo.trigger()
     assert bare_library.annotation(claim.id).verdict is Verdict.UNVERIFIED
-    window.undo_action.trigger()
-    window.undo_action.trigger()
+    window.desk_actions.undo.trigger()
+    window.desk_actions.undo.trigger()
     assert bare_library.annotation(claim.id).note == ""
     assert bare_library.annotation(claim.id).speaker == ""
-    window.redo_action.trigger()
+    window.desk_actions.redo.trigger()
     assert bare_library.annotation(claim.id).note == "Check the NYPD CompStat numbers."
     assert form.note.toPlainText() == "Check the NYPD CompStat numbers."
 
 
 def test_linking_a_rebuttal_to_a_claim_in_another_article_and_undoing(
-    bare_library: Library, make_window, qtbot: QtBot, monkeypatch
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window, article = open_desk(bare_library, make_window)
     other = add_article(bare_library, "Elsewhere the chief said crime is down.", title="Other")
-    claim = bare_library.annotate_quote(other.id, "claim", "crime is down")
-    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "Police records show")
+    claim = bare_library.annotate_quote(other.id, "claim", "crime is down").value
+    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "Police records show").value
     window.open_annotation(rebuttal.id)
     form = window.annotations.form
     assert form.link_row.isVisibleTo(form) and not form.verdict.isVisibleTo(form)
-    asked = []
-    monkeypatch.setattr(
-        LinkPicker,
-        "ask",
-        classmethod(lambda cls, parent, lib, current: asked.append(current) or claim.id),
-    )
+    asked: list[str | None] = []
+
+    def pick(cls: type[LinkPicker], parent: QWidget, lib: Library, current: str | None) -> str:
+        asked.append(current)
+        return claim.id
+
+    monkeypatch.setattr(LinkPicker, "ask", classmethod(pick))
     qtbot.mouseClick(form.pick_claim, Qt.MouseButton.LeftButton)
     assert asked == [None]
     assert [(link.from_id, link.to_id) for link in bare_library.links()] == [
@@ -282,24 +291,24 @@ def test_linking_a_rebuttal_to_a_claim_in_another_article_and_undoing(
     qtbot.mouseClick(form.open_claim, Qt.MouseButton.LeftButton)
     assert window.article_id == other.id and window.annotations.selected_id() == claim.id
 
-    window.undo_action.trigger()
+    window.desk_actions.undo.trigger()
     assert bare_library.links() == []
     assert window.article_id == article.id and window.annotations.selected_id() == rebuttal.id
-    window.redo_action.trigger()
+    window.desk_actions.redo.trigger()
     qtbot.mouseClick(form.unlink, Qt.MouseButton.LeftButton)
     assert bare_library.links() == []
-    window.undo_action.trigger()
+    window.desk_actions.undo.trigger()
     assert [(link.from_id, link.to_id) for link in bare_library.links()] == [
         (rebuttal.id, claim.id)
     ]
 
 
 def test_a_refused_link_is_explained_and_changes_nothing(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window, article = open_desk(bare_library, make_window)
-    quote = bare_library.annotate_quote(article.id, "quote", "The mayor said")
-    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "Police records show")
+    quote = bare_library.annotate_quote(article.id, "quote", "The mayor said").value
+    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "Police records show").value
     window.open_annotation(rebuttal.id)
     window.set_rebutted_claim(rebuttal.id, quote.id)  # a quote is not a claim
     assert bare_library.links() == []
@@ -308,13 +317,62 @@ def test_a_refused_link_is_explained_and_changes_nothing(
 
 
 def test_an_undo_the_library_refuses_is_explained_and_leaves_the_stack(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window, article = open_desk(bare_library, make_window)
     tag(window, qtbot, "Critics called")
     (created,) = bare_library.annotations(article.id)
     bare_library.delete_annotation(created.id)  # as another copy of the app might
-    window.undo_action.trigger()
+    window.desk_actions.undo.trigger()
     assert "Cannot tag claim" in window.statusBar().currentMessage()
     assert window.undo_stack.count() == 0
     assert bare_library.annotations(article.id) == []
+
+
+def test_changing_a_claims_kind_asks_before_removing_its_rebuttal_link_and_undo_restores_both(
+    bare_library: Library,
+    make_window: MakeWindow,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window, article = open_desk(bare_library, make_window)
+    claim = bare_library.annotate_quote(
+        article.id, "claim", "crime fell by half last year", verdict="false"
+    ).value
+    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "a drop of twelve percent")
+    bare_library.link(rebuttal.value.id, claim.id)
+    answers: list[bool] = [False, True]
+    asked: list[tuple[Kind, int]] = []
+
+    def confirm(parent: QWidget, kind: Kind, links: int) -> bool:
+        asked.append((kind, links))
+        return answers.pop(0)
+
+    monkeypatch.setattr(main_window, "confirm_removing_links", confirm)
+    problems: list[str] = []
+    monkeypatch.setattr(window, "show_problem", problems.append)
+    window.open_annotation(claim.id)
+    form = window.annotations.form
+
+    def choose_quote() -> None:
+        form.kind.setCurrentIndex(form.kind.findData(Kind.QUOTE.value))
+        form.kind.activated.emit(form.kind.currentIndex())
+
+    choose_quote()  # declined: nothing changes, the form shows the claim again
+    assert bare_library.annotation(claim.id) == claim
+    assert form.kind.currentData() == Kind.CLAIM.value
+    choose_quote()  # confirmed
+    assert asked == [(Kind.QUOTE, 1), (Kind.QUOTE, 1)]
+    assert bare_library.annotation(claim.id).kind is Kind.QUOTE
+    assert bare_library.links() == []
+    assert problems == [
+        "the verdict 'False' was dropped: only claims carry a verdict, and this is now a quote"
+    ]
+    assert window.undo_stack.undoText() == "Edit claim verdict and kind"
+
+    window.desk_actions.undo.trigger()
+    assert bare_library.annotation(claim.id).kind is Kind.CLAIM
+    assert bare_library.annotation(claim.id).verdict is Verdict.FALSE
+    assert [(k.from_id, k.to_id) for k in bare_library.links()] == [(rebuttal.value.id, claim.id)]
+    window.desk_actions.redo.trigger()
+    assert bare_library.annotation(claim.id).kind is Kind.QUOTE and bare_library.links() == []

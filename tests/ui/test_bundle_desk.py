@@ -8,9 +8,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 from sourcemark.ui import main_window
 from sourcemark.ui.bundle_dialogs import ExportDialog, ExportRequest
-from tests.ui.conftest import add_article
+from tests.ui.conftest import MakeWindow, add_article
 
 TEXT = "Budget story\n\nThe mayor said the budget builds 10,000 homes. Critics disagree."
 
@@ -30,7 +31,7 @@ def test_export_dialog_offers_the_open_source_and_a_kind(qtbot: QtBot, tmp_path:
 
 def test_export_then_import_the_bundle_into_another_library(
     bare_library: Library,
-    make_window,
+    make_window: MakeWindow,
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
@@ -38,8 +39,8 @@ def test_export_then_import_the_bundle_into_another_library(
     article = add_article(bare_library, TEXT)
     claim = bare_library.annotate_quote(
         article.id, "claim", "the budget builds 10,000 homes", speaker="Mayor"
-    )
-    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "Critics disagree")
+    ).value
+    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "Critics disagree").value
     bare_library.link(rebuttal.id, claim.id)
     out = tmp_path / "story.zip"
     monkeypatch.setattr(
@@ -48,31 +49,30 @@ def test_export_then_import_the_bundle_into_another_library(
         classmethod(lambda cls, parent, default, open_article: ExportRequest(out, None, None)),
     )
     window = make_window(bare_library)
-    with qtbot.waitSignal(window.bundles.exported, timeout=30_000):
-        window.export_action.trigger()
-        assert window.activity.isVisibleTo(window)
-    qtbot.waitUntil(lambda: not window.bundles.is_running)
+    with qtbot.waitSignal(window.operations.ended, timeout=30_000):
+        window.desk_actions.export.trigger()
+        assert window.status.activity.isVisibleTo(window)
     assert out.is_file()
     assert "Exported 1 source, 2 annotations and 1 link to" in window.statusBar().currentMessage()
     window.close()
 
-    other = Library.open(tmp_path / "other", with_index=False)
+    other = open_library(tmp_path / "other", with_index=False)
     monkeypatch.setattr(main_window, "ask_bundle_file", lambda parent: out)
     receiver = make_window(other)
-    with qtbot.waitSignal(receiver.bundles.imported, timeout=30_000):
-        receiver.import_bundle_action.trigger()
-    qtbot.waitUntil(lambda: not receiver.bundles.is_running)
+    with qtbot.waitSignal(receiver.operations.ended, timeout=30_000):
+        receiver.desk_actions.import_bundle.trigger()
     assert [a.quote for a in other.annotations()] == [claim.quote, rebuttal.quote]
     assert [(k.from_id, k.to_id) for k in other.links()] == [(rebuttal.id, claim.id)]
     assert receiver.sources.model.total == 1
     assert receiver.statusBar().currentMessage() == (
-        "Bundle imported: 1 new source, 2 new and 0 updated annotations, 1 link."
+        "Bundle imported: 1 new source (0 already here), 2 new annotations, 0 updated, "
+        "0 unchanged, 1 new link."
     )
 
 
 def test_a_bad_bundle_is_explained_and_changes_nothing(
     bare_library: Library,
-    make_window,
+    make_window: MakeWindow,
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
@@ -81,9 +81,9 @@ def test_a_bad_bundle_is_explained_and_changes_nothing(
     bad.write_bytes(b"this is not a zip file")
     monkeypatch.setattr(main_window, "ask_bundle_file", lambda parent: bad)
     window = make_window(bare_library)
-    with qtbot.waitSignal(window.bundles.failed, timeout=30_000) as failed:
-        window.import_bundle_action.trigger()
-    qtbot.waitUntil(lambda: not window.bundles.is_running)
-    assert failed.args[0]
+    with qtbot.waitSignal(window.operations.failed, timeout=30_000) as failed:
+        window.desk_actions.import_bundle.trigger()
+    qtbot.waitUntil(lambda: not window.operations.is_running("Importing bundle"))
+    assert "not-a-bundle.zip" in failed.args[0] or "zip" in failed.args[0]
     assert bare_library.articles() == []
-    assert not window.activity.isVisibleTo(window)
+    assert not window.status.activity.isVisibleTo(window)

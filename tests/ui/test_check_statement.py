@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from sourcemark.app.library import Library
 from sourcemark.app.models import Kind, Verdict
 from sourcemark.ui.check_statement import CheckStatementWindow
-from tests.ui.conftest import add_article
+from tests.ui.conftest import MakeWindow, add_article
 
 CRIME = (
     "Crime report\n\n"
@@ -26,7 +26,7 @@ def _claim(library: Library) -> tuple[str, str]:
         "violent crime in Denver fell 12 percent last year",
         speaker="Chief Ray",
         verdict=Verdict.MOSTLY_TRUE,
-    )
+    ).value
     add_article(library, "The weather in Denver was mild this weekend.", title="Weather")
     return article.id, claim.id
 
@@ -64,7 +64,9 @@ def test_nothing_similar_is_an_answer(qtbot: QtBot, library: Library) -> None:
     assert window.answer.text() == "Paste or type a statement to check."
 
 
-def test_ctrl_k_checks_the_reader_selection(library: Library, make_window, qtbot: QtBot) -> None:
+def test_ctrl_k_checks_the_reader_selection(
+    library: Library, make_window: MakeWindow, qtbot: QtBot
+) -> None:
     article_id, claim_id = _claim(library)
     other = add_article(library, "Officials repeated that violent crime in Denver fell 12 percent.")
     window = make_window(library)

@@ -15,14 +15,14 @@ from sourcemark.ui.annotation_panel import AnnotationPanel
 from sourcemark.ui.bundle_dialogs import ExportDialog
 from sourcemark.ui.desk import STYLE_SHEET
 from sourcemark.ui.reader import NARROWEST_READING_CHARS
-from tests.ui.conftest import add_article
+from tests.ui.conftest import MakeWindow, add_article
 
 
 def test_a_narrow_window_keeps_the_reader_readable_and_the_form_whole(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     article = add_article(bare_library, "The mayor said crime fell.", title="Crime")
-    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "crime fell")
+    rebuttal = bare_library.annotate_quote(article.id, "rebuttal", "crime fell").value
     window = make_window(bare_library)
     window.open_annotation(rebuttal.id)  # the widest form: the link row and its buttons
     window.resize(900, 700)
@@ -36,7 +36,7 @@ def test_a_narrow_window_keeps_the_reader_readable_and_the_form_whole(
 
 
 def test_the_title_bar_names_the_library_once_with_the_app(
-    bare_library: Library, make_window
+    bare_library: Library, make_window: MakeWindow
 ) -> None:
     QApplication.setApplicationDisplayName("Sourcemark")  # Qt adds " — Sourcemark" itself
     window = make_window(bare_library)

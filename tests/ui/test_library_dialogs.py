@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication
 
-from sourcemark.app.library import Library
+from sourcemark.app.opening import open_library
 from sourcemark.ui import library_dialogs
 from sourcemark.ui.library_dialogs import (
     MAX_RECENT,
@@ -19,7 +20,7 @@ from sourcemark.ui.library_dialogs import (
 
 
 @pytest.fixture(autouse=True)
-def private_settings(qapp, tmp_path: Path) -> Iterator[Path]:
+def private_settings(qapp: QApplication, tmp_path: Path) -> Iterator[Path]:
     """Point QSettings at an INI file under tmp_path, never the user's real settings."""
     saved = (
         QCoreApplication.organizationName(),
@@ -82,7 +83,7 @@ def test_missing_folders_are_dropped(tmp_path: Path) -> None:
 def test_choose_an_existing_library_or_an_empty_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    Library.open(tmp_path / "existing", with_index=False).close()
+    open_library(tmp_path / "existing", with_index=False).close()
     (empty,) = folders(tmp_path, 1)
     for choice in (tmp_path / "existing", empty):
         monkeypatch.setattr(library_dialogs, "ask_folder", lambda parent, start, c=choice: c)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QApplication
 
 from sourcemark.app.library import Library
 from sourcemark.ui.models.annotations import AnnotationsModel
@@ -14,9 +15,11 @@ HOSTILE = '<img src="file:///etc/hostname"> &lt;b&gt;'
 LONG_QUOTE = "the housing budget would build ten thousand homes in every borough by 2030"
 
 
-def test_an_annotation_row_shows_its_whole_passage_and_note(library: Library, qapp) -> None:
+def test_an_annotation_row_shows_its_whole_passage_and_note(
+    library: Library, qapp: QApplication
+) -> None:
     article = add_article(library, f"The mayor said {LONG_QUOTE}.", title="Budget")
-    claim = library.annotate_quote(article.id, "claim", LONG_QUOTE, note=f"Check {HOSTILE}")
+    claim = library.annotate_quote(article.id, "claim", LONG_QUOTE, note=f"Check {HOSTILE}").value
     model = AnnotationsModel()
     model.set_annotations([claim])
     shown = model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
@@ -25,7 +28,7 @@ def test_an_annotation_row_shows_its_whole_passage_and_note(library: Library, qa
 
 
 def test_a_search_hit_tooltip_is_plain_text_even_for_a_hostile_title(
-    library: Library, qapp
+    library: Library, qapp: QApplication
 ) -> None:
     add_article(library, "A story about the council budget.", title=f"Budget {HOSTILE}")
     assert library.index is not None
@@ -36,7 +39,7 @@ def test_a_search_hit_tooltip_is_plain_text_even_for_a_hostile_title(
     assert "<img" not in shown and "&lt;img" in shown
 
 
-def test_a_source_row_shows_its_whole_title(library: Library, qapp) -> None:
+def test_a_source_row_shows_its_whole_title(library: Library, qapp: QApplication) -> None:
     title = f"Council passes the housing budget after a night of argument {HOSTILE}"
     add_article(library, "The council voted.", title=title, outlet="City Desk", author="Ann Lee")
     model = SourcesModel(library)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QApplication, QDialog
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from sourcemark.app.importers import from_pasted_text
@@ -29,12 +28,14 @@ def many_sources(library: Library, count: int) -> None:
     library.import_many(sources, total=count)
 
 
-def test_models_pass_the_model_tester(bare_library: Library, qtmodeltester, qapp) -> None:
+def test_models_pass_the_model_tester(
+    bare_library: Library, qtmodeltester: ModelTester, qapp: QApplication
+) -> None:
     """`qapp`: the kind icons are pixmaps, which need the application even when run alone."""
     article = add_article(
         bare_library, "There is one claim, one quote and one rebuttal here.", title="T"
     )
-    claim = bare_library.annotate_quote(article.id, "claim", "one claim")
+    claim = bare_library.annotate_quote(article.id, "claim", "one claim").value
     bare_library.annotate_quote(article.id, "quote", "one quote", speaker="Ann")
     bare_library.annotate_quote(article.id, "rebuttal", "one rebuttal")
     qtmodeltester.check(SourcesModel(bare_library))
@@ -48,24 +49,20 @@ def test_models_pass_the_model_tester(bare_library: Library, qtmodeltester, qapp
     assert annotations.row_of(claim.id) == 0
 
 
-def test_ten_thousand_sources_load_lazily_and_stay_quick(
-    bare_library: Library, qtbot: QtBot
-) -> None:
+def test_ten_thousand_sources_load_lazily(bare_library: Library, qtbot: QtBot) -> None:
     many_sources(bare_library, 10_000)
-    started = time.perf_counter()
     panel = SourcesPanel(bare_library)
     qtbot.addWidget(panel)
     panel.show()
     qtbot.waitExposed(panel)
-    opened = time.perf_counter() - started
     model = panel.model
     assert model.total == 10_000
-    assert model.rowCount() <= 2 * PAGE_SIZE  # only what the view asked for
-    assert opened < 1.0
-    started = time.perf_counter()
+    qtbot.waitUntil(lambda: model.rowCount() > 0)  # the view asks for rows once laid out
+    shown = model.rowCount()
+    assert shown <= 2 * PAGE_SIZE  # only what the view asked for
     panel.list.scrollToBottom()
-    assert model.rowCount() < 10_000 or model.canFetchMore(model.index(-1, -1)) is False
-    assert time.perf_counter() - started < 1.0
+    qtbot.waitUntil(lambda: model.rowCount() > shown)  # reaching the end fetches the next page
+    assert model.rowCount() <= shown + PAGE_SIZE and model.canFetchMore(QModelIndex())
 
     panel.filter.setText("Story 0999")
     qtbot.waitUntil(lambda: model.rowCount() == 10)
@@ -101,8 +98,10 @@ def test_link_picker_filters_claims_and_returns_the_chosen_one(
 ) -> None:
     first = add_article(bare_library, "The mayor said crime fell by half.", title="Mayor")
     second = add_article(bare_library, "The chief said arrests doubled.", title="Chief")
-    crime = bare_library.annotate_quote(first.id, "claim", "crime fell by half", speaker="Mayor")
-    arrests = bare_library.annotate_quote(second.id, "claim", "arrests doubled")
+    crime = bare_library.annotate_quote(
+        first.id, "claim", "crime fell by half", speaker="Mayor"
+    ).value
+    arrests = bare_library.annotate_quote(second.id, "claim", "arrests doubled").value
     picker = LinkPicker(bare_library, current=crime.id)
     qtbot.addWidget(picker)
     assert picker.chosen_claim() == crime.id
@@ -115,8 +114,8 @@ def test_link_picker_filters_claims_and_returns_the_chosen_one(
 def test_link_picker_works_from_the_keyboard_alone(bare_library: Library, qtbot: QtBot) -> None:
     article = add_article(bare_library, "The mayor said crime fell and arrests doubled.", title="T")
     bare_library.annotate_quote(article.id, "claim", "crime fell", speaker="Mayor")
-    arrests = bare_library.annotate_quote(article.id, "claim", "arrests doubled")
-    doubled = bare_library.annotate_quote(article.id, "claim", "doubled")
+    arrests = bare_library.annotate_quote(article.id, "claim", "arrests doubled").value
+    doubled = bare_library.annotate_quote(article.id, "claim", "doubled").value
     picker = LinkPicker(bare_library)
     qtbot.addWidget(picker)
     picker.show()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from sourcemark.app.library import Library
 from sourcemark.ui.paste_dialog import PasteSourceDialog
@@ -15,7 +16,7 @@ TEXT = (
 )
 
 
-def fill(dialog: PasteSourceDialog, qtbot, **fields: str) -> None:
+def fill(dialog: PasteSourceDialog, qtbot: QtBot, **fields: str) -> None:
     dialog.text.setPlainText(fields.pop("text", TEXT))
     for name, value in fields.items():
         widget = getattr(dialog, name)
@@ -23,7 +24,7 @@ def fill(dialog: PasteSourceDialog, qtbot, **fields: str) -> None:
         qtbot.keyClicks(widget, value)
 
 
-def test_fields_become_an_article_with_that_metadata(qtbot, bare_library: Library) -> None:
+def test_fields_become_an_article_with_that_metadata(qtbot: QtBot, bare_library: Library) -> None:
     dialog = PasteSourceDialog()
     qtbot.addWidget(dialog)
     fill(
@@ -39,7 +40,7 @@ def test_fields_become_an_article_with_that_metadata(qtbot, bare_library: Librar
 
     assert dialog.result() == PasteSourceDialog.DialogCode.Accepted
     assert dialog.source is not None
-    article = bare_library.import_source(dialog.source).article
+    article = bare_library.import_source(dialog.source).value.article
     stored = bare_library.article(article.id)
     assert (stored.title, stored.outlet, stored.author, stored.url, stored.published) == (
         "Homes pledge",
@@ -52,7 +53,7 @@ def test_fields_become_an_article_with_that_metadata(qtbot, bare_library: Librar
     assert stored.source_format == "text"
 
 
-def test_empty_title_is_taken_from_the_first_line(qtbot) -> None:
+def test_empty_title_is_taken_from_the_first_line(qtbot: QtBot) -> None:
     dialog = PasteSourceDialog()
     qtbot.addWidget(dialog)
     fill(dialog, qtbot, published="2024")
@@ -62,7 +63,7 @@ def test_empty_title_is_taken_from_the_first_line(qtbot) -> None:
     assert dialog.source.published == "2024"
 
 
-def test_impossible_date_is_explained_and_the_dialog_stays_open(qtbot) -> None:
+def test_impossible_date_is_explained_and_the_dialog_stays_open(qtbot: QtBot) -> None:
     dialog = PasteSourceDialog()
     qtbot.addWidget(dialog)
     dialog.show()
@@ -74,7 +75,7 @@ def test_impossible_date_is_explained_and_the_dialog_stays_open(qtbot) -> None:
     assert "2024-02-30" in dialog.error.text() and "does not exist" in dialog.error.text()
 
 
-def test_empty_text_is_refused(qtbot) -> None:
+def test_empty_text_is_refused(qtbot: QtBot) -> None:
     dialog = PasteSourceDialog()
     qtbot.addWidget(dialog)
     dialog.show()
@@ -84,14 +85,14 @@ def test_empty_text_is_refused(qtbot) -> None:
     assert "text of the source" in dialog.error.text()
 
 
-def test_text_box_starts_with_the_clipboard(qtbot) -> None:
+def test_text_box_starts_with_the_clipboard(qtbot: QtBot) -> None:
     QGuiApplication.clipboard().setText("Copied from a press release.")
     dialog = PasteSourceDialog()
     qtbot.addWidget(dialog)
     assert dialog.text.toPlainText() == "Copied from a press release."
 
 
-def test_ask_returns_the_source_or_none_when_cancelled(qtbot) -> None:
+def test_ask_returns_the_source_or_none_when_cancelled(qtbot: QtBot) -> None:
     def answer(accept: bool) -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, PasteSourceDialog)
@@ -107,7 +108,7 @@ def test_ask_returns_the_source_or_none_when_cancelled(qtbot) -> None:
     assert PasteSourceDialog.ask(None) is None
 
 
-def test_tab_leaves_the_text_box_for_the_fields(qtbot) -> None:
+def test_tab_leaves_the_text_box_for_the_fields(qtbot: QtBot) -> None:
     QGuiApplication.clipboard().setText("")
     dialog = PasteSourceDialog()
     qtbot.addWidget(dialog)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent, QTextCharFormat, QTextCursor, QTextDocument
@@ -14,7 +12,7 @@ from sourcemark.app.library import Library
 from sourcemark.app.models import Annotation, Kind
 from sourcemark.ui.highlights import KIND_UNDERLINES, segments
 from sourcemark.ui.reader import Reader, tooltip_html
-from tests.ui.conftest import add_article, highlights_in, qt_position
+from tests.ui.conftest import MakeWindow, add_article, highlights_in, qt_position
 
 
 def annotation(id: str, kind: Kind, start: int, end: int) -> Annotation:
@@ -93,11 +91,11 @@ def test_a_thousand_highlights_on_a_megabyte_apply_in_one_go(qtbot: QtBot) -> No
     qtbot.waitExposed(reader)
     reader.show_article(Article("a", "Big", "", "", "", "", "", "text", "", "", text), [])
     many = [annotation(str(n), list(Kind)[n % 3], n * 1000, n * 1000 + 300) for n in range(1000)]
-    started = time.perf_counter()
+    changes: list[int] = []
+    reader.text.document().contentsChange.connect(lambda position, _r, _a: changes.append(position))
     reader.set_annotations(many)
-    elapsed = time.perf_counter() - started
     assert len(highlights_in(reader.text.document())) == reader.highlight_count == 1000
-    assert elapsed < 0.6, f"applying 1,000 highlights took {elapsed * 1000:.0f} ms"
+    assert len(changes) == 1  # one edit block: the text is laid out once, not 1,000 times
 
 
 def test_a_change_redraws_only_the_passage_it_touches(qtbot: QtBot) -> None:
@@ -165,12 +163,12 @@ def test_twenty_thousand_void_calls_do_not_crash_pyside() -> None:
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")  # the tooltip, headless
 def test_hovering_shows_kind_speaker_verdict_and_note_escaped(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     article = add_article(bare_library, "Officials said <b>the plan</b> works well.", title="Plan")
     claim = bare_library.annotate_quote(
         article.id, "claim", "the plan</b> works", speaker="Ann <i>Lee</i>", note="See <img src=x>"
-    )
+    ).value
     window = make_window(bare_library)
     window.open_article(article.id)
     text = window.reader.text
@@ -187,13 +185,13 @@ def test_hovering_shows_kind_speaker_verdict_and_note_escaped(
 
 
 def test_clicking_a_highlight_selects_it_and_selecting_in_the_list_marks_the_passage(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     article = add_article(
         bare_library, "First sentence here.\n\nSecond sentence there.", title="Two"
     )
-    first = bare_library.annotate_quote(article.id, "quote", "First sentence")
-    second = bare_library.annotate_quote(article.id, "claim", "Second sentence")
+    first = bare_library.annotate_quote(article.id, "quote", "First sentence").value
+    second = bare_library.annotate_quote(article.id, "claim", "Second sentence").value
     window = make_window(bare_library)
     window.open_article(article.id)
     text = window.reader.text

@@ -24,6 +24,7 @@ from pytestqt.qtbot import QtBot
 
 from sourcemark.app.importers import extract
 from sourcemark.app.library import Library
+from tests.ui.conftest import MakeWindow
 
 SERVER_LIFETIME_S = 30
 
@@ -103,7 +104,7 @@ and <img src="file://{secret}"> and <img src="{secret}">.</p>
 # The headless platform cannot raise the tooltip window; that is not what is tested here.
 @pytest.mark.qt_log_ignore("This plugin does not support raise")
 def test_a_hostile_source_makes_no_request_and_reads_no_file(
-    bare_library: Library, make_window, qtbot: QtBot, canary: Canary
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot, canary: Canary
 ) -> None:
     page = hostile_html(canary)
     as_text = bare_library.import_source(
@@ -112,12 +113,12 @@ def test_a_hostile_source_makes_no_request_and_reads_no_file(
             outlet=f"<img src=http://127.0.0.1:{canary.port}/outlet>",
             url=page[:200],
         )
-    ).article
+    ).value.article
     note = f'<img src="http://127.0.0.1:{canary.port}/note"><img src="file://{canary.fifo}">'
     marked = bare_library.annotate_quote(
         as_text.id, "claim", "tracking pixel", note=note, speaker=note
-    )
-    as_html = bare_library.import_source(extract(page.encode(), "hostile.html")).article
+    ).value
+    as_html = bare_library.import_source(extract(page.encode(), "hostile.html")).value.article
     assert "<img" in as_html.title  # the page's own title, markup and all: shown as plain text
     window = make_window(bare_library)
     for article_id in (as_html.id, as_text.id):

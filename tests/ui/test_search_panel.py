@@ -6,10 +6,13 @@ import re
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
 from sourcemark.app.models import Annotation, Kind, Verdict
+from sourcemark.app.search.results import Hit
 from sourcemark.ui.models.search_results import HIT_ROLE, SearchResultsModel
 from sourcemark.ui.search_panel import SearchPanel
 
@@ -30,8 +33,10 @@ TRANSIT = (
 def annotated(library: Library) -> dict[str, Annotation]:
     budget = library.import_source(
         from_pasted_text(BUDGET).with_metadata(outlet="City Desk", published="2024-03-04")
-    ).article
-    transit = library.import_source(from_pasted_text(TRANSIT).with_metadata(outlet="Wire")).article
+    ).value.article
+    transit = library.import_source(
+        from_pasted_text(TRANSIT).with_metadata(outlet="Wire")
+    ).value.article
     return {
         "claim": library.annotate_quote(
             budget.id,
@@ -39,24 +44,24 @@ def annotated(library: Library) -> dict[str, Annotation]:
             "the housing budget would build 10,000 homes by 2030",
             speaker="Mayor",
             verdict=Verdict.MISLEADING,
-        ),
+        ).value,
         "rebuttal": library.annotate_quote(
             budget.id, Kind.REBUTTAL, "the budget covers fewer than 4,000 homes", speaker="Critics"
-        ),
+        ).value,
         "quote": library.annotate_quote(
             transit.id,
             Kind.QUOTE,
             "the freeze means 10,000 homes will lose bus service",
             speaker="Union leader",
-        ),
+        ).value,
         "true claim": library.annotate_quote(
             transit.id, Kind.CLAIM, "fares would stay frozen for two years", verdict=Verdict.TRUE
-        ),
+        ).value,
     }
 
 
 @pytest.fixture
-def panel(qtbot, library: Library, annotated: dict[str, Annotation]) -> SearchPanel:
+def panel(qtbot: QtBot, library: Library, annotated: dict[str, Annotation]) -> SearchPanel:
     widget = SearchPanel(library)
     qtbot.addWidget(widget)
     widget.resize(420, 600)
@@ -64,16 +69,16 @@ def panel(qtbot, library: Library, annotated: dict[str, Annotation]) -> SearchPa
     return widget
 
 
-def hits(panel: SearchPanel) -> list:
+def hits(panel: SearchPanel) -> list[Hit]:
     return [panel.model.hit(row) for row in range(panel.model.rowCount())]
 
 
-def search_now(qtbot, panel: SearchPanel, text: str) -> None:
+def search_now(qtbot: QtBot, panel: SearchPanel, text: str) -> None:
     panel.query.setText(text)
     qtbot.keyClick(panel.query, Qt.Key.Key_Return)
 
 
-def test_typing_shows_hits_with_snippets_count_and_time(qtbot, panel: SearchPanel) -> None:
+def test_typing_shows_hits_with_snippets_count_and_time(qtbot: QtBot, panel: SearchPanel) -> None:
     qtbot.keyClicks(panel.query, "homes")
     assert panel.model.rowCount() == 0  # debounced: nothing runs on each keystroke
     qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=3000)
@@ -85,13 +90,13 @@ def test_typing_shows_hits_with_snippets_count_and_time(qtbot, panel: SearchPane
     assert not panel.problem.isVisible()
 
 
-def test_enter_searches_at_once(qtbot, panel: SearchPanel) -> None:
+def test_enter_searches_at_once(qtbot: QtBot, panel: SearchPanel) -> None:
     search_now(qtbot, panel, "freeze")
     assert panel.model.rowCount() > 0
     assert all(hit.article_id == hits(panel)[0].article_id for hit in hits(panel))
 
 
-def test_malformed_query_is_explained_under_the_box(qtbot, panel: SearchPanel) -> None:
+def test_malformed_query_is_explained_under_the_box(qtbot: QtBot, panel: SearchPanel) -> None:
     search_now(qtbot, panel, "homes")
     search_now(qtbot, panel, '"housing budget')
     assert panel.problem.isVisible()
@@ -103,7 +108,7 @@ def test_malformed_query_is_explained_under_the_box(qtbot, panel: SearchPanel) -
     assert panel.model.rowCount() > 0
 
 
-def test_kind_and_verdict_filters_narrow_the_hits(qtbot, panel: SearchPanel) -> None:
+def test_kind_and_verdict_filters_narrow_the_hits(qtbot: QtBot, panel: SearchPanel) -> None:
     search_now(qtbot, panel, "homes OR fares")
     everything = hits(panel)
 
@@ -116,7 +121,9 @@ def test_kind_and_verdict_filters_narrow_the_hits(qtbot, panel: SearchPanel) -> 
     assert [hit.verdict for hit in hits(panel)] == ["true"]
 
 
-def test_enter_on_a_hit_opens_its_passage(qtbot, panel: SearchPanel, annotated) -> None:
+def test_enter_on_a_hit_opens_its_passage(
+    qtbot: QtBot, panel: SearchPanel, annotated: dict[str, Annotation]
+) -> None:
     search_now(qtbot, panel, "speaker:critics")
     (hit,) = hits(panel)
     qtbot.keyClick(panel.query, Qt.Key.Key_Down)
@@ -127,7 +134,9 @@ def test_enter_on_a_hit_opens_its_passage(qtbot, panel: SearchPanel, annotated) 
     assert opened.args == [rebuttal.article_id, rebuttal.start, rebuttal.end]
 
 
-def test_double_click_on_a_hit_opens_its_passage(qtbot, panel: SearchPanel, annotated) -> None:
+def test_double_click_on_a_hit_opens_its_passage(
+    qtbot: QtBot, panel: SearchPanel, annotated: dict[str, Annotation]
+) -> None:
     search_now(qtbot, panel, "union")
     row = next(n for n, hit in enumerate(hits(panel)) if hit.kind == "quote")
     where = panel.results.visualRect(panel.model.index(row)).center()
@@ -139,7 +148,9 @@ def test_double_click_on_a_hit_opens_its_passage(qtbot, panel: SearchPanel, anno
     assert opened.args == [quote.article_id, quote.start, quote.end]
 
 
-def test_find_similar_lists_passages_of_other_sources(qtbot, panel: SearchPanel, annotated) -> None:
+def test_find_similar_lists_passages_of_other_sources(
+    qtbot: QtBot, panel: SearchPanel, annotated: dict[str, Annotation]
+) -> None:
     panel.show_similar(annotated["claim"].id)
     assert panel.heading.isVisible()
     assert "10,000 homes" in panel.heading.text()
@@ -151,15 +162,18 @@ def test_find_similar_lists_passages_of_other_sources(qtbot, panel: SearchPanel,
     assert not panel.heading.isVisible()
 
 
-def test_focus_query_selects_the_query(qtbot, panel: SearchPanel) -> None:
+def test_focus_query_selects_the_query(qtbot: QtBot, panel: SearchPanel) -> None:
     panel.query.setText("homes")
     panel.results.setFocus()
     panel.focus_query()
     assert panel.query.hasFocus() and panel.query.selectedText() == "homes"
 
 
-def test_results_model_passes_the_model_tester(qtmodeltester, library, annotated) -> None:
+def test_results_model_passes_the_model_tester(
+    qtmodeltester: ModelTester, library: Library, annotated: dict[str, Annotation]
+) -> None:
     model = SearchResultsModel()
+    assert library.index is not None
     model.set_hits(library.index.search("homes").hits)
     assert model.rowCount() > 1
     first = model.index(0)
@@ -168,7 +182,7 @@ def test_results_model_passes_the_model_tester(qtmodeltester, library, annotated
     qtmodeltester.check(model, force_py=True)
 
 
-def test_a_library_without_an_index_is_explained(qtbot, bare_library: Library) -> None:
+def test_a_library_without_an_index_is_explained(qtbot: QtBot, bare_library: Library) -> None:
     panel = SearchPanel(bare_library)
     qtbot.addWidget(panel)
     panel.show()
@@ -177,7 +191,9 @@ def test_a_library_without_an_index_is_explained(qtbot, bare_library: Library) -
     assert panel.model.rowCount() == 0
 
 
-def test_hits_fit_the_list_width_when_there_are_enough_to_scroll(qtbot, library: Library) -> None:
+def test_hits_fit_the_list_width_when_there_are_enough_to_scroll(
+    qtbot: QtBot, library: Library
+) -> None:
     stories = (
         from_pasted_text(f"Budget story {n}\n\n" + "The council debated the budget again. " * 12)
         for n in range(20)
@@ -189,13 +205,14 @@ def test_hits_fit_the_list_width_when_there_are_enough_to_scroll(qtbot, library:
     panel.show()
     qtbot.waitExposed(panel)
     search_now(qtbot, panel, "budget")
-    qtbot.wait(50)  # let the list lay its rows out
     results = panel.results
-    assert results.verticalScrollBar().isVisible()
+    qtbot.waitUntil(results.verticalScrollBar().isVisible)  # the list has laid its rows out
     assert results.horizontalScrollBar().maximum() == 0  # no snippet runs past the right edge
 
 
-def test_hits_beyond_the_first_screen_are_read_as_the_list_scrolls(qtbot, library: Library) -> None:
+def test_hits_beyond_the_first_screen_are_read_as_the_list_scrolls(
+    qtbot: QtBot, library: Library
+) -> None:
     library.import_many(
         (from_pasted_text(f"Story {n}\n\nThe council debated the budget.") for n in range(40)),
         total=40,
@@ -216,7 +233,9 @@ def test_hits_beyond_the_first_screen_are_read_as_the_list_scrolls(qtbot, librar
     assert len({hit.article_id for hit in hits(panel)}) == 40  # each hit once, in rank order
 
 
-def test_a_model_reading_more_passes_the_model_tester(qtmodeltester, library, annotated) -> None:
+def test_a_model_reading_more_passes_the_model_tester(
+    qtmodeltester: ModelTester, library: Library, annotated: dict[str, Annotation]
+) -> None:
     assert library.index is not None
     model = SearchResultsModel()
     model.set_results(library.index.search("homes OR fares", read=1), library.index.more)

@@ -6,12 +6,13 @@ import threading
 
 import pytest
 from PySide6.QtCore import QThread
+from pytestqt.qtbot import QtBot
 
 from sourcemark.app.errors import ImportFailed
 from sourcemark.ui.tasks import PROGRESS_STEPS, BackgroundTask, Cancelled, Progress
 
 
-def test_runs_off_the_gui_thread_and_reports_progress_then_result(qtbot) -> None:
+def test_runs_off_the_gui_thread_and_reports_progress_then_result(qtbot: QtBot) -> None:
     threads: list[QThread] = []
 
     def work(progress: Progress, cancelled: Cancelled) -> str:
@@ -33,7 +34,7 @@ def test_runs_off_the_gui_thread_and_reports_progress_then_result(qtbot) -> None
     assert not task.is_running
 
 
-def test_expected_error_becomes_failed_with_its_message(qtbot) -> None:
+def test_expected_error_becomes_failed_with_its_message(qtbot: QtBot) -> None:
     def work(progress: Progress, cancelled: Cancelled) -> None:
         raise ImportFailed("notes.bin: the file is binary, not text")
 
@@ -48,7 +49,7 @@ def test_expected_error_becomes_failed_with_its_message(qtbot) -> None:
     assert results == []
 
 
-def test_cancel_is_seen_by_the_work(qtbot) -> None:
+def test_cancel_is_seen_by_the_work(qtbot: QtBot) -> None:
     started = threading.Event()
 
     def work(progress: Progress, cancelled: Cancelled) -> int:
@@ -67,7 +68,7 @@ def test_cancel_is_seen_by_the_work(qtbot) -> None:
     assert isinstance(blocker.args[0], int)
 
 
-def test_frequent_progress_is_thinned_but_ends_at_the_total(qtbot) -> None:
+def test_frequent_progress_is_thinned_but_ends_at_the_total(qtbot: QtBot) -> None:
     def work(progress: Progress, cancelled: Cancelled) -> None:
         for done in range(1, 10_001):
             progress(done, 10_000)
@@ -81,7 +82,7 @@ def test_frequent_progress_is_thinned_but_ends_at_the_total(qtbot) -> None:
     assert seen[-1] == (10_000, 10_000)
 
 
-def test_unexpected_exception_surfaces_on_the_gui_thread(qtbot) -> None:
+def test_unexpected_exception_surfaces_on_the_gui_thread(qtbot: QtBot) -> None:
     def work(progress: Progress, cancelled: Cancelled) -> None:
         raise ZeroDivisionError("a bug")
 
@@ -93,7 +94,7 @@ def test_unexpected_exception_surfaces_on_the_gui_thread(qtbot) -> None:
     assert exceptions[0][0] is ZeroDivisionError
 
 
-def test_a_task_runs_once(qtbot) -> None:
+def test_a_task_runs_once(qtbot: QtBot) -> None:
     task = BackgroundTask(lambda progress, cancelled: None)
     with qtbot.waitSignal(task.finished, timeout=5000):
         task.start()

@@ -10,14 +10,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
+from sourcemark.app.importing import ImportedFile, ImportReport
 from sourcemark.app.library import Library
-from sourcemark.app.models import Kind
-from tests.ui.conftest import add_article, select_in_reader
+from sourcemark.app.models import Annotation, Article, Kind
+from sourcemark.ui.main_window import MainWindow
+from tests.ui.conftest import MakeWindow, add_article, select_in_reader
 
 TEXT = "The mayor said crime fell by half last year. Police records show a small drop."
 
 
-def open_claim_with_typed_note(library: Library, make_window, qtbot: QtBot):
+def open_claim_with_typed_note(
+    library: Library, make_window: MakeWindow, qtbot: QtBot
+) -> tuple[MainWindow, Article, Annotation]:
     """Tag a claim with C, then type a note for it without leaving the note field."""
     article = add_article(library, TEXT, title="Crime figures")
     window = make_window(library)
@@ -35,19 +39,19 @@ def open_claim_with_typed_note(library: Library, make_window, qtbot: QtBot):
 
 
 def test_toolbar_undo_saves_the_typed_note_then_undoes_it(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window, _article, claim = open_claim_with_typed_note(bare_library, make_window, qtbot)
-    window.undo_action.trigger()  # a toolbar click: the focus stays in the note
+    window.desk_actions.undo.trigger()  # a toolbar click: the focus stays in the note
     assert bare_library.annotation(claim.id).note == ""  # the note was undone, not the tag
     assert [a.id for a in bare_library.annotations(claim.article_id)] == [claim.id]
-    assert window.redo_action.text() == "&Redo Edit claim note"
-    window.redo_action.trigger()
+    assert window.desk_actions.redo.text() == "&Redo Edit claim note"
+    window.desk_actions.redo.trigger()
     assert bare_library.annotation(claim.id).note == "Ask the precinct"
 
 
 def test_tagging_from_the_toolbar_keeps_the_note_being_typed(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window, article, claim = open_claim_with_typed_note(bare_library, make_window, qtbot)
     start = TEXT.index("Police records")
@@ -56,17 +60,18 @@ def test_tagging_from_the_toolbar_keeps_the_note_being_typed(
     cursor.setPosition(start + len("Police records"), QTextCursor.MoveMode.KeepAnchor)
     window.reader.text.setTextCursor(cursor)
     assert window.annotations.form.note.hasFocus()
-    window.tag_actions[Kind.QUOTE].trigger()  # the toolbar's Quote button
+    window.desk_actions.tag[Kind.QUOTE].trigger()  # the toolbar's Quote button
     assert bare_library.annotation(claim.id).note == "Ask the precinct"
     assert len(bare_library.annotations(article.id)) == 2
 
 
 def test_an_import_ending_while_a_note_is_typed_keeps_the_note(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window, _article, claim = open_claim_with_typed_note(bare_library, make_window, qtbot)
     other = add_article(bare_library, "A second source, imported meanwhile.", title="Other")
-    window.importer.importFinished.emit([other.id])  # the background import has ended
+    report = ImportReport(imported=[ImportedFile("other.txt", other.id, "Other")])
+    window.importer.imported.emit(report)  # the background import has ended
     assert window.article_id == other.id
     assert bare_library.annotation(claim.id).note == "Ask the precinct"
     assert window.undo_stack.undoText() == "Edit claim note"

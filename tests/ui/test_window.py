@@ -17,12 +17,13 @@ from sourcemark.app import backup_catalog
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
 from sourcemark.app.models import Kind
+from sourcemark.app.opening import open_library
 from sourcemark.ui import desk, library_dialogs
 from sourcemark.ui.import_dialog import ImportSummaryDialog
 from sourcemark.ui.main_window import MainWindow
 from sourcemark.ui.paste_dialog import PasteSourceDialog
 from tests.conftest import REPO
-from tests.ui.conftest import add_article
+from tests.ui.conftest import MakeWindow, add_article
 
 BUDGET = (
     "Council passes the housing budget\n\n"
@@ -37,13 +38,13 @@ def no_import_summary(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_ctrl_f_searches_and_enter_on_a_hit_opens_and_selects_the_passage(
-    library: Library, make_window, qtbot: QtBot
+    library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     article = add_article(library, BUDGET)
     add_article(library, "Another story about parks.", title="Parks")
     claim = library.annotate_quote(
         article.id, "claim", "the housing budget would build 10,000 homes"
-    )
+    ).value
     window = make_window(library)
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.left.currentWidget() is window.search
@@ -68,10 +69,10 @@ def test_ctrl_f_searches_and_enter_on_a_hit_opens_and_selects_the_passage(
 
 
 def test_enter_on_a_claim_hit_selects_the_claim_ready_to_edit(
-    library: Library, make_window, qtbot: QtBot
+    library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     article = add_article(library, BUDGET)
-    claim = library.annotate_quote(article.id, "claim", "would build 10,000 homes by 2030")
+    claim = library.annotate_quote(article.id, "claim", "would build 10,000 homes by 2030").value
     window = make_window(library)
     window.focus_search()
     window.search.kind.setCurrentIndex(window.search.kind.findData(Kind.CLAIM))
@@ -88,7 +89,7 @@ def test_enter_on_a_claim_hit_selects_the_claim_ready_to_edit(
 
 
 def test_clicking_a_source_opens_it_with_its_annotations(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     article = add_article(bare_library, BUDGET, outlet="City Desk", published="2024-03-04")
     bare_library.annotate_quote(article.id, "claim", "the housing budget would build 10,000 homes")
@@ -108,7 +109,7 @@ def test_clicking_a_source_opens_it_with_its_annotations(
 
 
 def test_paste_as_new_source_imports_and_opens_it(
-    bare_library: Library, make_window, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pasted = from_pasted_text("Statement\n\nWe never said that.").with_metadata(
         title="Press statement", outlet="City Hall"
@@ -125,12 +126,12 @@ def test_paste_as_new_source_imports_and_opens_it(
     assert window.article_id == summary.id
     assert window.reader.title.text() == "Press statement"
     assert window.sources.selected_id() == summary.id
-    assert window.counts.text() == "1 source · 0 annotations · 0 links"
+    assert window.status.counts.text() == "1 source · 0 annotations · 0 links"
 
 
 def test_ctrl_o_imports_in_the_background_and_opens_the_first_import(
     bare_library: Library,
-    make_window,
+    make_window: MakeWindow,
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
@@ -144,19 +145,23 @@ def test_ctrl_o_imports_in_the_background_and_opens_the_first_import(
         QFileDialog, "getOpenFileNames", lambda *args: ([str(f) for f in files], "")
     )
     window = make_window(bare_library)
-    with qtbot.waitSignal(window.importer.importFinished, timeout=20_000):
+    with qtbot.waitSignal(window.importer.imported, timeout=20_000):
         qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
-        assert window.activity.isVisibleTo(window)
+        assert window.status.activity.isVisibleTo(window)
     qtbot.waitUntil(lambda: not window.importer.is_running, timeout=5000)
     assert sorted(s.title for s in bare_library.articles()) == ["Story 0", "Story 1", "Story 2"]
     assert window.sources.model.total == 3
-    assert window.article_id is not None
-    assert not window.activity.isVisibleTo(window)
-    assert window.statusBar().currentMessage() == "Imported 3 sources."
+    assert window.reader.title.text() == "Story 0"
+    assert not window.status.activity.isVisibleTo(window)
+    assert window.statusBar().currentMessage() == "3 imported."
 
 
 def test_dropped_files_are_imported(
-    bare_library: Library, make_window, qtbot: QtBot, tmp_path: Path, no_import_summary: None
+    bare_library: Library,
+    make_window: MakeWindow,
+    qtbot: QtBot,
+    tmp_path: Path,
+    no_import_summary: None,
 ) -> None:
     dropped = tmp_path / "dropped.txt"
     dropped.write_text("Dropped story\n\nBody text.")
@@ -170,14 +175,14 @@ def test_dropped_files_are_imported(
         Qt.MouseButton.NoButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    with qtbot.waitSignal(window.importer.importFinished, timeout=20_000):
+    with qtbot.waitSignal(window.importer.imported, timeout=20_000):
         window.dropEvent(event)
     qtbot.waitUntil(lambda: not window.importer.is_running, timeout=5000)
     assert [s.title for s in bare_library.articles()] == ["Dropped story"]
 
 
 def test_geometry_splitters_and_last_source_are_remembered(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     path = bare_library.path
     article = add_article(bare_library, "Remember me\n\nText.")
@@ -189,7 +194,7 @@ def test_geometry_splitters_and_last_source_are_remembered(
     sizes = window.splitter.sizes()
     window.close()
 
-    again = make_window(Library.open(path, with_index=False))
+    again = make_window(open_library(path, with_index=False))
     assert (again.width(), again.height()) == (700, 500)
     assert again.splitter.sizes() == sizes
     assert again.article_id == article.id
@@ -197,29 +202,33 @@ def test_geometry_splitters_and_last_source_are_remembered(
 
 def test_open_library_replaces_the_window_and_is_remembered(
     bare_library: Library,
-    make_window,
+    make_window: MakeWindow,
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
     other = tmp_path / "other-library"
-    with Library.open(other, with_index=False) as library:
+    with open_library(other, with_index=False) as library:
         add_article(library, "In the other library\n\nText.")
     monkeypatch.setattr(library_dialogs, "choose_library", lambda parent: other)
     window = make_window(bare_library)
-    window.open_library_action.trigger()
+    window.desk_actions.open_library.trigger()
+    qtbot.waitUntil(lambda: window.successor is not None, timeout=10_000)
     successor = window.successor
     assert successor is not None
     qtbot.addWidget(successor)
     assert not window.isVisible() and successor.isVisible()
     assert [s.title for s in successor.library.articles()] == ["In the other library"]
     assert library_dialogs.recent_libraries()[0] == other.resolve()
-    successor.recent_menu.aboutToShow.emit()
-    assert [a.text() for a in successor.recent_menu.actions()] == [str(other.resolve())]
+    recent = successor.desk_actions.recent_menu
+    recent.aboutToShow.emit()
+    assert [a.text() for a in recent.actions()] == [str(other.resolve())]
     successor.close()
 
 
-def test_closing_the_window_backs_up_the_library(bare_library: Library, make_window) -> None:
+def test_closing_the_window_backs_up_the_library(
+    bare_library: Library, make_window: MakeWindow
+) -> None:
     add_article(bare_library, "Worth keeping\n\nText.")
     window = make_window(bare_library)
     window.close()
@@ -234,8 +243,9 @@ def test_a_second_copy_on_the_same_library_gets_a_clear_message_and_exit_code_1(
         [
             sys.executable,
             "-c",
-            "import sys; from pathlib import Path; from app.library import Library; "
-            "library = Library.open(Path(sys.argv[1]), with_index=False); "
+            "import sys; from pathlib import Path; "
+            "from sourcemark.app.opening import open_library; "
+            "library = open_library(Path(sys.argv[1]), with_index=False); "
             "print('open', flush=True); sys.stdin.read()",
             str(path),
         ],
@@ -256,19 +266,27 @@ def test_a_second_copy_on_the_same_library_gets_a_clear_message_and_exit_code_1(
     assert str(holder.pid) in message
 
 
-def test_run_desk_shows_the_window_on_the_library_and_exits_0(tmp_path: Path, qapp) -> None:
+def test_run_desk_shows_the_window_on_the_library_and_exits_0(
+    tmp_path: Path, qapp: QApplication
+) -> None:
     path = tmp_path / "library"
-    with Library.open(path, with_index=False) as library:
+    with open_library(path, with_index=False) as library:
         add_article(library, "Opened by run_desk\n\nText.")
     shown: list[tuple[Path, int]] = []
 
     def close_the_desk() -> None:
-        for window in QApplication.topLevelWidgets():
-            if isinstance(window, MainWindow) and window.isVisible():
-                shown.append((window.library.path, window.sources.model.total))
-                window.close()
+        windows = [
+            window
+            for window in QApplication.topLevelWidgets()
+            if isinstance(window, MainWindow) and window.isVisible()
+        ]
+        if not windows:  # not shown yet: look again once the event loop has run a little
+            QTimer.singleShot(10, close_the_desk)
+        for window in windows:
+            shown.append((window.library.path, window.sources.model.total))
+            window.close()
 
-    QTimer.singleShot(300, close_the_desk)
+    QTimer.singleShot(0, close_the_desk)
     try:
         assert desk.run_desk(path) == 0
     finally:
@@ -277,7 +295,11 @@ def test_run_desk_shows_the_window_on_the_library_and_exits_0(tmp_path: Path, qa
 
 
 def test_closing_during_an_import_stops_it_first(
-    bare_library: Library, make_window, qtbot: QtBot, tmp_path: Path, no_import_summary: None
+    bare_library: Library,
+    make_window: MakeWindow,
+    qtbot: QtBot,
+    tmp_path: Path,
+    no_import_summary: None,
 ) -> None:
     files = []
     for n in range(40):
@@ -288,12 +310,12 @@ def test_closing_during_an_import_stops_it_first(
     assert window.importer.is_running
     window.close()
     assert not window.importer.is_running and not window.isVisible()
-    with Library.open(bare_library.path, with_index=False) as library:
+    with open_library(bare_library.path, with_index=False) as library:
         assert len(library.articles()) < 40  # cancelled between two files
 
 
 def test_ctrl_digits_move_the_focus_between_panels(
-    bare_library: Library, make_window, qtbot: QtBot
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:
     window = make_window(bare_library)
     for key, widget in (
