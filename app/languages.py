@@ -15,7 +15,7 @@ DEFAULT_LANGUAGE = "en"
 # Whoosh's Snowball stemmers (and its Arabic one): 15 languages; Turkish has none.
 STEMMED_LANGUAGES: frozenset[str] = frozenset(code for code in languages if has_stemmer(code))
 _CODE = re.compile(r"[a-z]{2,3}")
-_DETECT_CHARS = 5000  # the opening of a text says which language it is in
+_DETECT_CHARS = 1000  # the opening says which language a text is in (1 ms; 5,000 took 4)
 _MIN_LETTERS = 12  # below this, a guess is noise: the default language is kept
 
 

@@ -27,9 +27,9 @@ from whoosh import query
 from whoosh.lang import has_stopwords, stopwords_for_language
 from whoosh.searching import Searcher
 
-from sourcemark.app.languages import DEFAULT_LANGUAGE, detect_language
+from sourcemark.app.languages import DEFAULT_LANGUAGE
 from sourcemark.app.models import Kind, Verdict
-from sourcemark.app.search.schema import ANALYZERS, ENGLISH, family, field_in
+from sourcemark.app.search.schema import ANALYZERS, ENGLISH, PLAIN, family, field_in
 from sourcemark.app.search.vectors import Mask, Vectors
 
 CANDIDATES = 50
@@ -87,7 +87,6 @@ _MISSED_NUMBERS = 0.7  # both mention numbers, none in common: probably another 
 class Statement:
     """A statement's distinctive words as each analysis (language) stems them, with weights."""
 
-    language: str
     terms: dict[str, dict[str, float]]  # analysis -> stem -> weight
     text: str
 
@@ -109,9 +108,11 @@ class Candidate:
 
 
 def statement(text: str, analyses: Iterable[str]) -> Statement:
-    """The distinctive words of `text`, stemmed by each analysis the library uses."""
-    language = detect_language(text)
-    stop = _stop_words(language) | _stop_words(DEFAULT_LANGUAGE) | _BOILERPLATE
+    """The distinctive words of `text`, stemmed by each analysis the library uses. A word that
+    is a stop word in any of the library's languages is left out (a statement is too short to
+    tell its language reliably, and detecting it costs a second on first use)."""
+    analyses = {*analyses, ENGLISH}
+    stop = _BOILERPLATE.union(*(_stop_words(_language_of(a)) for a in analyses))
     weights: dict[str, float] = {}
     for at, found in enumerate(_WORD.finditer(_spelled(text))):
         word = _NUMBER_WORDS.get(found.group().lower(), found.group())
@@ -125,13 +126,13 @@ def statement(text: str, analyses: Iterable[str]) -> Statement:
         weights[word] = max(weights.get(word, 0.0), weight)
     kept = list(weights.items())[:_MAX_TERMS]
     terms: dict[str, dict[str, float]] = {}
-    for analysis in {*analyses, ENGLISH}:
+    for analysis in analyses:
         stems: dict[str, float] = {}
         for word, weight in kept:
             for token in ANALYZERS[analysis](word):
                 stems[token.text] = max(stems.get(token.text, 0.0), weight)
         terms[analysis] = stems
-    return Statement(language, terms, text)
+    return Statement(terms, text)
 
 
 def candidates_query(said: Statement) -> query.Query:
@@ -224,12 +225,18 @@ def _stop_words(language: str) -> frozenset[str]:
     return frozenset(stopwords_for_language(language)) if has_stopwords(language) else frozenset()
 
 
-def _content_stems(text: str, analysis: str, language: str) -> set[str]:
-    """The stems of a passage's words, stop words and boilerplate left out."""
+def _language_of(analysis: str) -> str:
+    return DEFAULT_LANGUAGE if analysis in (ENGLISH, PLAIN) else analysis
+
+
+@functools.lru_cache(maxsize=20_000)
+def _content_stems(text: str, analysis: str, language: str) -> frozenset[str]:
+    """The stems of a passage's words, stop words and boilerplate left out (cached: the same
+    claims come back as candidates of statement after statement)."""
     stop = _stop_words(language) | _stop_words(DEFAULT_LANGUAGE) | _BOILERPLATE
     words = (_NUMBER_WORDS.get(w.lower(), w) for w in _WORD.findall(_spelled(text)))
     content = " ".join(w for w in words if w.lower() not in stop)
-    return {token.text for token in ANALYZERS[analysis](content)}
+    return frozenset(token.text for token in ANALYZERS[analysis](content))
 
 
 def _spelled(text: str) -> str:
