@@ -71,6 +71,7 @@ _BOILERPLATE = frozenset(
 )
 _WORD = re.compile(r"\w+(?:[.,']\w+)*")
 _NUMBER = re.compile(r"\d")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 # Statements and claims write numbers both ways ("twelve percent", "12%"): English number
 # words are read as digits, and a percent sign as the word.
 _NUMBER_NAMES = (
@@ -240,7 +241,8 @@ def _content_stems(text: str, analysis: str, language: str) -> frozenset[str]:
 
 
 def _spelled(text: str) -> str:
-    return text.replace("%", " percent")
+    """Numbers written one way: "1,200" as 1200, "12%" as 12 percent."""
+    return _THOUSANDS.sub("", text).replace("%", " percent")
 
 
 def _numbers(stems: Iterable[str]) -> set[str]:

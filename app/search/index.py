@@ -24,7 +24,6 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlite_utils
 from whoosh import index as whoosh_index
-from whoosh import query
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 from whoosh.reading import SegmentReader
@@ -65,7 +64,6 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 META_KEY = "meta"
-_META = query.Term("key", META_KEY)
 _WRITE_LOCK = "MAIN_WRITELOCK"  # the lock file Whoosh's own writers take
 _REBUILD_WAIT_S = 30.0  # a rebuild waits this long for another writer to finish
 _SYNC_MB = 64

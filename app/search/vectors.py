@@ -41,7 +41,7 @@ _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
-class Ranked:
+class TopDocuments:
     """The top documents (document number, score), best first, and how many matched."""
 
     top: list[tuple[int, float]]
@@ -82,7 +82,7 @@ class Vectors:
             self._masks[key] = mask
         return self._masks[key]
 
-    def rank(self, matched: Mask, scores: Scores, limit: int) -> Ranked:
+    def rank(self, matched: Mask, scores: Scores, limit: int) -> TopDocuments:
         """The best `limit` of the matched documents, as Whoosh's TopCollector orders them."""
         docnums = np.flatnonzero(matched)
         total = int(docnums.size)
@@ -92,7 +92,7 @@ class Vectors:
             threshold = np.partition(scores[docnums], total - limit)[total - limit]
             docnums = docnums[scores[docnums] >= threshold]
         order = np.lexsort((docnums, -scores[docnums]))[:limit]
-        return Ranked([(int(d), float(scores[d])) for d in docnums[order]], total)
+        return TopDocuments([(int(d), float(scores[d])) for d in docnums[order]], total)
 
     # --- evaluation -----------------------------------------------------------------------
 
