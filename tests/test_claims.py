@@ -14,10 +14,11 @@ from tests.search_helpers import add_article
 DENVER = "Violent crime in Denver fell 12 percent last year"
 
 
-def _claim(library: Library, text: str, verdict: Verdict | None = None, **details: str) -> str:
+def _claim(library: Library, text: str, verdict: Verdict | None = None, speaker: str = "") -> str:
     """A source holding `text` (and a sentence more), with `text` tagged as a claim."""
     article = add_article(library, f"{text}. Officials will publish the data next month.")
-    return library.annotate_quote(article.id, Kind.CLAIM, text, verdict=verdict, **details).value.id
+    tagged = library.annotate_quote(article.id, Kind.CLAIM, text, verdict=verdict, speaker=speaker)
+    return tagged.value.id
 
 
 def test_a_reworded_statement_finds_the_claim_with_its_details(library: Library) -> None:
