@@ -132,6 +132,7 @@ class SizeRun:
                 )
                 rates[name].append(rate)
                 peaks[name] = max(peaks[name], run.peak_mb)
+        _remove(self.library)  # a killed run's, when resuming
         (self.dir / "import-sourcemark").rename(self.library)
         for name in engines:
             _remove(self.dir / f"import-{name}")
