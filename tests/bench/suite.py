@@ -148,6 +148,8 @@ class SizeRun:
     # --- fixtures: the same annotated corpus in each engine ---------------------------------
 
     def build_fixtures(self) -> Figure:
+        for stale in (self.whoosh, self.fts5):  # a killed run's, when resuming
+            _remove(stale)
         annotated = child(
             "sourcemark.annotate",
             library_dir=str(self.library),
