@@ -1,9 +1,10 @@
 """Importing many sources at once, as the desk and the command line both do it.
 
-Each file is extracted on its own (a failure is recorded with its reason and the others go
-on); the sources are stored in batches, a transaction each, and the search index is brought
-up to date once at the end. A cancel stops between files, so every file is either fully
-imported or left alone. Both faces word their summary from the same `ImportReport`.
+Each file is extracted on its own, several at once in the worker pool (a failure is recorded
+with its reason and the others go on); the sources are stored in batches, a transaction each,
+and the search index is brought up to date once at the end. A cancel stops between files, so
+every file is either fully imported or left alone. Both faces word their summary from the same
+`ImportReport`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sourcemark.app import importers
 from sourcemark.app.changes import Outcome
 from sourcemark.app.errors import ImportFailed
-from sourcemark.app.importers import DEFAULT_MAX_BYTES, ExtractedSource, read_file
+from sourcemark.app.importers import DEFAULT_MAX_BYTES, ExtractedSource
 from sourcemark.app.library import Library, Progress
 from sourcemark.app.wording import count
 
@@ -75,14 +77,15 @@ class ImportReport:
 
 
 def extract_files(
-    paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES, ocr_language: str | None = None
 ) -> Iterator[Extraction]:
-    """Extract each file in turn, in order."""
-    for path in paths:
-        try:
-            yield read_file(path, max_bytes=max_bytes)
-        except ImportFailed as error:
-            yield ImportFailed(str(error).removeprefix(f"{path}: "))
+    """Extract the files, several at once in the worker pool; yielded in order."""
+    found = importers.extract_files(paths, max_bytes=max_bytes, ocr_language=ocr_language)
+    for path, extraction in found:
+        if isinstance(extraction, ImportFailed):
+            yield ImportFailed(str(extraction).removeprefix(f"{path}: "))
+        else:
+            yield extraction
 
 
 def import_files(
@@ -90,15 +93,17 @@ def import_files(
     paths: Sequence[Path],
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    ocr_language: str | None = None,
     metadata: dict[str, str] | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> Outcome[ImportReport]:
-    """Import files from disk into the library."""
+    """Import files from disk into the library (scanned PDF pages read in `ocr_language`,
+    by default the one in the user's settings)."""
     return import_extractions(
         library,
         [str(path) for path in paths],
-        extract_files(paths, max_bytes=max_bytes),
+        extract_files(paths, max_bytes=max_bytes, ocr_language=ocr_language),
         metadata=metadata,
         progress=progress,
         cancelled=cancelled,

@@ -12,6 +12,8 @@ DATABASE_FILE = "library.db"
 INDEX_DIR = "index"
 """The Whoosh index: a cache, rebuilt from the database whenever in doubt."""
 BACKUPS_DIR = "backups"
+PAGE_IMAGES_DIR = "page-images"
+"""Pages of PDF sources drawn as images: a cache, drawn again whenever missing."""
 LOCK_FILE = "sourcemark.lock"
 """Held by the one process that writes the library (see app/lock.py)."""
 

@@ -33,11 +33,15 @@ from sourcemark.app.models import (
     ArticleSummary,
     Kind,
     Link,
+    PageRange,
+    PageSpan,
     Relation,
     Verdict,
     annotation_from_row,
     article_from_row,
     link_from_row,
+    page_span_from_row,
+    pages_of,
 )
 from sourcemark.app.search.claims import THRESHOLD as SIMILARITY_THRESHOLD
 from sourcemark.app.search.index import SearchIndex, SearchResults
@@ -198,6 +202,7 @@ class Library:
             {**article.to_dict(), "language": language},
             (source.filename, source.original),
         )
+        writes.insert_page_map(self.db, article.id, [span.to_dict() for span in source.pages])
         log.article(article.id, listed=True)
         return ImportResult(article, created=True)
 
@@ -235,6 +240,27 @@ class Library:
         """Summaries of the given articles (a page of a lazy list), by id."""
         rows = queries.article_summaries_for(self.db, ids) if ids else []
         return {row["id"]: ArticleSummary(**row) for row in rows}
+
+    def page_map(self, article_id: str) -> list[PageSpan]:
+        """Where each page's text lies in an article from a PDF; empty for other sources."""
+        rows = queries.article_pages(self.db, self.resolve_article_id(article_id))
+        return [page_span_from_row(row) for row in rows]
+
+    def pages_of(self, article_id: str, start: int, end: int) -> PageRange | None:
+        """The pages the passage `text[start:end]` of an article lies on (None without pages)."""
+        return pages_of(self.page_map(article_id), start, end)
+
+    def annotation_pages(self, annotations: Iterable[Annotation]) -> dict[str, PageRange]:
+        """The pages each annotation's passage lies on, by annotation id (those with pages)."""
+        maps: dict[str, list[PageSpan]] = {}
+        found: dict[str, PageRange] = {}
+        for annotation in annotations:
+            if annotation.article_id not in maps:
+                maps[annotation.article_id] = self.page_map(annotation.article_id)
+            pages = pages_of(maps[annotation.article_id], annotation.start, annotation.end)
+            if pages is not None:
+                found[annotation.id] = pages
+        return found
 
     def original(self, article_id: str) -> tuple[str, bytes]:
         """The file name and bytes of a source as it was imported."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
@@ -135,6 +136,49 @@ class ArticleSummary:
     rebuttals: int
 
 
+@dataclass(frozen=True, slots=True)
+class PageSpan:
+    """The code points `text[start:end]` of a source that came from its page `page` (from 1);
+    `ocr` when that text was recognised in a scan, so it may hold errors."""
+
+    page: int
+    start: int
+    end: int
+    ocr: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class PageRange:
+    """The pages a passage lies on, first to last."""
+
+    first: int
+    last: int
+
+    @property
+    def label(self) -> str:
+        """How a citation names them: "p. 4" or "pp. 4–5"."""
+        return f"p. {self.first}" if self.first == self.last else f"pp. {self.first}–{self.last}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"first": self.first, "last": self.last, "label": self.label}
+
+
+def pages_of(spans: Sequence[PageSpan], start: int, end: int) -> PageRange | None:
+    """The pages the passage `text[start:end]` lies on (a position, when `start == end`);
+    None for a source without pages."""
+    touched = [
+        span.page
+        for span in spans
+        if span.start < max(end, start + 1) and span.end > start and span.end > span.start
+    ]
+    if not touched and spans and start >= spans[-1].end:
+        touched = [spans[-1].page]  # the very end of the text
+    return PageRange(min(touched), max(touched)) if touched else None
+
+
 def article_from_row(row: dict[str, Any]) -> Article:
     """The article in a row of `articles` (its language is read on its own: `Library.language`)."""
     return Article(**{key: value for key, value in row.items() if key != "language"})
@@ -149,3 +193,7 @@ def annotation_from_row(row: dict[str, Any]) -> Annotation:
 
 def link_from_row(row: dict[str, Any]) -> Link:
     return Link(row["from_id"], row["to_id"], Relation(row["relation"]), row["created_at"])
+
+
+def page_span_from_row(row: dict[str, Any]) -> PageSpan:
+    return PageSpan(row["page"], row["start"], row["end"], bool(row["ocr"]))

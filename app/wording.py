@@ -8,6 +8,14 @@ def count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
+def ocr_notice(pages: list[int]) -> str:
+    """The warning shown with a source whose text OCR read from scanned pages."""
+    return (
+        f"OCR text ({count(len(pages), 'scanned page')}): recognised, not typed, so it may "
+        "hold errors; check a quote against the page image."
+    )
+
+
 def file_size(size: int) -> str:
     """'812 bytes', '14.2 KB', '3.1 MB' (decimal units, as file managers show them)."""
     if size < 1000:

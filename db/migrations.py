@@ -159,15 +159,44 @@ END;
 """
 )
 
-# Version 5: the language each source is written in (ISO 639 code), which picks the stemmer
-# its text and annotations are indexed with. Sources stored before it are taken as English.
+# Version 5: page maps. For a source from a PDF, each page's code-point range of the text, gap-
+# free and in order (page n + 1 starts where page n ends), and whether OCR read it from a scan.
+# Like the text, a page map never changes once stored.
 V5 = """
+CREATE TABLE article_pages (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    page INTEGER NOT NULL CHECK (page >= 1),
+    start INTEGER NOT NULL CHECK (start >= 0),
+    "end" INTEGER NOT NULL CHECK ("end" >= start),
+    ocr INTEGER NOT NULL DEFAULT 0 CHECK (ocr IN (0, 1)),
+    PRIMARY KEY (article_id, page)
+) WITHOUT ROWID;
+
+CREATE TRIGGER article_pages_fit_their_text BEFORE INSERT ON article_pages
+WHEN NEW."end" > (SELECT length(text) FROM articles WHERE id = NEW.article_id)
+  OR NEW.start IS NOT coalesce(
+      (SELECT "end" FROM article_pages
+       WHERE article_id = NEW.article_id AND page = NEW.page - 1),
+      CASE WHEN NEW.page = 1 THEN 0 END)
+BEGIN
+    SELECT RAISE(ABORT, 'a page must start where the page before it ends, within the text');
+END;
+
+CREATE TRIGGER article_pages_are_immutable BEFORE UPDATE ON article_pages
+BEGIN
+    SELECT RAISE(ABORT, 'a page map never changes once stored');
+END;
+"""
+
+# Version 6: the language each source is written in (ISO 639 code), which picks the stemmer
+# its text and annotations are indexed with. Sources stored before it are taken as English.
+V6 = """
 ALTER TABLE articles ADD COLUMN language TEXT NOT NULL DEFAULT 'en'
     CHECK (language GLOB '[a-z][a-z]' OR language GLOB '[a-z][a-z][a-z]');
 CREATE INDEX articles_by_language ON articles (language);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

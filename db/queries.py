@@ -232,3 +232,12 @@ def half_imported_articles(db: sqlite_utils.Database) -> int:
 
 def _count(db: sqlite_utils.Database, sql: str) -> int:
     return int(db.execute(sql).fetchone()[0])
+
+
+def article_pages(db: sqlite_utils.Database, article_id: str) -> list[Row]:
+    """An article's page map (page, start, end, ocr), in page order; empty without pages."""
+    return _rows(
+        db,
+        'SELECT page, start, "end", ocr FROM article_pages WHERE article_id = ? ORDER BY page',
+        (article_id,),
+    )

@@ -30,6 +30,13 @@ def set_article_language(db: sqlite_utils.Database, article_id: str, language: s
     db.execute("UPDATE articles SET language = ? WHERE id = ?", (language, article_id))
 
 
+def insert_page_map(db: sqlite_utils.Database, article_id: str, pages: list[Row]) -> None:
+    """Insert a new article's page map: rows of page, start, end and ocr."""
+    db.table("article_pages").insert_all(
+        {**page, "article_id": article_id, "ocr": int(page["ocr"])} for page in pages
+    )
+
+
 def insert_annotation(db: sqlite_utils.Database, annotation: Row) -> None:
     db.table("annotations").insert(annotation)
 

@@ -21,8 +21,9 @@ SAMPLE = REPO / "resources" / "ice-subpoenas-nyc.txt"
 def _private_library_location(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No test ever opens the user's real default library."""
+    """No test ever opens the user's real default library or settings."""
     monkeypatch.setenv("SOURCEMARK_LIBRARY", str(tmp_path_factory.mktemp("default-library")))
+    monkeypatch.setenv("SOURCEMARK_SETTINGS", str(tmp_path_factory.mktemp("settings") / "s.json"))
 
 
 @pytest.fixture

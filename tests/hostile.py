@@ -116,7 +116,7 @@ PDF: dict[str, tuple[str, Maker, str]] = {
     "self-referencing-length": ("len.pdf", pdf_bytes.self_referencing_length, "no extractable"),
     "deeply-nested-arrays": ("arrays.pdf", pdf_bytes.deeply_nested_arrays, "no extractable"),
     "password-protected": ("secret.pdf", pdf_bytes.password_protected, "password-protected"),
-    "scan": ("scan.pdf", pdf_bytes.scanned_pdf, "is it a scan"),
+    "scan-of-nothing": ("scan.pdf", pdf_bytes.scanned_pdf, "OCR found no text in this scan"),
 }
 
 REFUSED = {

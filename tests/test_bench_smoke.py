@@ -33,6 +33,11 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         cli_files=40,
         cli_batch=20,
         claims_noise_articles=60,
+        saved_pages=3,
+        pdf_files=1,
+        pdf_pages=2,
+        scan_pages=1,
+        document_repeats=1,
     )
     found = {"machine": machine(), "command": "smoke"} | run_suite([SIZE], options, lambda _: None)
     write(found, workdir / "results.json", workdir / "results.md")
@@ -42,7 +47,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def _figures(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    figures = results["sizes"][str(SIZE)] + results["any_size"]
+    figures = results["sizes"][str(SIZE)] + results["any_size"] + results["documents"]
     return {figure["key"]: figure for figure in figures}
 
 
@@ -63,6 +68,9 @@ def test_every_figure_is_measured(results: dict[str, Any]) -> None:
         "cli_import",
         "similar_text",
         "claims",
+        "html_bulk",
+        "pdf_text",
+        "pdf_ocr",
     }
 
 
@@ -119,6 +127,14 @@ def test_the_claim_matching_set_holds_at_least_200_pairs() -> None:
 def test_the_reader_shows_every_highlight(results: dict[str, Any]) -> None:
     details = _figures(results)["open_large_source"]["details"]
     assert details["highlight_selections"] >= 100
+
+
+def test_documents_are_measured_beside_their_parser_alone(results: dict[str, Any]) -> None:
+    figures = _figures(results)
+    assert set(figures["html_bulk"]["baselines"]) == {"trafilatura"}
+    assert set(figures["pdf_text"]["baselines"]) == {"pypdf"}
+    assert set(figures["pdf_ocr"]["baselines"]) == {"tesseract"}
+    assert "Importing documents" in results["markdown"]
 
 
 def test_the_report_has_a_row_per_figure(results: dict[str, Any]) -> None:

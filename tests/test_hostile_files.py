@@ -21,8 +21,9 @@ from sourcemark.app.importers import (
 )
 from sourcemark.app.importers import html as html_importer
 from sourcemark.app.importers import pdf as pdf_importer
-from sourcemark.app.importers.isolation import ChildLimits, run_extractor
+from sourcemark.app.importers.reflow import reflow_job
 from sourcemark.app.library import Library
+from sourcemark.app.workers.pool import Limits, WorkerPool
 from tests import hostile, pdf_bytes
 
 
@@ -66,9 +67,9 @@ def test_a_pdf_whose_xref_points_at_itself_still_imports() -> None:
     assert extract(pdf_bytes.xref_loop(), "loop.pdf").text == "Loop"
 
 
-def test_a_child_that_dies_without_an_answer_is_a_clear_failure() -> None:
-    with pytest.raises(ImportFailed, match="the extractor crashed on this file"):
-        run_extractor("no-such-kind", b"data", ChildLimits(seconds=20))
+def test_a_worker_that_fails_without_an_answer_is_a_clear_failure() -> None:
+    with WorkerPool(1) as pool, pytest.raises(ImportFailed, match="the extractor crashed"):
+        pool.run("no-such-job", blobs=[b"data"], limits=Limits(seconds=20))
 
 
 # --- fuzzing ------------------------------------------------------------------------------
@@ -169,11 +170,18 @@ def test_fuzzed_pasted_text(text: str) -> None:
 
 
 def _in_process(extract_fields: Callable[[bytes], dict[str, str]], data: bytes) -> ExtractedSource:
-    """An importer's extraction without the child process, so a bug surfaces as itself."""
+    """An importer's extraction without the worker process, so a bug surfaces as itself."""
     fields = extract_fields(data)
     return from_extracted_fields(
         fields, data=data, filename="fuzz", source_format="fuzz", empty="nothing found"
     )
+
+
+def _pdf_fields(data: bytes) -> dict[str, str]:
+    """The PDF worker's jobs (text layer, then reflow) run in this process."""
+    _, pages = pdf_importer.extract_job({}, [data])
+    _, (text,) = reflow_job({}, pages)
+    return {"text": text.decode("utf-8")}
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -186,7 +194,7 @@ def test_fuzzed_html_in_process(data: bytes) -> None:
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_pdfs())
 def test_fuzzed_pdf_in_process(data: bytes) -> None:
-    _extracted_or_refused(_in_process, pdf_importer.extract_fields, data)
+    _extracted_or_refused(_in_process, _pdf_fields, data)
 
 
 @settings(max_examples=8, deadline=None)

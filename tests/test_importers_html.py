@@ -12,7 +12,8 @@ import pytest
 
 import sourcemark.app.importers.html as html_importer
 from sourcemark.app.errors import ImportFailed
-from sourcemark.app.importers.html import decode_html, extract_fields, extract_html, sanitise_html
+from sourcemark.app.importers.documents import extract_html
+from sourcemark.app.importers.html import decode_html, extract_fields, sanitise_html
 
 PAGES = sorted((Path(__file__).parent / "fixtures" / "html").glob("*.html"))
 

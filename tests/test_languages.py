@@ -14,7 +14,7 @@ from sourcemark.app.languages import detect_language, normalise_language
 from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
 from tests.search_helpers import add_article, hit_ids
-from tests.test_cli_core import sourcemark
+from tests.cli import sourcemark
 
 ARTICLES = {
     "de": "Die Stadt Berlin baut in diesem Jahr neue Wohnungen für Familien. Die Mieten "

@@ -53,6 +53,7 @@ class DeskActions(QObject):
         self.focus_sources = self._make("&Sources", "Ctrl+1")
         self.focus_reader = self._make("&Reader", "Ctrl+2")
         self.focus_annotations = self._make("&Annotations", "Ctrl+3")
+        self.pages = self._make("&Page beside the text", "Ctrl+P")
         self.quit = self._make("&Quit", QKeySequence.StandardKey.Quit)
         self.recent_menu = QMenu("Recent &libraries", window)
         self.toolbar = self._lay_out()
@@ -102,6 +103,7 @@ class DeskActions(QObject):
         edit_menu.addActions([self.find, self.check_statement])
         go_menu = bar.addMenu("&Go")
         go_menu.addActions([self.focus_sources, self.focus_reader, self.focus_annotations])
+        go_menu.addAction(self.pages)
 
         toolbar = QToolBar("Tagging")
         toolbar.setObjectName("taggingToolbar")

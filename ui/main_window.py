@@ -40,6 +40,7 @@ from sourcemark.ui.import_dialog import ImportController
 from sourcemark.ui.library_opener import LibraryOpener
 from sourcemark.ui.link_picker import LinkPicker
 from sourcemark.ui.operations import Operations
+from sourcemark.ui.page_view import PagePanel
 from sourcemark.ui.paste_dialog import PasteSourceDialog
 from sourcemark.ui.reader import Reader
 from sourcemark.ui.search_panel import SearchPanel
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.checker: CheckStatementWindow | None = None
         self.reader = Reader()
         self.annotations = AnnotationPanel()
+        self.pages = PagePanel(library, self.reader)
         self.importer = ImportController(self.operations, self)
         self.upkeep = Upkeep(self.operations, self)
         self.opener = LibraryOpener(self)
@@ -92,7 +94,7 @@ class MainWindow(QMainWindow):
         self.left.addTab(self.search, "Search")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
-        for widget in (self.left, self.reader, self.annotations):
+        for widget in (self.left, self.reader, self.pages, self.annotations):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([320, 680, 420])
@@ -127,6 +129,7 @@ class MainWindow(QMainWindow):
         wire(actions.focus_sources, self._focus(self.sources.list))
         wire(actions.focus_reader, self._focus(self.reader.text))
         wire(actions.focus_annotations, self._focus(self.annotations.list))
+        wire(actions.pages, self.pages.toggle)
         wire(actions.quit, self.close)
         actions.recent_menu.aboutToShow.connect(self._fill_recent_menu)
 
@@ -270,6 +273,7 @@ class MainWindow(QMainWindow):
     def _show_annotation(self, annotation_id: str | None) -> None:
         """Fill the form with an annotation (and, for a rebuttal, the claim it answers)."""
         row = self.annotations.model.row_of(annotation_id) if annotation_id else None
+        self.pages.mark(self.annotations.model.annotation(row) if row is not None else None)
         if row is None:
             self.annotations.form.show_annotation(None)
             return
@@ -504,6 +508,7 @@ class MainWindow(QMainWindow):
         self.upkeep.stop()
         # An import finishes the file in progress; an export or bundle import finishes.
         self.operations.stop_all(BACKGROUND_WAIT_MS)
+        self.pages.stop(BACKGROUND_WAIT_MS)
         settings = QSettings()
         settings.setValue("desk/geometry", self.saveGeometry())
         settings.setValue("desk/splitter", self.splitter.saveState())

@@ -164,10 +164,13 @@ def tooltip_html(annotations: Sequence[Annotation]) -> str:
 
 
 class Reader(QWidget):
-    """Header (title and metadata) above the article text."""
+    """Header (title, metadata and a notice such as "OCR text") above the article text.
+
+    `articleShown(article)` follows every change of the article shown (None when cleared)."""
 
     annotationClicked = Signal(str)
     """An annotation's passage was clicked (its id)."""
+    articleShown = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -176,6 +179,8 @@ class Reader(QWidget):
         """How many highlighted segments the text shows (overlaps are cut into several)."""
         self.title = _plain_label("readerTitle")
         self.metadata = _plain_label("readerMetadata")
+        self.notice = _plain_label("readerNotice")
+        self.notice.hide()
         self.text = ReaderText(self)
         self.text.annotationClicked.connect(self.annotationClicked)
         self.text.columnMoved.connect(self._align_header)
@@ -184,6 +189,7 @@ class Reader(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.title)
         layout.addWidget(self.metadata)
+        layout.addWidget(self.notice)
         layout.addWidget(self.text, 1)
         self.setMinimumWidth(self.text.fontMetrics().averageCharWidth() * NARROWEST_READING_CHARS)
         self.clear()
@@ -191,6 +197,12 @@ class Reader(QWidget):
     def _align_header(self, left: int) -> None:
         self.title.setContentsMargins(left, 18, left, 2)
         self.metadata.setContentsMargins(left, 0, left, 10)
+        self.notice.setContentsMargins(left, 0, left, 10)
+
+    def set_notice(self, text: str) -> None:
+        """A line under the metadata that the reader should not miss; empty hides it."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
     def clear(self) -> None:
         self.article = None
@@ -200,6 +212,8 @@ class Reader(QWidget):
         self.text.annotations = []
         self.highlight_count = 0
         self.text.show_text("")
+        self.set_notice("")
+        self.articleShown.emit(None)
 
     def show_article(self, article: Article, annotations: Sequence[Annotation]) -> None:
         self.article = article
@@ -215,6 +229,8 @@ class Reader(QWidget):
         self.highlight_count = highlights.apply(
             self.text.document(), self.text.offsets, annotations
         )
+        self.set_notice("")
+        self.articleShown.emit(article)
 
     def set_annotations(self, annotations: Sequence[Annotation]) -> None:
         """Show the open article's annotations after a change, redrawing only what changed."""

@@ -6,7 +6,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from sourcemark.app.models import Annotation, Article, Kind, Link, Relation
+from sourcemark.app.models import (
+    Annotation,
+    Article,
+    Kind,
+    Link,
+    PageRange,
+    PageSpan,
+    Relation,
+    pages_of,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +34,17 @@ class BundleContent:
     links: tuple[Link, ...]
     # annotation id -> `updated_at` of each of its earlier versions (for merging).
     earlier_versions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # article id -> its page map (sources from PDFs only).
+    page_maps: dict[str, tuple[PageSpan, ...]] = field(default_factory=dict)
+
+    def pages_of(self, annotation: Annotation) -> PageRange | None:
+        """The pages an annotation's passage lies on, for a source with a page map."""
+        spans = self.page_maps.get(annotation.article_id, ())
+        return pages_of(spans, annotation.start, annotation.end)
+
+    def ocr_pages(self, article_id: str) -> list[int]:
+        """The pages of a source whose text OCR read from a scan (it may hold errors)."""
+        return [span.page for span in self.page_maps.get(article_id, ()) if span.ocr]
 
     @cached_property
     def article_by_id(self) -> dict[str, Article]:

@@ -100,9 +100,11 @@ def collect(
         chosen = [summary.id for summary in library.articles()]
     else:
         chosen = list(dict.fromkeys(library.resolve_article_id(i) for i in article_ids))
-    articles, originals, annotations = [], {}, []
+    articles, originals, annotations, page_maps = [], {}, [], {}
     for done, article_id in enumerate(chosen, 1):
         articles.append(library.article(article_id))
+        if spans := library.page_map(article_id):
+            page_maps[article_id] = tuple(spans)
         with contextlib.suppress(NotFound):  # a source stored without its original file
             originals[article_id] = Original(*library.original(article_id))
         annotations += library.annotations(article_id, kind)
@@ -110,7 +112,7 @@ def collect(
     ids = {a.id for a in annotations}
     links = tuple(k for k in library.links() if k.from_id in ids and k.to_id in ids)
     earlier = {a.id: v for a in annotations if (v := _earlier_versions(library, a.id))}
-    return BundleContent(tuple(articles), originals, tuple(annotations), links, earlier)
+    return BundleContent(tuple(articles), originals, tuple(annotations), links, earlier, page_maps)
 
 
 def _earlier_versions(library: Library, annotation_id: str) -> tuple[str, ...]:

@@ -149,6 +149,8 @@ class _Merge:
             {**article.to_dict(), "language": detect_language(article.text)},
             None if original is None else (original.filename, original.content),
         )
+        spans = self.content.page_maps.get(article.id, ())
+        writes.insert_page_map(self.db, article.id, [span.to_dict() for span in spans])
         self.log.article(article.id, listed=True)
         self.article_ids[article.id] = article.id
         self.local_texts[article.id] = article.text

@@ -20,7 +20,7 @@ from sourcemark import __version__
 from sourcemark.app.bundles import schema, strictjson
 from sourcemark.app.bundles.content import BundleContent, Original
 from sourcemark.app.errors import BundleError
-from sourcemark.app.models import Annotation, Article, Kind, Link, Relation, Verdict
+from sourcemark.app.models import Annotation, Article, Kind, Link, PageSpan, Relation, Verdict
 from sourcemark.app.text import normalise
 
 RECORD = "sourcemark.json"
@@ -32,6 +32,7 @@ MAX_ARTICLES = 30_000
 MAX_ANNOTATIONS = 500_000
 MAX_LINKS = 500_000
 MAX_VERSIONS = 1_000
+MAX_PAGES = 20_000
 _SHORT, _LONG = 100_000, 10_000_000
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -63,9 +64,11 @@ def native_files(content: BundleContent, exported_at: str) -> dict[str, bytes]:
     articles = []
     for article in content.articles:
         original = content.originals.get(article.id)
+        spans = content.page_maps.get(article.id)
         metadata = {
             **article.to_dict(with_text=False),
             "original_filename": original.filename if original else None,
+            "pages": [span.to_dict() for span in spans] if spans else None,
         }
         articles.append(metadata)
         files[text_path(article.id)] = article.text.encode("utf-8")
@@ -112,7 +115,8 @@ def read_native(payload: Mapping[str, bytes], extra_files: set[str]) -> BundleCo
             "links": schema.array(MAX_LINKS),
         },
     )
-    articles, originals = _articles(record["articles"], payload)
+    page_maps: dict[str, tuple[PageSpan, ...]] = {}
+    articles, originals = _articles(record["articles"], payload, page_maps)
     annotations, versions = _annotations(record["annotations"], articles)
     links = _links(record["links"], annotations)
     expected = {RECORD, *extra_files}
@@ -124,19 +128,19 @@ def read_native(payload: Mapping[str, bytes], extra_files: set[str]) -> BundleCo
     if unexpected:
         raise BundleError(f"data/{unexpected[0]} is not part of a Sourcemark bundle")
     return BundleContent(
-        tuple(articles.values()), originals, tuple(annotations.values()), links, versions
+        tuple(articles.values()), originals, tuple(annotations.values()), links, versions, page_maps
     )
 
 
 def _articles(
-    items: list[Any], payload: Mapping[str, bytes]
+    items: list[Any], payload: Mapping[str, bytes], page_maps: dict[str, tuple[PageSpan, ...]]
 ) -> tuple[dict[str, Article], dict[str, Original]]:
     articles: dict[str, Article] = {}
     originals: dict[str, Original] = {}
     hashes: set[str] = set()
     for number, item in enumerate(items, 1):
         where = f"{RECORD}: article {number}"
-        fields = schema.fields(item, where, _ARTICLE_FIELDS)
+        fields = schema.fields(item, where, _ARTICLE_FIELDS, may_omit=frozenset({"pages"}))
         article_id = fields["id"]
         if article_id in articles:
             raise BundleError(f"{where}: id {article_id} appears twice")
@@ -144,11 +148,28 @@ def _articles(
             raise BundleError(f"{where}: the same text appears twice")
         hashes.add(fields["text_sha256"])
         filename = fields.pop("original_filename")
+        pages = fields.pop("pages")
         text = _source_text(payload, article_id, fields["text_sha256"], where)
         articles[article_id] = Article(**fields, text=text)
+        if pages:
+            page_maps[article_id] = _page_map(pages, len(text), f"{where}: pages")
         if filename is not None:
             originals[article_id] = _original(payload, article_id, filename, fields, where)
     return articles, originals
+
+
+def _page_map(items: list[Any], length: int, where: str) -> tuple[PageSpan, ...]:
+    """Pages 1, 2, ... each starting where the one before ends, from 0, within the text."""
+    spans: list[PageSpan] = []
+    for number, item in enumerate(items, 1):
+        span = PageSpan(**schema.fields(item, f"{where} {number}", _PAGE_FIELDS))
+        expected_start = spans[-1].end if spans else 0
+        if span.page != number or span.start != expected_start or not span.start <= span.end:
+            raise BundleError(f"{where} {number}: pages must follow one another through the text")
+        if span.end > length:
+            raise BundleError(f"{where} {number}: page {number} ends beyond the text")
+        spans.append(span)
+    return tuple(spans)
 
 
 def _source_text(payload: Mapping[str, bytes], article_id: str, sha256: str, where: str) -> str:
@@ -247,6 +268,13 @@ _ARTICLE_FIELDS: dict[str, schema.Check] = {
     "original_sha256": _sha256,
     "text_sha256": _sha256,
     "original_filename": schema.optional(schema.text(_SHORT)),
+    "pages": schema.optional(schema.array(MAX_PAGES)),
+}
+_PAGE_FIELDS: dict[str, schema.Check] = {
+    "page": schema.offset,
+    "start": schema.offset,
+    "end": schema.offset,
+    "ocr": schema.boolean,
 }
 _ANNOTATION_FIELDS: dict[str, schema.Check] = {
     "id": _uuid,

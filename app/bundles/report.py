@@ -18,7 +18,7 @@ from sourcemark import __version__
 from sourcemark.app.bundles.content import BundleContent
 from sourcemark.app.bundles.tables import quotes_by_speaker
 from sourcemark.app.models import Annotation, Article, Kind, Verdict
-from sourcemark.app.wording import count
+from sourcemark.app.wording import count, ocr_notice
 
 CSS = resources.files("sourcemark.resources").joinpath("report.css")
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -62,6 +62,11 @@ class _Page:
         label = article.title or "Untitled source"
         return f'<a href="#s-{article.id}">{escape(label)}</a>'
 
+    def page_label(self, annotation: Annotation, before: str = "") -> str:
+        """ "p. 4" or "pp. 4–5" for a passage of a source with pages, else nothing."""
+        pages = self.content.pages_of(annotation)
+        return f"{before}{escape(pages.label)}" if pages else ""
+
     def header(self, title: str, exported_at: str) -> str:
         counts = {kind: len(self.content.of_kind(kind)) for kind in Kind}
         contents = "".join(
@@ -92,7 +97,7 @@ class _Page:
                 f"{_note(claim.note)}</td><td>{escape(claim.speaker)}</td>"
                 f"<td>{_verdict(claim.verdict)}</td>"
                 f"<td>{f'<ul>{rebuttals}</ul>' if rebuttals else '—'}</td>"
-                f"<td>{self.source_ref(article)}</td></tr>"
+                f"<td>{self.source_ref(article)}{self.page_label(claim, ', ')}</td></tr>"
             )
         if not rows:
             return "<section id='claims'><h2>Claims</h2><p>No claims in this bundle.</p></section>"
@@ -107,7 +112,8 @@ class _Page:
         for speaker, quotes in quotes_by_speaker(self.content):
             items = "".join(
                 f"<li><blockquote>{escape(q.quote)}</blockquote><cite>{self.ref(q)} "
-                f"{escape(_citation(self.content.article_by_id[q.article_id]))}</cite>"
+                f"{escape(_citation(self.content.article_by_id[q.article_id]))}"
+                f"{self.page_label(q, ', ')}</cite>"
                 f"{_note(q.note)}</li>"
                 for q in quotes
             )
@@ -136,10 +142,12 @@ class _Page:
             for index, (start, end) in enumerate(blocks)
         ]
         url = f"<br>{escape(article.url)}" if article.url else ""
+        ocr = self.content.ocr_pages(article.id)
+        notice = f"<p class='meta'>{escape(ocr_notice(ocr))}</p>" if ocr else ""
         return (
             f"<article class='source' id='s-{article.id}'>"
             f"<h3>{escape(article.title or 'Untitled source')}</h3>"
-            f"<p class='meta'>{escape(_byline(article))}{url}</p>{''.join(rows)}</article>"
+            f"<p class='meta'>{escape(_byline(article))}{url}</p>{notice}{''.join(rows)}</article>"
         )
 
     def marked(self, text: str, start: int, end: int, annotations: list[Annotation]) -> str:
@@ -173,6 +181,7 @@ class _Page:
         )
         return (
             f"<div class='note {annotation.kind.value}'><b>{self.numbers[annotation.id]}</b> "
+            f"{self.page_label(annotation)} "
             f"<span class='badge {annotation.kind.value}'>{annotation.kind.value}</span> "
             f"{_verdict(annotation.verdict)} {escape(annotation.speaker)}"
             f"{_note(annotation.note)}{links}</div>"

@@ -16,10 +16,14 @@ Check = Callable[[Any, str], Any]
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$")
 
 
-def fields(value: Any, where: str, checks: Mapping[str, Check]) -> dict[str, Any]:
-    """An object with exactly these keys, each value passed through its check."""
+def fields(
+    value: Any, where: str, checks: Mapping[str, Check], *, may_omit: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """An object with exactly these keys (those in `may_omit` may be left out: they read as
+    null), each value passed through its check."""
     if not isinstance(value, dict):
         raise BundleError(f"{where}: expected a JSON object")
+    value = {**dict.fromkeys(may_omit), **value}
     missing = [key for key in checks if key not in value]
     extra = [key for key in value if key not in checks]
     if missing or extra:
@@ -62,6 +66,12 @@ def timestamp(value: Any, where: str) -> str:
 def offset(value: Any, where: str) -> int:
     if type(value) is not int or value < 0:
         raise BundleError(f"{where} must be a whole number, 0 or more")
+    return value
+
+
+def boolean(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise BundleError(f"{where} must be true or false")
     return value
 
 

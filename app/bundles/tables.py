@@ -27,6 +27,7 @@ CLAIM_COLUMNS = (
     "outlet",
     "published",
     "url",
+    "pages",
     "start",
     "end",
     "updated_at",
@@ -40,6 +41,7 @@ QUOTE_COLUMNS = (
     "outlet",
     "published",
     "url",
+    "pages",
     "start",
     "end",
     "updated_at",
@@ -72,6 +74,7 @@ def claims_csv(content: BundleContent) -> bytes:
                 article.outlet,
                 article.published,
                 article.url,
+                _pages(content, claim),
                 claim.start,
                 claim.end,
                 claim.updated_at,
@@ -94,12 +97,18 @@ def quotes_csv(content: BundleContent) -> bytes:
                 article.outlet,
                 article.published,
                 article.url,
+                _pages(content, quote),
                 quote.start,
                 quote.end,
                 quote.updated_at,
             )
         )
     return _csv(QUOTE_COLUMNS, rows)
+
+
+def _pages(content: BundleContent, annotation: Annotation) -> str:
+    pages = content.pages_of(annotation)
+    return pages.label if pages else ""
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
@@ -132,6 +141,7 @@ def quotes_markdown(content: BundleContent) -> bytes:
                     f"*{_md(article.title)}*" if article.title else "",
                     _md(article.outlet),
                     article.published or "undated",
+                    _pages(content, quote),
                 )
                 if part
             )

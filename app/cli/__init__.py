@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "sourcemark.app.cli.searching",
     "sourcemark.app.cli.bundles",
     "sourcemark.app.cli.maintenance",
+    "sourcemark.app.cli.settings",
 )
 
 

@@ -6,7 +6,7 @@ import argparse
 
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id, warn
 from sourcemark.app.errors import InvalidAnnotation, NotFound
-from sourcemark.app.models import Annotation, Kind, Relation, Verdict
+from sourcemark.app.models import Annotation, Kind, PageRange, Relation, Verdict
 
 KINDS = [k.value for k in Kind]
 
@@ -77,8 +77,12 @@ def _print_annotation(annotation: Annotation, as_json: bool) -> None:
         print(_line(annotation))
 
 
-def _line(a: Annotation) -> str:
-    details = " · ".join(x for x in (a.speaker, a.verdict.label if a.verdict else "") if x)
+def _line(a: Annotation, pages: PageRange | None = None) -> str:
+    details = " · ".join(
+        x
+        for x in (pages.label if pages else "", a.speaker, a.verdict.label if a.verdict else "")
+        if x
+    )
     return f"{short_id(a.id)}  {a.kind.value:8}  {a.start}-{a.end}  {one_line(a.quote, 50)!r}" + (
         f"  [{details}]" if details else ""
     )
@@ -102,12 +106,17 @@ def run_annotate(args: argparse.Namespace) -> int:
 def run_annotations(args: argparse.Namespace) -> int:
     with library_for(args, read_only=True) as library:
         found = library.annotations(args.article, Kind(args.kind) if args.kind else None)
+        pages = library.annotation_pages(found)
     if args.json:
-        print_json([a.to_dict() for a in found])
+        print_json([{**a.to_dict(), "pages": _pages_dict(pages.get(a.id))} for a in found])
     else:
         for a in found:
-            print(_line(a))
+            print(_line(a, pages.get(a.id)))
     return 0
+
+
+def _pages_dict(pages: PageRange | None) -> dict[str, object] | None:
+    return pages.to_dict() if pages else None
 
 
 def run_edit(args: argparse.Namespace) -> int:

@@ -128,7 +128,10 @@ def _print(results: SearchResults, as_json: bool) -> None:
                 "query": results.query,
                 "total": results.total,
                 "elapsed_ms": results.elapsed_ms,
-                "hits": [asdict(hit) for hit in results.hits],
+                "hits": [
+                    {**asdict(hit), "pages": hit.pages.to_dict() if hit.pages else None}
+                    for hit in results.hits
+                ],
             }
         )
         return
@@ -139,7 +142,7 @@ def _print(results: SearchResults, as_json: bool) -> None:
             label += f" ({hit.speaker})"
         print(
             f"{hit.doc_type:10} {ident}  {label}  in {one_line(hit.title, 50)!r} "
-            f"[{hit.start}:{hit.end}]"
+            f"[{hit.start}:{hit.end}{', ' + hit.pages.label if hit.pages else ''}]"
         )
         print(f"    {hit.snippet}")
     print(f"{len(results.hits)} of {results.total} results ({results.elapsed_ms:.0f} ms)")

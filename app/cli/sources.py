@@ -1,4 +1,4 @@
-"""Commands for sources: `import`, `articles` and `set-language`."""
+"""Commands for sources: `import`, `pages`, `articles` and `set-language`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
+from sourcemark.app import settings
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
 from sourcemark.app.dates import parse_published
-from sourcemark.app.errors import ImportFailed
+from sourcemark.app.errors import ImportFailed, SourcemarkError
 from sourcemark.app.importers import DEFAULT_MAX_BYTES, extract
 from sourcemark.app.importing import (
     METADATA_FIELDS,
@@ -19,6 +20,8 @@ from sourcemark.app.importing import (
     extract_files,
     import_extractions,
 )
+from sourcemark.app.models import PageSpan
+from sourcemark.app.page_images import PageImages
 
 
 def register(
@@ -41,8 +44,25 @@ def register(
         metavar="BYTES",
         help=f"refuse files larger than this (default {DEFAULT_MAX_BYTES:,})",
     )
+    imp.add_argument(
+        "--ocr-lang",
+        metavar="LANG",
+        help="Tesseract language(s) for scanned PDF pages, e.g. eng or eng+deu "
+        "(default: `settings ocr-language`, else eng)",
+    )
     imp.add_argument("--json", action="store_true", help="print the results as JSON")
     imp.set_defaults(run=run_import)
+
+    pages = subparsers.add_parser(
+        "pages",
+        parents=[common],
+        help="a PDF source's page map; --render draws its pages into the library's image cache",
+    )
+    pages.add_argument("article", metavar="ARTICLE", help="article id (a unique prefix is enough)")
+    pages.add_argument("--render", action="store_true", help="draw the pages not yet cached")
+    pages.add_argument("--rebuild", action="store_true", help="draw every page again")
+    pages.add_argument("--json", action="store_true", help="print the page map as JSON")
+    pages.set_defaults(run=run_pages)
 
     arts = subparsers.add_parser("articles", parents=[common], help="list the library's sources")
     arts.add_argument("--json", action="store_true", help="print the list as JSON")
@@ -68,9 +88,11 @@ def _stdin_source(max_bytes: int) -> Extraction:
         return error
 
 
-def _extractions(names: list[str], max_bytes: int) -> Iterator[Extraction]:
-    """What each named file gives, in order; `-` is standard input."""
-    files = extract_files((Path(n) for n in names if n != "-"), max_bytes=max_bytes)
+def _extractions(names: list[str], max_bytes: int, language: str | None) -> Iterator[Extraction]:
+    """What each named file gives, in order (several are extracted at once in the worker
+    pool); `-` is standard input."""
+    paths = [Path(n) for n in names if n != "-"]
+    files = extract_files(paths, max_bytes=max_bytes, ocr_language=language)
     for name in names:
         yield _stdin_source(max_bytes) if name == "-" else next(files)
 
@@ -79,13 +101,18 @@ def run_import(args: argparse.Namespace) -> int:
     metadata = {k: getattr(args, k) for k in METADATA_FIELDS if getattr(args, k) is not None}
     if "published" in metadata:
         metadata["published"] = parse_published(metadata["published"])
+    language = settings.checked_ocr_language(args.ocr_lang) if args.ocr_lang else None
     names = [_label(name) for name in args.files]
     with library_for(args) as library:
         report = import_extractions(
-            library, names, _extractions(args.files, args.max_size), metadata=metadata
+            library, names, _extractions(args.files, args.max_size, language), metadata=metadata
         ).value
+        page_maps = {
+            record.article_id: library.page_map(record.article_id)
+            for record in (*report.imported, *report.already_present)
+        }
     if args.json:
-        print_json(_report_json(report))
+        print_json(_report_json(report, page_maps))
     else:
         _print_report(report, len(names))
     return 1 if report.failed else 0
@@ -110,7 +137,7 @@ def _print_report(report: ImportReport, files: int) -> None:
         print(line, file=sys.stderr)
 
 
-def _report_json(report: ImportReport) -> dict[str, object]:
+def _report_json(report: ImportReport, page_maps: dict[str, list[PageSpan]]) -> dict[str, object]:
     return {
         "imported": [
             {
@@ -118,6 +145,7 @@ def _report_json(report: ImportReport) -> dict[str, object]:
                 "created": created,
                 "id": record.article_id,
                 "title": record.title,
+                "pages": [span.to_dict() for span in page_maps[record.article_id]],
             }
             for created, records in ((True, report.imported), (False, report.already_present))
             for record in records
@@ -140,6 +168,41 @@ def run_articles(args: argparse.Namespace) -> int:
             f"{one_line(s.title, 50)}  {s.outlet}"
         )
     return 0
+
+
+def run_pages(args: argparse.Namespace) -> int:
+    with library_for(args, read_only=True) as library:
+        article_id = library.resolve_article_id(args.article)
+        spans = library.page_map(article_id)
+        images = PageImages(library.path)
+        drawn: dict[int, Path | ImportFailed] = {}
+        if spans and (args.render or args.rebuild):
+            if args.rebuild:
+                images.clear(article_id)
+            _, original = library.original(article_id)
+            drawn = dict(images.render(article_id, original, [span.page for span in spans]))
+    if not spans:
+        raise SourcemarkError(
+            f"{short_id(article_id)} has no pages (it was not imported from a PDF)"
+        )
+    image = {
+        span.page: drawn.get(span.page) or images.cached(article_id, span.page) for span in spans
+    }
+    if args.json:
+        print_json(
+            [
+                {**span.to_dict(), "image": str(found) if isinstance(found, Path) else None}
+                | ({"problem": str(found)} if isinstance(found, ImportFailed) else {})
+                for span, found in ((span, image[span.page]) for span in spans)
+            ]
+        )
+    else:
+        for span in spans:
+            found = image[span.page]
+            shown = found if isinstance(found, Path) else f"not drawn: {found}" if found else "-"
+            ocr = "  OCR" if span.ocr else ""
+            print(f"p. {span.page:<5} {span.start}-{span.end}{ocr}  {shown}")
+    return 1 if any(isinstance(found, ImportFailed) for found in image.values()) else 0
 
 
 def run_set_language(args: argparse.Namespace) -> int:

@@ -4,7 +4,7 @@ Every importer raises `ImportFailed` with a reason a journalist can act on; noth
 to the library until extraction has fully succeeded.
 """
 
-from sourcemark.app.importers.files import extract, read_file
+from sourcemark.app.importers.files import extract, extract_files, read_file
 from sourcemark.app.importers.plain import from_pasted_text
 from sourcemark.app.importers.source import (
     DEFAULT_MAX_BYTES,
@@ -18,6 +18,7 @@ __all__ = [
     "MAX_FIELD_CHARS",
     "ExtractedSource",
     "extract",
+    "extract_files",
     "from_extracted_fields",
     "from_pasted_text",
     "read_file",

@@ -1,22 +1,55 @@
-"""Reading a source file and choosing its importer by the file's suffix."""
+"""Reading source files and choosing each one's importer by the file's suffix."""
 
 from __future__ import annotations
 
 import stat
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from sourcemark.app.errors import ImportFailed
+from sourcemark.app.importers.documents import extract_html, extract_pdf
 from sourcemark.app.importers.plain import plain_text
 from sourcemark.app.importers.source import DEFAULT_MAX_BYTES, ExtractedSource, check_size
+from sourcemark.app.workers.pool import WorkerPool, shared_pool
 
 
-def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedSource:
+def read_file(
+    path: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    ocr_language: str | None = None,
+    pool: WorkerPool | None = None,
+) -> ExtractedSource:
     """Read and extract one source file, choosing the importer by its suffix."""
     try:
         data = _read_regular_file(path, max_bytes)
-        return extract(data, path.name, max_bytes=max_bytes)
+        return extract(data, path.name, max_bytes=max_bytes, ocr_language=ocr_language, pool=pool)
     except ImportFailed as error:
         raise ImportFailed(f"{path}: {error}") from None
+
+
+def extract_files(
+    paths: Iterable[Path],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    ocr_language: str | None = None,
+    pool: WorkerPool | None = None,
+    in_flight: int | None = None,
+) -> Iterator[tuple[Path, ExtractedSource | ImportFailed]]:
+    """Each file with its source, or with the reason it cannot be imported, in the order
+    given; up to `in_flight` files (by default twice the pool's workers) are read and
+    extracted at once. Stopping early leaves the files not yet started alone."""
+    workers = pool or shared_pool()
+
+    def outcome(path: Path) -> tuple[Path, ExtractedSource | ImportFailed]:
+        try:
+            return path, read_file(
+                path, max_bytes=max_bytes, ocr_language=ocr_language, pool=workers
+            )
+        except ImportFailed as error:
+            return path, error
+
+    return workers.map_ordered(outcome, paths, in_flight=in_flight)
 
 
 def _read_regular_file(path: Path, max_bytes: int) -> bytes:
@@ -39,7 +72,14 @@ def _read_regular_file(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-def extract(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedSource:
+def extract(
+    data: bytes,
+    filename: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    ocr_language: str | None = None,
+    pool: WorkerPool | None = None,
+) -> ExtractedSource:
     """Extract a source from bytes named `filename` (the name only picks the importer)."""
     check_size(len(data), max_bytes)
     if not data.strip():
@@ -49,15 +89,10 @@ def extract(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -
         return plain_text(data, filename, "text")
     if suffix in (".md", ".markdown"):
         return plain_text(data, filename, "markdown")
-    # Loaded on first use: their parsers are slow to import and most commands never need them.
     if suffix in (".html", ".htm", ".xhtml"):
-        from sourcemark.app.importers.html import extract_html
-
-        return extract_html(data, filename)
+        return extract_html(data, filename, pool=pool)
     if suffix == ".pdf":
-        from sourcemark.app.importers.pdf import extract_pdf
-
-        return extract_pdf(data, filename)
+        return extract_pdf(data, filename, ocr_language=ocr_language, pool=pool)
     raise ImportFailed(
         f"unsupported file type {suffix!r} (Sourcemark imports .txt, .md, .html, .htm and .pdf)"
     )

@@ -1,6 +1,6 @@
 """Saved web pages: the article's main text and metadata, from HTML that is never trusted.
 
-Pipeline, in a child process (see `isolation`):
+Pipeline, in a worker process (see `app.workers`; `documents.extract_html` sends the job):
 1. decode: a BOM, then the page's <meta> charset if the bytes fit it, then as any text;
 2. parse with lxml (no network, no entities; nesting stops at 2,048 levels; at most
    `MAX_ELEMENTS` elements);
@@ -15,6 +15,7 @@ Pipeline, in a child process (see `isolation`):
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import lxml.html
 import nh3
@@ -24,8 +25,6 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.settings import set_date_params
 
 from sourcemark.app.errors import ImportFailed
-from sourcemark.app.importers.isolation import DEFAULT_LIMITS, ChildLimits, run_extractor
-from sourcemark.app.importers.source import ExtractedSource, from_extracted_fields
 from sourcemark.app.text import NotText, decode, drop_control_characters
 
 # huge_tree: libxml2's default limits silently drop the whole page when one attribute (an inline
@@ -154,22 +153,15 @@ _SAFE_ATTRIBUTES = {
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
-def extract_html(
-    data: bytes, filename: str, *, limits: ChildLimits = DEFAULT_LIMITS
-) -> ExtractedSource:
-    """Import a saved web page; the work runs in a child process under `limits`."""
-    fields = run_extractor("html", data, limits)
-    return from_extracted_fields(
-        fields,
-        data=data,
-        filename=filename,
-        source_format="html",
-        empty="no article text found in the page",
-    )
+def extract_job(params: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
+    """Worker job: the page's bytes in; its metadata, and its text as one UTF-8 blob, out."""
+    fields = extract_fields(blobs[0])
+    text = fields.pop("text")
+    return fields, [text.encode("utf-8")]
 
 
 def extract_fields(data: bytes) -> dict[str, str]:
-    """The page's main text and metadata (runs in the child process)."""
+    """The page's main text and metadata."""
     # Control characters are parse errors in HTML, and lxml refuses them in text it is given.
     tree = _parse(drop_control_characters(decode_html(data)))
     metadata = _metadata(tree)

@@ -9,6 +9,7 @@ from typing import Any
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import ImportFailed, SourcemarkError
 from sourcemark.app.languages import normalise_language
+from sourcemark.app.models import PageSpan
 from sourcemark.app.text import drop_control_characters, normalise
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -35,6 +36,8 @@ class ExtractedSource:
     url: str = ""
     published: str = ""
     language: str = ""  # declared by the source (a page's lang attribute), else detected
+    pages: tuple[PageSpan, ...] = ()
+    """For a document of pages (a PDF): where each page's text lies, and which were OCR'd."""
 
     def with_metadata(self, **overrides: str | None) -> ExtractedSource:
         """Metadata given by the user wins over what was extracted."""

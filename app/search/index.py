@@ -43,6 +43,7 @@ from sourcemark.app.search.results import (
     annotation_hit,
     passage_hit,
     read_hits,
+    with_pages,
 )
 from sourcemark.app.search.schema import (
     ENGLISH,
@@ -406,7 +407,7 @@ class SearchIndex:
             )
             for match in shown[:limit]
         ]
-        return SearchResults(hits, len(shown), _ms_since(began), label)
+        return SearchResults(with_pages(self._db, hits), len(shown), _ms_since(began), label)
 
     def similar(
         self, annotation_id: str, *, limit: int = 10, min_score: float = claims.THRESHOLD

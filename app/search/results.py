@@ -8,10 +8,18 @@ from typing import Any
 
 import sqlite_utils
 
-from sourcemark.app.models import Kind, Verdict
+from sourcemark.app.models import (
+    Kind,
+    PageRange,
+    PageSpan,
+    Verdict,
+    page_span_from_row,
+    pages_of,
+)
 from sourcemark.app.search import documents
 from sourcemark.app.search.schema import ENGLISH, family
 from sourcemark.app.search.snippets import NOTHING, Highlights, snippet
+from sourcemark.db import queries
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +39,7 @@ class Hit:
     end: int
     snippet: str  # plain text, matches wrapped in « »
     snippet_html: str  # HTML-escaped, matches in <b>…</b>
+    pages: PageRange | None = None  # the pages the passage lies on, for a source from a PDF
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +84,15 @@ def read_hits(db: sqlite_utils.Database, ranked: Sequence[Ranked], wanted: Highl
             hits.append(_article_hit(articles[stored["article_id"]], score, wanted))
         elif stored["doc_type"] == "annotation" and stored["annotation_id"] in annotations:
             hits.append(annotation_hit(annotations[stored["annotation_id"]], score, wanted))
-    return hits
+    return with_pages(db, hits)
+
+
+def with_pages(db: sqlite_utils.Database, hits: list[Hit]) -> list[Hit]:
+    """The hits, each with the pages its passage lies on (for sources with a page map)."""
+    maps: dict[str, list[PageSpan]] = {}
+    for article_id in {hit.article_id for hit in hits}:
+        maps[article_id] = [page_span_from_row(r) for r in queries.article_pages(db, article_id)]
+    return [replace(hit, pages=pages_of(maps[hit.article_id], hit.start, hit.end)) for hit in hits]
 
 
 def _article_hit(row: dict[str, Any], score: float, wanted: Highlights) -> Hit:

@@ -34,6 +34,10 @@ TASKS = {
     "fts5.search": "tests.bench.baselines:fts5_search",
     "fts5.new_document": "tests.bench.baselines:fts5_new_document",
     "fts5.cold_search": "tests.bench.baselines:fts5_cold_search",
+    "documents.sourcemark": "tests.bench.documents:sourcemark_extract",
+    "documents.trafilatura": "tests.bench.documents:trafilatura_alone",
+    "documents.pypdf": "tests.bench.documents:pypdf_alone",
+    "documents.tesseract": "tests.bench.documents:tesseract_alone",
 }
 
 

@@ -15,6 +15,12 @@ from tests.bench.measure import Stat
 from tests.bench.workload import QUERY_MIX
 
 WHOOSH_DEFAULTS, WHOOSH, FTS5 = "whoosh_defaults", "whoosh", "fts5"
+TRAFILATURA, PYPDF, TESSERACT = "trafilatura", "pypdf", "tesseract"
+_ALONE = {
+    TRAFILATURA: "trafilatura alone",
+    PYPDF: "pypdf alone (layout mode)",
+    TESSERACT: "pypdfium2 + tesseract alone",
+}
 QUERY_CLASSES = {query: kind for kind, query in QUERY_MIX}
 
 
@@ -87,6 +93,10 @@ GOALS: dict[str, Goal] = {
         "≥ raw Whoosh default writer, no batch below 0.8× the first", _flat_and_fast
     ),
     "claims": Goal("MAP@5 ≥ plain BM25", lambda figure: (figure.ratio("bm25") or 0) >= 1),
+    "html_bulk": Goal(
+        "≥ 15 pages/s",
+        lambda figure: figure.sourcemark is not None and figure.sourcemark.median >= 15,
+    ),
 }
 # From 100,000 articles (a regional newsroom's archive) the goals are these.
 LARGE_LIBRARY = 100_000
@@ -241,6 +251,31 @@ def _main_ratio(figure: Figure) -> float | None:
     return ratio if ratio is not None else figure.ratio(WHOOSH_DEFAULTS)
 
 
+def documents_markdown(figures: list[Figure]) -> str:
+    """Importing documents: Sourcemark's pool beside the parser alone in one process."""
+    lines = [
+        "### Importing documents (pages/s, p50 / p95; the worker pool beside the parser alone)",
+        "",
+        "| figure | Sourcemark | parser alone, one process | ÷ alone | goal |",
+        "|---|---|---|---|---|",
+    ]
+    for f in figures:
+        (name, alone), *_ = f.baselines.items()
+        lines.append(
+            f"| {f.label} | {_rate(f.sourcemark)} | {_ALONE.get(name, name)}: {_rate(alone)} "
+            f"| {_ratio(f.ratio(name))} | {_goal(f, None)} |"
+        )
+    return "\n".join(lines)
+
+
+def _rate(stat: Stat | None) -> str:
+    """pages/s, with two decimals below ten (OCR reads a page in seconds)."""
+    if stat is None:
+        return "—"
+    values = [stat.median] if stat.n == 1 else [stat.median, stat.p95]
+    return " / ".join(f"{v:.2f}" if v < 10 else f"{v:,.0f}" for v in values)
+
+
 def _hit_count_disagreements(per_query: dict[str, dict[str, Any]]) -> str:
     """Queries whose Sourcemark total is not the raw engines' (which find the same documents)."""
     differing = [
@@ -292,6 +327,9 @@ def document(runs: list[dict[str, Any]]) -> str:
             parts += [markdown(heading, [figure_from_dict(f) for f in figures], int(size)), ""]
         any_size = [figure_from_dict(f) for f in results["any_size"]]
         parts += [markdown("Any library size", any_size), ""]
+        if results.get("documents"):
+            figures = [figure_from_dict(f) for f in results["documents"]]
+            parts += [documents_markdown(figures), ""]
     return "\n".join(parts)
 
 

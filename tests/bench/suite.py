@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from sourcemark.app.search.claims import THRESHOLD
-from tests.bench import claims
+from tests.bench import claims, documents
 from tests.bench.cli_import import import_through_cli, write_files
 from tests.bench.generator import CorpusGenerator, write_corpus
 from tests.bench.measure import ChildResult, Stat, run_child, summarize
 from tests.bench.report import (
     FTS5,
+    PYPDF,
+    TESSERACT,
+    TRAFILATURA,
     WHOOSH,
     WHOOSH_DEFAULTS,
     Figure,
@@ -43,6 +46,11 @@ class Options:
     cli_files: int = 10_000
     cli_batch: int = 2_500
     claims_noise_articles: int = 1_000
+    saved_pages: int = 120
+    pdf_files: int = 10
+    pdf_pages: int = 30
+    scan_pages: int = 6
+    document_repeats: int = 3
 
 
 def child(task: str, *, env: dict[str, str] | None = None, **params: Any) -> ChildResult:
@@ -472,6 +480,48 @@ def claims_figure(options: Options, say: Say) -> Figure:
     )
 
 
+def document_figures(options: Options, say: Say) -> list[Figure]:
+    """7. Importing documents: saved pages, text PDFs and scans, pages/s through the worker
+    pool beside their parser alone in one process (trafilatura, pypdf, pypdfium2 + tesseract)."""
+    folder = options.workdir / "documents"
+    html = documents.write_saved_pages(folder / "html", options.saved_pages, options.seed)
+    pdfs = documents.write_text_pdfs(
+        folder / "pdf", options.pdf_files, options.pdf_pages, options.seed
+    )
+    scan = documents.write_scan(folder / "scan", options.scan_pages, options.seed)
+    cases = [
+        ("html_bulk", "7. saved news pages extracted (HTML import)", html, TRAFILATURA),
+        ("pdf_text", "7. text PDF pages extracted (paragraphs, page map)", pdfs, PYPDF),
+        ("pdf_ocr", "7. scanned PDF pages read with OCR", [scan], TESSERACT),
+    ]
+    figures = []
+    for key, label, paths, baseline in cases:
+        files = [str(path) for path in paths]
+        rates: dict[str, list[float]] = {"sourcemark": [], baseline: []}
+        peaks = {"sourcemark": 0.0, baseline: 0.0}
+        repeats = 1 if key == "pdf_ocr" else options.document_repeats
+        for _ in range(repeats):
+            for name, task in (
+                ("sourcemark", "documents.sourcemark"),
+                (baseline, baseline_task(baseline)),
+            ):
+                run = child(task, files=files)
+                if run.result.get("failed"):
+                    raise RuntimeError(f"{key}: {run.result['failed']} files failed to import")
+                rates[name].append(run.result["pages"] / run.result["seconds"])
+                peaks[name] = max(peaks[name], run.peak_mb)
+        stats = {name: summarize(rates[name], peaks[name]) for name in rates}
+        say(f"  {key}: {stats}")
+        figures.append(
+            Figure(key, label, "pages/s", stats.pop("sourcemark"), stats, {"files": len(files)})
+        )
+    return figures
+
+
+def baseline_task(baseline: str) -> str:
+    return f"documents.{baseline}"
+
+
 def run_suite(sizes: list[int], options: Options, say: Say) -> dict[str, Any]:
     """Generate the corpus once (the largest size; smaller sizes read its first articles)."""
     options.workdir.mkdir(parents=True, exist_ok=True)
@@ -493,6 +543,11 @@ def run_suite(sizes: list[int], options: Options, say: Say) -> dict[str, Any]:
         "any_size": [figure_to_dict(f) for f in [*reader, *cli, *matching]],
         "sizes": {},
     }
+    say("documents")
+    documents_done = step(
+        steps / "documents.json", options, say, lambda: document_figures(options, say)
+    )
+    results["documents"] = [figure_to_dict(f) for f in documents_done]
     for size in sizes:
         say(f"{size:,} articles")
         figures = SizeRun(size, corpus, options, say).figures()

@@ -5,15 +5,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from sourcemark.app import importers, importing
 from sourcemark.app.changes import Changes
 from sourcemark.app.errors import LibraryBusy
 from sourcemark.app.importers import ExtractedSource
+from sourcemark.app.importers import files as files_module
 from sourcemark.app.importing import ImportedFile, ImportReport
 from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
@@ -132,15 +133,15 @@ def test_cancel_stops_before_the_next_file(
 ) -> None:
     files = write_sources(tmp_path / "in", 4)
     reading_second, cancel_clicked = threading.Event(), threading.Event()
-    read_file = importers.read_file
+    read_file = files_module.read_file
 
-    def read_second_file_after_the_cancel(path: Path, **options: int) -> ExtractedSource:
+    def read_second_file_after_the_cancel(path: Path, **options: Any) -> ExtractedSource:
         if path == files[1]:  # holds the worker inside file 2 until Cancel was clicked
             reading_second.set()
             assert cancel_clicked.wait(5)
         return read_file(path, **options)
 
-    monkeypatch.setattr(importing, "read_file", read_second_file_after_the_cancel)
+    monkeypatch.setattr(files_module, "read_file", read_second_file_after_the_cancel)
     controller = ImportController(operations, window)
 
     def click_cancel(label: str, done: int, total: int) -> None:
@@ -155,11 +156,16 @@ def test_cancel_stops_before_the_next_file(
     operations.progressed.connect(click_cancel)
     run_import(qtbot, controller, files)
 
+    # Files are extracted several at once: the cancel stops the import between two files,
+    # each one either imported whole or left alone, in order.
     (report,) = summaries
-    assert [f.name for f in report.imported] == [str(f) for f in files[:2]]
-    assert report.not_imported == [str(f) for f in files[2:]]
-    assert report.headline == "2 imported, 2 not imported (cancelled)."
-    assert titles(operations.library) == ["Source number 0", "Source number 1"]
+    imported = [f.name for f in report.imported]
+    assert imported + report.not_imported == [str(f) for f in files]
+    assert imported[:1] == [str(files[0])] and report.not_imported[-1:] == [str(files[-1])]
+    assert report.headline == (
+        f"{len(imported)} imported, {len(report.not_imported)} not imported (cancelled)."
+    )
+    assert titles(operations.library) == [f"Source number {n}" for n in range(len(imported))]
 
 
 def test_files_given_during_an_import_wait_for_it(
