@@ -13,8 +13,8 @@ from sourcemark.app.importers.html import extract_fields
 from sourcemark.app.languages import detect_language, normalise_language
 from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
-from tests.search_helpers import add_article, hit_ids
 from tests.cli import sourcemark
+from tests.search_helpers import add_article, hit_ids
 
 ARTICLES = {
     "de": "Die Stadt Berlin baut in diesem Jahr neue Wohnungen für Familien. Die Mieten "
