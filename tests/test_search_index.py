@@ -307,10 +307,21 @@ def test_the_total_is_exact_whatever_the_limit_across_segments(tmp_path: Path) -
         assert {lib.search("mayor budget", limit=limit).total for limit in (3, 40, 500)} == {both}
 
 
+@pytest.mark.parametrize(
+    "rows, words, parallel",
+    [
+        (60, 30, True),  # enough rows holding enough article text
+        (60, 2, False),  # as many rows of short texts: one writer is faster
+        (120, 2, True),  # enough rows whatever they hold
+        (40, 30, False),
+    ],
+)
 def test_a_bulk_sync_uses_the_parallel_writer_and_agrees_with_the_database(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: int, words: int, parallel: bool
 ) -> None:
-    rows = search_index._BULK_SYNC_ROWS
+    monkeypatch.setattr(search_index, "_BULK_SYNC_ROWS", 100)
+    monkeypatch.setattr(search_index, "_BULK_SYNC_ARTICLE_ROWS", 50)
+    monkeypatch.setattr(search_index, "_BULK_SYNC_TEXT_CHARS", 60 * 100)
     kinds: list[str] = []
     real_writer = whoosh_index.FileIndex.writer
 
@@ -321,11 +332,16 @@ def test_a_bulk_sync_uses_the_parallel_writer_and_agrees_with_the_database(
 
     monkeypatch.setattr(whoosh_index.FileIndex, "writer", spy)
     with open_library(tmp_path / "lib") as lib:
-        lib.import_many(from_pasted_text(f"Bulk wire story {n} on turnout.") for n in range(rows))
+        kinds.clear()  # opening the library wrote its first index
+        lib.import_many(
+            from_pasted_text(f"Bulk wire story {n} on turnout." + " More of it." * words)
+            for n in range(rows)
+        )
         assert lib.index is not None and lib.index.status(lib.db).agrees
         assert lib.search("turnout", limit=5).total == rows
         assert lib.db.execute("SELECT count(*) FROM index_outbox").fetchone()[0] == 0
-    assert ("MpWriter" in kinds) == (search_index._BULK_PROCS > 1)  # one core: one writer
+    # One core: always one writer.
+    assert ("MpWriter" in kinds) == (parallel and search_index._BULK_PROCS > 1)
 
 
 @pytest.mark.parametrize(

@@ -161,6 +161,16 @@ def pending_outbox(db: sqlite_utils.Database, after: int) -> list[tuple[int, str
     return [tuple(row) for row in cursor.fetchall()]
 
 
+def pending_text_chars(db: sqlite_utils.Database, after: int) -> int:
+    """How much article text the outbox rows after `after` ask to index."""
+    row = db.execute(
+        "SELECT coalesce(sum(length(a.text)), 0) FROM index_outbox o "
+        "JOIN articles a ON a.id = o.doc_id WHERE o.seq > ? AND o.doc_type = 'article'",
+        (after,),
+    ).fetchone()
+    return int(row[0])
+
+
 def count_pending(db: sqlite_utils.Database, after: int) -> int:
     return int(
         db.execute("SELECT count(*) FROM index_outbox WHERE seq > ?", (after,)).fetchone()[0]
