@@ -57,12 +57,15 @@ def annotate_library(library_dir: str, corpus: str, count: int) -> dict[str, Any
     library = open_library(Path(library_dir), with_index=False)
     library.db.execute("PRAGMA synchronous = OFF")
     made = 0
+    # A run killed while annotating left some: they are not made twice.
+    present = set(library.db.execute('SELECT article_id, start, "end" FROM annotations'))
     for first in range(0, len(articles), 200):
         with write_transaction(library.db):
             for article in articles[first : first + 200]:
                 article_id = _article_id(library, article.text)
                 for planned in article.annotations:
-                    writes.insert_annotation(library.db, _record(article_id, article, planned))
+                    if (article_id, planned.start, planned.end) not in present:
+                        writes.insert_annotation(library.db, _record(article_id, article, planned))
                     made += 1
     library.close()
     clock = Stopwatch()
