@@ -373,5 +373,5 @@ def test_one_commit_per_source_keeps_the_segments_few(library: Library) -> None:
         article = add_article(library, f"Source {number} says the river rose {number} cm.")
         library.annotate_quote(article.id, "claim", "the river rose")
     segments = library.index._fresh_searcher().reader().leaf_readers()
-    assert len(segments) < 2 * search_index._TIER_FACTOR
+    assert len(segments) <= search_index._CROWDED_SEGMENTS
     assert len(hit_ids(library.search("river", limit=500))) == 120
