@@ -72,17 +72,17 @@ _REBUILD_MB = 256
 # Segments are kept in size tiers (each tier _TIER_FACTOR times the one below, by bytes on
 # disk): when a tier fills up with _TIER_FACTOR segments they are merged into one of the next
 # tier, so a library of N documents keeps O(log N) segments and each document is rewritten
-# O(log N) times. A sync merges only when the index holds over _CROWDED_SEGMENTS (merging on
-# every eighth saved annotation put 1.9 s of 4.1 s of commits into merges, and the p95 of a new
-# annotation over 100 ms), and then only the full tiers whose merge fits _SYNC_MERGE_BYTES
-# (tens of milliseconds). At the end of a bulk import (the desk's or
-# the command line's) `merge_segments` merges every full tier whatever its size, so a library
-# used only from the terminal keeps few segments too; the desk's idle upkeep merges every tier
-# holding two or more, leaving at most one segment per tier.
+# O(log N) times. Merges stay off the critical path: a sync merges only as a safety valve,
+# when the index holds over _CROWDED_SEGMENTS (merging on every eighth saved annotation put
+# 1.9 s of 4.1 s of commits into merges, and one merge of 17 small segments took 300-400 ms
+# on a busy machine), and then only the full tiers whose merge fits _SYNC_MERGE_BYTES. At the
+# end of a bulk import (the desk's or the command line's) `merge_segments` merges every full
+# tier whatever its size, so a library used only from the terminal keeps few segments too; the
+# desk's idle upkeep, in the background, merges every tier holding two or more.
 _TIER_FACTOR = 8
 _TIER_BASE_BYTES = 64 * 1024
 _SYNC_MERGE_BYTES = 1024 * 1024
-_CROWDED_SEGMENTS = 2 * _TIER_FACTOR
+_CROWDED_SEGMENTS = 4 * _TIER_FACTOR
 # A sync this large (an import, a catch-up) indexes with Whoosh's multiprocess writer: 5,000
 # rows, or 1,000 holding 2 MB of article text. Below that, starting the worker processes costs
 # more than they save (2,500 one-claim files waited 18 s on the workers' commit), while 1,000
