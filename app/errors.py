@@ -4,7 +4,13 @@ from __future__ import annotations
 
 
 class SourcemarkError(Exception):
-    """An expected problem (bad input, missing record, busy library): shown, changes nothing."""
+    """An expected problem (bad input, missing record, busy library): shown, changes nothing.
+
+    `details` holds what a person rarely needs but support does (process ids, paths)."""
+
+    def __init__(self, message: str = "", *, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
 
 
 class NotFound(SourcemarkError):
@@ -41,3 +47,16 @@ class StorageError(SourcemarkError):
 
 class BundleError(SourcemarkError):
     """A bundle is malformed, inconsistent or hostile."""
+
+
+class FetchFailed(SourcemarkError):
+    """A web address could not be fetched as a source (network, HTTP status, type, size)."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def gone(self) -> bool:
+        """The server says the page no longer exists (404 Not Found or 410 Gone)."""
+        return self.status in (404, 410)

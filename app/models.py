@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
 from typing import Any
 
@@ -18,6 +19,15 @@ class Relation(StrEnum):
     REBUTS = "rebuts"
     SUPPORTS = "supports"
     SAME_CLAIM = "same_claim"
+
+
+class PassageStatus(StrEnum):
+    """How an annotated passage reads in the source's latest version, against its wording when
+    it was annotated: the same, edited by the publisher, or removed (left on an older version)."""
+
+    SAME = "same"
+    EDITED = "edited"
+    REMOVED = "removed"
 
 
 class Verdict(StrEnum):
@@ -78,6 +88,12 @@ class Article:
     original_sha256: str
     text_sha256: str
     text: str
+    version: int = 1
+    """The number of the version `text` is: the latest one."""
+    extraction_warning: str = ""
+    """Why the extracted text may be incomplete, until the reporter dismisses it."""
+    updated_at: str = ""
+    """When its metadata last changed (its import, or an edit); the text never changes."""
 
     def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
         data = asdict(self)
@@ -101,12 +117,25 @@ class Annotation:
     verdict: Verdict | None
     created_at: str
     updated_at: str
+    version: int = 1
+    """The version of the source text the offsets point into."""
+    status: PassageStatus = PassageStatus.SAME
+    annotated_quote: str | None = None
+    """The wording the passage had when annotated, once the publisher has edited it."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["kind"] = self.kind.value
         data["verdict"] = self.verdict.value if self.verdict else None
+        data["status"] = self.status.value
         return data
+
+
+_SEEN_FROM_TARGET = {
+    Relation.REBUTS: "rebutted by",
+    Relation.SUPPORTS: "supported by",
+    Relation.SAME_CLAIM: "same claim as",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +147,14 @@ class Link:
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "relation": self.relation.value}
+
+    def seen_from(self, annotation_id: str) -> tuple[str, str]:
+        """How the link reads from one of its ends: ('rebuts', claim id) from the rebuttal,
+        ('rebutted by', rebuttal id) from the claim."""
+        if annotation_id == self.from_id:
+            verb = "same claim as" if self.relation is Relation.SAME_CLAIM else self.relation.value
+            return verb, self.to_id
+        return _SEEN_FROM_TARGET[self.relation], self.from_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +171,49 @@ class ArticleSummary:
     claims: int
     quotes: int
     rebuttals: int
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """One fetch of a page: what was asked, what came back, and when (the WARC is kept apart)."""
+
+    id: str
+    article_id: str
+    version: int | None
+    """The version of the text this fetch gave; None when the page was gone."""
+    requested_url: str
+    final_url: str
+    fetched_at: str
+    status: int
+    headers: list[tuple[str, str]]
+    content_type: str
+    payload_sha256: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "headers": [list(pair) for pair in self.headers]}
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One immutable text of a source, with the capture that first gave it (if fetched)."""
+
+    article_id: str
+    number: int
+    text_sha256: str
+    created_at: str
+    length: int
+    capture: Capture | None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["capture"] = self.capture.to_dict() if self.capture else None
+        return data
+
+
+def capture_from_row(row: dict[str, Any]) -> Capture:
+    values = {key: value for key, value in row.items() if key != "warc"}
+    values["headers"] = [tuple(pair) for pair in json.loads(values["headers"])]
+    return Capture(**values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,15 +259,114 @@ def pages_of(spans: Sequence[PageSpan], start: int, end: int) -> PageRange | Non
     return PageRange(min(touched), max(touched)) if touched else None
 
 
+class StoryStatus(StrEnum):
+    OPEN = "open"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A story gathers sources (and so their annotations); its name is unique, ignoring case."""
+
+    id: str
+    name: str
+    description: str
+    status: StoryStatus
+    created_at: str
+    updated_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "status": self.status.value}
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """A story with the counts of its live sources and their annotations: what lists show."""
+
+    story: Story
+    sources: int
+    claims: int
+    quotes: int
+    rebuttals: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.story.to_dict(),
+            "sources": self.sources,
+            "claims": self.claims,
+            "quotes": self.quotes,
+            "rebuttals": self.rebuttals,
+        }
+
+
+class TargetType(StrEnum):
+    ARTICLE = "article"
+    ANNOTATION = "annotation"
+    STORY = "story"
+
+
+@dataclass(frozen=True, slots=True)
+class Tombstone:
+    """One deletion: what (type and id, and the source it belongs to), who and when; a unique
+    id, the same in every library the deletion reaches. A restoration keeps the tombstone."""
+
+    id: str
+    target_type: TargetType
+    target_id: str
+    article_id: str | None
+    deleted_at: str
+    deleted_by: str
+    restored_at: str | None = None
+    restored_by: str | None = None
+
+    @property
+    def live(self) -> bool:
+        """The deletion stands (it was not undone)."""
+        return self.restored_at is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "target_type": self.target_type.value}
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+_ANNOTATION_FIELDS = tuple(f.name for f in fields(Annotation))
+
+
 def article_from_row(row: dict[str, Any]) -> Article:
-    """The article in a row of `articles` (its language is read on its own: `Library.language`)."""
-    return Article(**{key: value for key, value in row.items() if key != "language"})
+    return Article(**{name: row[name] for name in _ARTICLE_FIELDS if name in row})
+
+
+def story_from_row(row: dict[str, Any]) -> Story:
+    return Story(
+        row["id"],
+        row["name"],
+        row["description"],
+        StoryStatus(row["status"]),
+        row["created_at"],
+        row["updated_at"],
+    )
+
+
+def tombstone_from_row(row: dict[str, Any]) -> Tombstone:
+    return Tombstone(
+        row["id"],
+        TargetType(row["target_type"]),
+        row["target_id"],
+        row["article_id"],
+        row["deleted_at"],
+        row["deleted_by"],
+        row["restored_at"],
+        row["restored_by"],
+    )
 
 
 def annotation_from_row(row: dict[str, Any]) -> Annotation:
-    values = dict(row)
+    values = {name: row[name] for name in _ANNOTATION_FIELDS if name in row}
     values["kind"] = Kind(values["kind"])
     values["verdict"] = Verdict(values["verdict"]) if values["verdict"] else None
+    if "status" in values:
+        values["status"] = PassageStatus(values["status"])
     return Annotation(**values)
 
 

@@ -188,15 +188,233 @@ BEGIN
 END;
 """
 
-# Version 6: the language each source is written in (ISO 639 code), which picks the stemmer
+# Version 6: versions of a source and the captures that gave them (issue 12).
+# `article_versions` holds every version's text, immutable; `articles.text` stays the current
+# version's text (what the reader, search and exports read), and SQLite keeps the two equal.
+# An annotation's offsets point into one version (`annotations.version`), checked there.
+# A version's page text (the whole page's visible text, for web pages) is filled in once.
+# `captures` keeps each fetch of a page as evidence: what was asked, what came back, and the
+# request and response as a gzipped WARC file.
+_ANCHOR_GUARD_PER_VERSION = """
+CREATE TRIGGER annotations_anchor_{event} BEFORE {event} ON annotations
+WHEN NEW."end" > (SELECT length(text) FROM article_versions
+                  WHERE article_id = NEW.article_id AND number = NEW.version)
+  OR (SELECT substr(text, NEW.start + 1, NEW."end" - NEW.start) FROM article_versions
+      WHERE article_id = NEW.article_id AND number = NEW.version) IS NOT NEW.quote
+BEGIN
+    SELECT RAISE(ABORT, 'annotation quote does not match its article text');
+END;
+"""
+# An edited passage keeps the wording it was annotated with; one that reads the same has none.
+_EDITED_KEEPS_ITS_WORDING = """
+CREATE TRIGGER annotations_status_wording_{event} BEFORE {event} ON annotations
+WHEN (NEW.status = 'edited' AND NEW.annotated_quote IS NULL)
+  OR (NEW.status = 'same' AND NEW.annotated_quote IS NOT NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'an edited passage keeps the wording it was annotated with');
+END;
+"""
+V6 = (
+    """
+CREATE TABLE article_versions (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL CHECK (number >= 1),
+    text TEXT NOT NULL CHECK (length(text) > 0),
+    text_sha256 TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    page_text TEXT,
+    UNIQUE (article_id, number)
+);
+INSERT INTO article_versions (article_id, number, text, text_sha256, created_at)
+    SELECT id, 1, text, text_sha256, imported_at FROM articles;
+
+CREATE TABLE captures (
+    id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    version INTEGER,
+    requested_url TEXT NOT NULL,
+    final_url TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    headers TEXT NOT NULL,
+    content_type TEXT NOT NULL DEFAULT '',
+    payload_sha256 TEXT NOT NULL,
+    warc BLOB NOT NULL,
+    FOREIGN KEY (article_id, version) REFERENCES article_versions (article_id, number)
+);
+CREATE INDEX captures_by_article ON captures (article_id, fetched_at);
+
+ALTER TABLE articles ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE articles ADD COLUMN extraction_warning TEXT NOT NULL DEFAULT '';
+ALTER TABLE annotations ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE annotations ADD COLUMN status TEXT NOT NULL DEFAULT 'same'
+    CHECK (status IN ('same', 'edited', 'removed'));
+ALTER TABLE annotations ADD COLUMN annotated_quote TEXT;
+
+CREATE TRIGGER article_versions_are_immutable BEFORE UPDATE ON article_versions
+WHEN NEW.article_id IS NOT OLD.article_id OR NEW.number IS NOT OLD.number
+  OR NEW.text IS NOT OLD.text OR NEW.text_sha256 IS NOT OLD.text_sha256
+  OR NEW.created_at IS NOT OLD.created_at OR OLD.page_text IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'a version of a source never changes once stored');
+END;
+CREATE TRIGGER article_versions_stay BEFORE DELETE ON article_versions
+WHEN EXISTS (SELECT 1 FROM articles WHERE id = OLD.article_id)
+BEGIN
+    SELECT RAISE(ABORT, 'a version of a source stays as long as its source');
+END;
+CREATE TRIGGER articles_first_version AFTER INSERT ON articles
+BEGIN
+    INSERT INTO article_versions (article_id, number, text, text_sha256, created_at)
+    VALUES (NEW.id, NEW.version, NEW.text, NEW.text_sha256, NEW.imported_at);
+END;
+
+DROP TRIGGER articles_text_is_immutable;
+CREATE TRIGGER articles_text_is_its_latest_version BEFORE UPDATE OF text, version ON articles
+WHEN NEW.version < OLD.version
+  OR NEW.text IS NOT (SELECT text FROM article_versions
+                      WHERE article_id = NEW.id AND number = NEW.version)
+  OR EXISTS (SELECT 1 FROM article_versions WHERE article_id = NEW.id AND number > NEW.version)
+BEGIN
+    SELECT RAISE(ABORT, 'an article text changes only to its newest stored version');
+END;
+
+DROP TRIGGER annotations_anchor_INSERT;
+DROP TRIGGER annotations_anchor_UPDATE;
+"""
+    + _ANCHOR_GUARD_PER_VERSION.format(event="INSERT")
+    + _ANCHOR_GUARD_PER_VERSION.format(event="UPDATE")
+    + _EDITED_KEEPS_ITS_WORDING.format(event="INSERT")
+    + _EDITED_KEEPS_ITS_WORDING.format(event="UPDATE")
+)
+
+
+# Version 7: stories, tags and the trash.
+# A deletion is a tombstone (a row of its own, with a unique id, who and when), never a DELETE:
+# the trashed rows stay where they are, pointing at their tombstone, so every table that refers
+# to a source (originals, annotations, links, stories, tags...) stays whole and a restore is one
+# UPDATE. Only emptying the trash destroys rows; the tombstone outlives them (purged_at), so a
+# bundle or a sync that still carries the item puts it back in the trash, not in the library.
+# A restoration keeps the tombstone (restored_at), so restorations travel as deletions do.
+V7 = """
+CREATE TABLE tombstones (
+    id TEXT PRIMARY KEY,
+    target_type TEXT NOT NULL CHECK (target_type IN ('article', 'annotation', 'story')),
+    target_id TEXT NOT NULL,
+    article_id TEXT,
+    deleted_at TEXT NOT NULL,
+    deleted_by TEXT NOT NULL,
+    restored_at TEXT,
+    restored_by TEXT,
+    purged_at TEXT,
+    CHECK ((restored_at IS NULL) = (restored_by IS NULL)),
+    CHECK (restored_at IS NULL OR purged_at IS NULL),
+    CHECK ((target_type = 'story') = (article_id IS NULL))
+);
+CREATE INDEX tombstones_by_target ON tombstones (target_id, restored_at);
+CREATE INDEX tombstones_by_article ON tombstones (article_id);
+
+ALTER TABLE articles ADD COLUMN updated_at TEXT NOT NULL DEFAULT '';
+UPDATE articles SET updated_at = imported_at;
+ALTER TABLE articles ADD COLUMN tombstone_id TEXT REFERENCES tombstones(id);
+ALTER TABLE annotations ADD COLUMN tombstone_id TEXT REFERENCES tombstones(id);
+CREATE INDEX articles_by_url ON articles (url) WHERE url <> '';
+
+CREATE TABLE stories (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL CHECK (length(trim(name)) BETWEEN 1 AND 200),
+    folded_name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'published', 'archived')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    tombstone_id TEXT REFERENCES tombstones(id)
+);
+CREATE UNIQUE INDEX stories_by_name ON stories (folded_name) WHERE tombstone_id IS NULL;
+
+CREATE TABLE story_articles (
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (story_id, article_id)
+) WITHOUT ROWID;
+CREATE INDEX story_articles_by_article ON story_articles (article_id);
+
+CREATE TABLE article_tags (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL CHECK (length(tag) BETWEEN 1 AND 64 AND tag NOT GLOB '*[ :"()]*'),
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (article_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX article_tags_by_tag ON article_tags (tag);
+
+CREATE TABLE article_history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    record TEXT NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('edited', 'merge_conflict')),
+    saved_at TEXT NOT NULL
+);
+CREATE INDEX article_history_by_article ON article_history (article_id);
+
+CREATE TRIGGER annotations_live_on_a_live_source_insert BEFORE INSERT ON annotations
+WHEN NEW.tombstone_id IS NULL
+  AND (SELECT tombstone_id FROM articles WHERE id = NEW.article_id) IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'the source is in the trash: restore it before annotating it');
+END;
+CREATE TRIGGER annotations_live_on_a_live_source_update
+BEFORE UPDATE OF tombstone_id, article_id ON annotations
+WHEN NEW.tombstone_id IS NULL
+  AND (SELECT tombstone_id FROM articles WHERE id = NEW.article_id) IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'the source is in the trash: restore it before annotating it');
+END;
+
+-- A source's annotations go to the trash with it, and come back with it (save those with a
+-- deletion of their own).
+CREATE TRIGGER articles_trash_their_annotations AFTER UPDATE OF tombstone_id ON articles
+WHEN NEW.tombstone_id IS NOT NULL AND OLD.tombstone_id IS NULL
+BEGIN
+    UPDATE annotations SET tombstone_id = NEW.tombstone_id
+    WHERE article_id = NEW.id AND tombstone_id IS NULL;
+END;
+CREATE TRIGGER articles_restore_their_annotations AFTER UPDATE OF tombstone_id ON articles
+WHEN NEW.tombstone_id IS NULL AND OLD.tombstone_id IS NOT NULL
+BEGIN
+    UPDATE annotations SET tombstone_id = (
+        SELECT t.id FROM tombstones t
+        WHERE t.target_type = 'annotation' AND t.target_id = annotations.id
+          AND t.restored_at IS NULL
+        ORDER BY t.deleted_at, t.id LIMIT 1)
+    WHERE article_id = NEW.id AND tombstone_id = OLD.tombstone_id;
+END;
+
+-- A rebuts link binds its two live ends: a kind change or a restoration that would leave a
+-- live link between the wrong kinds is refused (a link whose other end is in the trash waits).
+DROP TRIGGER annotations_kind_keeps_links;
+CREATE TRIGGER annotations_kind_keeps_links BEFORE UPDATE OF kind, tombstone_id ON annotations
+WHEN NEW.tombstone_id IS NULL AND EXISTS (
+    SELECT 1 FROM links l JOIN annotations o
+      ON o.id = (CASE WHEN l.from_id = NEW.id THEN l.to_id ELSE l.from_id END)
+    WHERE l.relation = 'rebuts' AND (l.from_id = NEW.id OR l.to_id = NEW.id)
+      AND o.tombstone_id IS NULL
+      AND ((l.from_id = NEW.id AND (NEW.kind <> 'rebuttal' OR o.kind <> 'claim'))
+        OR (l.to_id = NEW.id AND (NEW.kind <> 'claim' OR o.kind <> 'rebuttal'))))
+BEGIN
+    SELECT RAISE(ABORT, 'a rebuts link needs this annotation to stay a rebuttal or a claim');
+END;
+"""
+
+# Version 8: the language each source is written in (ISO 639 code), which picks the stemmer
 # its text and annotations are indexed with. Sources stored before it are taken as English.
-V6 = """
+V8 = """
 ALTER TABLE articles ADD COLUMN language TEXT NOT NULL DEFAULT 'en'
     CHECK (language GLOB '[a-z][a-z]' OR language GLOB '[a-z][a-z][a-z]');
 CREATE INDEX articles_by_language ON articles (language);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

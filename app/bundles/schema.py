@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from enum import Enum
 from typing import Any
 
 from sourcemark.app.errors import BundleError
+from sourcemark.app.merging import instant
 
 Check = Callable[[Any, str], Any]
 """Called with a value and where it was found (for the message); returns the accepted value."""
@@ -47,11 +47,6 @@ def text(limit: int, pattern: re.Pattern[str] | None = None) -> Check:
 
 def optional(check: Check) -> Check:
     return lambda value, where: None if value is None else check(value, where)
-
-
-def instant(timestamp: str) -> datetime:
-    """A checked timestamp as an aware datetime, to compare times given with any UTC offset."""
-    return datetime.fromisoformat(timestamp)
 
 
 def timestamp(value: Any, where: str) -> str:
@@ -101,5 +96,31 @@ def choice(vocabulary: type[Enum]) -> Check:
             return vocabulary(value)
         except (ValueError, TypeError):
             raise BundleError(f"{where}: unknown value {str(value)[:40]!r}") from None
+
+    return check
+
+
+def positive(value: Any, where: str) -> int:
+    if type(value) is not int or value < 1:
+        raise BundleError(f"{where} must be a whole number, 1 or more")
+    return value
+
+
+def one_of(allowed: tuple[Any, ...]) -> Check:
+    def check(value: Any, where: str) -> Any:
+        if type(value) is not int or value not in allowed:
+            raise BundleError(f"{where} is {value!r}, expected one of {allowed}")
+        return value
+
+    return check
+
+
+def pair(item: Check) -> Check:
+    """A list of exactly two values, each passed through `item`."""
+
+    def check(value: Any, where: str) -> list[Any]:
+        if not isinstance(value, list) or len(value) != 2:
+            raise BundleError(f"{where} must be a pair")
+        return [item(v, f"{where}[{i}]") for i, v in enumerate(value)]
 
     return check

@@ -7,9 +7,11 @@ import sys
 from dataclasses import asdict
 
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
+from sourcemark.app.cli.parser import positive_number
 from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.search.claims import THRESHOLD as SIMILARITY_THRESHOLD
 from sourcemark.app.search.index import MAX_LIMIT, Hit, SearchResults
+from sourcemark.app.stories import find_story
 
 
 def register(
@@ -20,14 +22,21 @@ def register(
         parents=[common],
         help='search articles and annotations (words, "phrases", AND/OR/NOT, field:value)',
         description="Fields: kind: speaker: verdict: outlet: author: title: note: published: "
-        "(e.g. published:2020-01 or published:[2020-01-01 TO 2020-01-10]).",
+        "story: tag: (e.g. published:2020-01, published:[2020-01-01 TO 2020-01-10], "
+        'story:"City budget", tag:budget).',
     )
     search.add_argument("query", metavar="QUERY", help="the search query")
     search.add_argument(
         "--kind", choices=[k.value for k in Kind], help="only annotations of this kind"
     )
     search.add_argument("--verdict", help=f"only claims with this verdict: {', '.join(Verdict)}")
+    search.add_argument("--story", metavar="NAME", help="only in this story's sources")
     _limit_and_json(search, default_limit=20)
+    search.add_argument(
+        "--all-versions",
+        action="store_true",
+        help="also search the earlier versions of refetched sources (the latest only by default)",
+    )
     search.set_defaults(run=run_search)
 
     similar = subparsers.add_parser(
@@ -62,7 +71,7 @@ def register(
 def _limit_and_json(parser: argparse.ArgumentParser, default_limit: int) -> None:
     parser.add_argument(
         "--limit",
-        type=int,
+        type=positive_number,
         default=default_limit,
         metavar="N",
         help=f"at most N results (1-{MAX_LIMIT}, default {default_limit})",
@@ -72,8 +81,25 @@ def _limit_and_json(parser: argparse.ArgumentParser, default_limit: int) -> None
 
 def run_search(args: argparse.Namespace) -> int:
     with library_for(args, read_only=True) as library:
-        results = library.search(args.query, kind=args.kind, verdict=args.verdict, limit=args.limit)
-    _print(results, args.json)
+        story_id = find_story(library, args.story).id if args.story is not None else None
+        results = library.search(
+            args.query, kind=args.kind, verdict=args.verdict, limit=args.limit, story_id=story_id
+        )
+        earlier = (
+            library.search_earlier_versions(args.query, limit=args.limit)
+            if args.all_versions
+            else None
+        )
+    if earlier is None:
+        _print(results, args.json)
+    elif args.json:
+        print_json({**_results_json(results), "earlier_versions": [asdict(h) for h in earlier]})
+    else:
+        _print(results, False)
+        print(f"\nearlier versions: {len(earlier)} matches")
+        for hit in earlier:
+            print(f"{short_id(hit.article_id)} v{hit.version}  {one_line(hit.title, 50)}")
+            print(f"    {hit.start}-{hit.end}  {one_line(hit.snippet, 90)}")
     return 0
 
 
@@ -121,19 +147,21 @@ def _progress(done: int, total: int) -> None:
     print(f"\rindexing {done}/{total}", end="", file=sys.stderr, flush=True)
 
 
+def _results_json(results: SearchResults) -> dict[str, object]:
+    return {
+        "query": results.query,
+        "total": results.total,
+        "elapsed_ms": results.elapsed_ms,
+        "hits": [
+            {**asdict(hit), "pages": hit.pages.to_dict() if hit.pages else None}
+            for hit in results.hits
+        ],
+    }
+
+
 def _print(results: SearchResults, as_json: bool) -> None:
     if as_json:
-        print_json(
-            {
-                "query": results.query,
-                "total": results.total,
-                "elapsed_ms": results.elapsed_ms,
-                "hits": [
-                    {**asdict(hit), "pages": hit.pages.to_dict() if hit.pages else None}
-                    for hit in results.hits
-                ],
-            }
-        )
+        print_json(_results_json(results))
         return
     for hit in results.hits:
         ident = short_id(hit.annotation_id or hit.article_id)

@@ -6,11 +6,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from sourcemark.app.capture.record import PageCapture
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import ImportFailed, SourcemarkError
 from sourcemark.app.languages import normalise_language
 from sourcemark.app.models import PageSpan
 from sourcemark.app.text import drop_control_characters, normalise
+from sourcemark.app.wording import sizes
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # Text longer than this is refused: a text file within the default size limit fits, and a PDF
@@ -36,6 +38,12 @@ class ExtractedSource:
     url: str = ""
     published: str = ""
     language: str = ""  # declared by the source (a page's lang attribute), else detected
+    page_text: str = ""
+    """All the visible text of a web page, to check the extraction against (HTML only)."""
+    extraction_warning: str = ""
+    """Why the extracted text may be incomplete, if it looks implausibly short for the page."""
+    capture: PageCapture | None = None
+    """The fetch this source came from, when it was imported from the web."""
     pages: tuple[PageSpan, ...] = ()
     """For a document of pages (a PDF): where each page's text lies, and which were OCR'd."""
 
@@ -47,7 +55,12 @@ class ExtractedSource:
 
 def check_size(size: int, max_bytes: int) -> None:
     if size > max_bytes:
-        raise ImportFailed(f"{size:,} bytes is over the {max_bytes:,}-byte size limit")
+        raise ImportFailed(over_size_limit(size, max_bytes))
+
+
+def over_size_limit(size: int, max_bytes: int) -> str:
+    shown, limit = sizes(size, max_bytes)
+    return f"{shown} is over the size limit of {limit}"
 
 
 def readable(text: str, *, empty: str) -> str:

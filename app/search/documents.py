@@ -20,8 +20,11 @@ _ANNOTATION_ROWS = f"""
            max(0, n.start - {_AROUND}) AS around_start,
            substr(a.text, max(1, n.start + 1 - {_AROUND}), n."end" - n.start + 2 * {_AROUND})
                AS around
-    FROM annotations n JOIN articles a ON a.id = n.article_id
+    FROM annotations n JOIN articles a
+      ON a.id = n.article_id AND a.tombstone_id IS NULL AND n.tombstone_id IS NULL
 """
+# The index holds what the library holds: nothing in the trash (see db/migrations.py, V5).
+_LIVE_ARTICLES = "SELECT * FROM articles WHERE tombstone_id IS NULL"
 _SENTENCE_END = re.compile(r"[.!?…]\s|\n")
 _CHUNK = 500  # ids per `IN (...)`, well under SQLite's variable limit
 
@@ -111,7 +114,7 @@ def _marks(ids: list[str]) -> str:
 
 def articles_by_id(db: sqlite_utils.Database, ids: Iterable[str]) -> Iterator[dict[str, Any]]:
     for chunk in _chunks(list(ids)):
-        yield from _rows(db, f"SELECT * FROM articles WHERE id IN ({_marks(chunk)})", chunk)
+        yield from _rows(db, f"{_LIVE_ARTICLES} AND id IN ({_marks(chunk)})", chunk)
 
 
 def annotations_by_id(db: sqlite_utils.Database, ids: Iterable[str]) -> Iterator[dict[str, Any]]:
@@ -127,7 +130,7 @@ def annotations_of_articles(
 
 
 def all_articles(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
-    return _rows(db, "SELECT * FROM articles ORDER BY id")
+    return _rows(db, f"{_LIVE_ARTICLES} ORDER BY id")
 
 
 def all_annotations(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
@@ -142,7 +145,8 @@ def languages(db: sqlite_utils.Database) -> list[str]:
 def document_count(db: sqlite_utils.Database) -> int:
     """How many documents the index should hold: one per article and per annotation."""
     row = db.execute(
-        "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM annotations)"
+        "SELECT (SELECT count(*) FROM articles WHERE tombstone_id IS NULL) + "
+        f"(SELECT count(*) FROM ({_ANNOTATION_ROWS}))"
     ).fetchone()
     return int(row[0])
 

@@ -53,6 +53,7 @@ from sourcemark.app.search.schema import (
     VerdictField,
     family,
 )
+from sourcemark.app.search.scopes import expand_scopes, sources_query
 from sourcemark.app.search.snippets import Wanted, highlight_terms
 from sourcemark.app.search.vectors import Mask, Vectors
 from sourcemark.app.storage import write_transaction
@@ -333,8 +334,10 @@ class SearchIndex:
         verdict: Verdict | str | None = None,
         limit: int = 20,
         read: int | None = None,
+        within: list[str] | None = None,
     ) -> SearchResults:
-        """Ranked articles and annotations matching a query (see app/search/query.py).
+        """Ranked articles and annotations matching a query (see app/search/query.py), of the
+        sources `within` only, if given.
 
         The best `limit` are ranked and the first `read` of them (all by default) read back
         from SQLite with their snippets; `more` reads the rest when they are wanted.
@@ -342,10 +345,12 @@ class SearchIndex:
         began = time.perf_counter()
         limit = _checked_limit(limit)
         searcher = self._fresh_searcher()
-        parsed = parse(query_text, self._analyses())
+        parsed = expand_scopes(parse(query_text, self._analyses()), self._db)
         vectors = self._vectors
         matched, scores = vectors.evaluate(parsed)
         matched &= self._allowed(kind, verdict)
+        if within is not None:
+            matched &= vectors.evaluate(sources_query(within))[0]
         ranked = vectors.rank(matched, scores, limit)
         refs = [Ranked(score, searcher.stored_fields(docnum)) for docnum, score in ranked.top]
         wanted = highlight_terms(parsed, searcher.reader())
@@ -497,6 +502,16 @@ def index_status(directory: Path, db: sqlite_utils.Database, identity: str) -> I
     identity_matches = state.get("identity") == identity
     agrees = identity_matches and pending == 0 and count == expected
     return IndexStatus(True, True, identity_matches, count, expected, pending, agrees)
+
+
+def _within(
+    searcher: Searcher, allowed: set[int] | None, sources: list[str] | None
+) -> set[int] | None:
+    """Narrow a filter to the documents of some sources (a story's), if given."""
+    if sources is None:
+        return allowed
+    of_sources = set(searcher.docs_for_query(sources_query(sources)))
+    return of_sources if allowed is None else allowed & of_sources
 
 
 def _document_count(searcher: Searcher) -> int:
