@@ -406,7 +406,15 @@ BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7)
+# Version 8: the language each source is written in (ISO 639 code), which picks the stemmer
+# its text and annotations are indexed with. Sources stored before it are taken as English.
+V8 = """
+ALTER TABLE articles ADD COLUMN language TEXT NOT NULL DEFAULT 'en'
+    CHECK (language GLOB '[a-z][a-z]' OR language GLOB '[a-z][a-z][a-z]');
+CREATE INDEX articles_by_language ON articles (language);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

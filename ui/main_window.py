@@ -48,6 +48,7 @@ from sourcemark.ui.capture_views import (
     VersionsDialog,
     provenance,
 )
+from sourcemark.ui.check_statement import CheckStatementWindow
 from sourcemark.ui.commands import (
     CommandContext,
     CreateAnnotation,
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.stories = StoriesPanel(library)
         self.sources = SourcesPanel(library)
         self.search = SearchPanel(library)
+        self.checker: CheckStatementWindow | None = None
         self.reader = Reader()
         self.overview = StoryOverviewPanel()
         self.centre = QStackedWidget()
@@ -174,6 +176,7 @@ class MainWindow(QMainWindow):
         wire(actions.find_in_source_key, self.reader.start_find)
         wire(actions.find_next, self.reader.find_bar.find_next)
         wire(actions.find_previous, self.reader.find_bar.find_previous)
+        wire(actions.check_statement, self.check_statement)
         wire(actions.open_library, self.ask_open_library)
         wire(actions.focus_sources, self._focus(self.sources.list))
         wire(actions.focus_reader, self._focus(self.reader.text))
@@ -562,6 +565,13 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.left.setCurrentWidget(self.search)
         self.search.focus_query()
+
+    def check_statement(self) -> None:
+        """Have we checked this before? The statement box, holding the reader's selection."""
+        if self.checker is None:
+            self.checker = CheckStatementWindow(self.library, self)
+            self.checker.openRequested.connect(self.open_passage)
+        self.checker.start(self.reader.text.textCursor().selectedText().replace("\u2029", " "))
 
     @Slot(str)
     def find_similar(self, annotation_id: str) -> None:
