@@ -6,6 +6,7 @@ import random
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from whoosh import index as whoosh_index
@@ -114,7 +115,12 @@ def test_sync_is_idempotent(library: Library) -> None:
     assert index_of(library).status(library.db).documents == 4
 
 
-def test_rebuild_equals_incremental_indexing(library: Library) -> None:
+@pytest.mark.parametrize("bulk_from", [10**9, 1])
+def test_rebuild_equals_incremental_indexing(
+    library: Library, monkeypatch: pytest.MonkeyPatch, bulk_from: int
+) -> None:
+    """In one writer, or (a library of `bulk_from` documents or more) one per core."""
+    monkeypatch.setattr(search_index, "_BULK_SYNC_ROWS", bulk_from)
     fill(library)
     incremental = answers(library)
     seen: list[tuple[int, int]] = []
@@ -324,14 +330,14 @@ def test_a_bulk_sync_uses_the_parallel_writer_and_agrees_with_the_database(
     monkeypatch.setattr(search_index, "_BULK_SYNC_ARTICLE_ROWS", 50)
     monkeypatch.setattr(search_index, "_BULK_SYNC_TEXT_CHARS", 60 * 100)
     kinds: list[str] = []
-    real_writer = whoosh_index.FileIndex.writer
+    real_writer = search_index.writer_for
 
-    def spy(ix: whoosh_index.FileIndex, **settings: object) -> IndexWriter:
+    def spy(ix: whoosh_index.FileIndex, **settings: Any) -> IndexWriter:
         writer = real_writer(ix, **settings)
         kinds.append(type(writer).__name__)
         return writer
 
-    monkeypatch.setattr(whoosh_index.FileIndex, "writer", spy)
+    monkeypatch.setattr(search_index, "writer_for", spy)
     with open_library(tmp_path / "lib") as lib:
         kinds.clear()  # opening the library wrote its first index
         lib.import_many(
@@ -342,7 +348,7 @@ def test_a_bulk_sync_uses_the_parallel_writer_and_agrees_with_the_database(
         assert lib.search("turnout", limit=5).total == rows
         assert lib.db.execute("SELECT count(*) FROM index_outbox").fetchone()[0] == 0
     # One core: always one writer.
-    assert ("MpWriter" in kinds) == (parallel and search_index._BULK_PROCS > 1)
+    assert ("BulkWriter" in kinds) == (parallel and search_index._BULK_PROCS > 1)
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,7 @@ from sourcemark.app.search.schema import (
 from sourcemark.app.search.scopes import expand_scopes, sources_query
 from sourcemark.app.search.snippets import Wanted, highlight_terms
 from sourcemark.app.search.vectors import Mask, Vectors
+from sourcemark.app.search.writers import writer_for
 from sourcemark.app.storage import write_transaction
 from sourcemark.db import writes
 
@@ -256,9 +257,12 @@ class SearchIndex:
         with _write_lock(self._storage):
             if self._state().get("format") != INDEX_FORMAT:
                 self._replace_index(self._storage.create_index(SCHEMA))
-            # The lock is already ours; CLEAR swaps in the new segment when the commit lands,
+            # The lock is already ours; CLEAR swaps in the new segments when the commit lands,
             # so searches keep working on the old index until then.
-            writer = self._ix.writer(_lk=False, compound=False, limitmb=_REBUILD_MB)
+            procs = _BULK_PROCS if documents.document_count(db) >= _BULK_SYNC_ROWS else 1
+            writer = writer_for(
+                self._ix, procs=procs, _lk=False, compound=False, limitmb=_REBUILD_MB
+            )
             try:
                 count, seq = self._write_everything(writer, db, progress)
                 writer.commit(mergetype=CLEAR)
@@ -303,10 +307,10 @@ class SearchIndex:
 
     def _try_writer(self, *, bulk: bool = False) -> SegmentWriter | None:
         settings: dict[str, Any] = {"limitmb": _SYNC_MB}
-        if bulk and _BULK_PROCS > 1:
-            settings = {"procs": _BULK_PROCS, "multisegment": True, "limitmb": _REBUILD_MB}
+        if bulk:
+            settings = {"procs": _BULK_PROCS, "limitmb": _REBUILD_MB}
         try:
-            return self._ix.writer(compound=False, **settings)
+            return writer_for(self._ix, compound=False, **settings)
         except whoosh_index.LockError:
             return None
         except OSError:
