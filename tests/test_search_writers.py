@@ -14,7 +14,20 @@ from whoosh.writing import SegmentWriter
 from sourcemark.app.search.schema import SCHEMA
 from sourcemark.app.search.writers import BulkWriter, IndexWriter, writer_for
 
-WORDS = "city council budget police housing vote mayor tax rent tenants school board".split()
+WORDS = [
+    "city",
+    "council",
+    "budget",
+    "police",
+    "housing",
+    "vote",
+    "mayor",
+    "tax",
+    "rent",
+    "tenants",
+    "school",
+    "board",
+]
 # A pool this small spills a sorted run to disk every few documents.
 SPILLING_MB = 0.05
 
