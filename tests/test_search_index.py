@@ -19,6 +19,7 @@ from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
 from sourcemark.app.search import index as search_index
 from sourcemark.app.search.index import SearchIndex
+from sourcemark.app.search.writers import writer_for
 from sourcemark.app.storage import write_transaction
 from tests.search_helpers import add_article, hit_ids
 
@@ -330,10 +331,9 @@ def test_a_bulk_sync_uses_the_parallel_writer_and_agrees_with_the_database(
     monkeypatch.setattr(search_index, "_BULK_SYNC_ARTICLE_ROWS", 50)
     monkeypatch.setattr(search_index, "_BULK_SYNC_TEXT_CHARS", 60 * 100)
     kinds: list[str] = []
-    real_writer = search_index.writer_for
 
     def spy(ix: whoosh_index.FileIndex, **settings: Any) -> IndexWriter:
-        writer = real_writer(ix, **settings)
+        writer = writer_for(ix, **settings)
         kinds.append(type(writer).__name__)
         return writer
 

@@ -104,7 +104,7 @@ class _Faster:
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
-        self.fieldwriter.add_postings(self.schema, _Lengths(self), self.pool.iter_postings())  # type: ignore[arg-type]
+        self.fieldwriter.add_postings(self.schema, _Lengths(self), self.pool.iter_postings())
         self.fieldwriter.close()
 
 
