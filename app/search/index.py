@@ -36,6 +36,7 @@ from sourcemark.app.layout import INDEX_DIR
 from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.search import claims, documents
 from sourcemark.app.search.query import parse
+from sourcemark.app.search.readers import SharedTerms
 from sourcemark.app.search.results import (
     Hit,
     Ranked,
@@ -134,11 +135,12 @@ class SearchIndex:
     def __init__(self, directory: Path, ix: FileIndex, db: sqlite_utils.Database, identity: str):
         self.directory = directory
         self._storage = FileStorage(str(directory))
+        self._terms = SharedTerms(self._storage)
         self._ix = ix
         self._db = db
         self._identity = identity
         self._applied = 0  # the last outbox seq known to be in the index (it only grows)
-        self._searcher: Searcher = ix.searcher()
+        self._searcher: Searcher = self._terms.searcher(ix)
         self._vectors = Vectors(self._searcher)
         self._analyses_present: frozenset[str] | None = None
 
@@ -310,7 +312,7 @@ class SearchIndex:
         if bulk:
             settings = {"procs": _BULK_PROCS, "limitmb": _REBUILD_MB}
         try:
-            return writer_for(self._ix, compound=False, **settings)
+            return writer_for(self._ix, compound=False, terms=self._terms, **settings)
         except whoosh_index.LockError:
             return None
         except OSError:
@@ -323,7 +325,7 @@ class SearchIndex:
         self._searcher.close()
         self._ix.close()
         self._ix = ix
-        self._searcher = ix.searcher()
+        self._searcher = self._terms.searcher(ix)
         self._vectors = Vectors(self._searcher)
         self._analyses_present = None
 
@@ -455,10 +457,13 @@ class SearchIndex:
 
         Not `Searcher.refresh()`: in whoosh-reloaded 2.7.5 it keeps the segments a commit
         replaced, so an updated document is found twice and a merged one read from gone files.
+        The new searcher opens before the old one closes, so the segments they share keep
+        their terms open (`SharedTerms`).
         """
         if not self._searcher.up_to_date():
-            self._searcher.close()
-            self._searcher = self._ix.searcher()
+            stale = self._searcher
+            self._searcher = self._terms.searcher(self._ix)
+            stale.close()
             self._vectors = Vectors(self._searcher)
             self._analyses_present = None
         return self._searcher

@@ -24,8 +24,11 @@ from typing import Any, BinaryIO
 from whoosh.codec.whoosh3 import W3Codec, _lenfield
 from whoosh.index import FileIndex
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
+
+from sourcemark.app.search.readers import SharedTerms
 
 __all__ = ["BulkWriter", "IndexWriter", "writer_for"]
 
@@ -109,7 +112,18 @@ class _Faster:
 
 
 class IndexWriter(_Faster, SegmentWriter):  # type: ignore[misc]  # Whoosh is untyped
-    """A single-process writer."""
+    """A single-process writer; its searcher (deletions, updates) borrows the segments' terms
+    from `terms` when given."""
+
+    def __init__(self, ix: FileIndex, *, terms: SharedTerms | None = None, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        self._shared_terms = terms
+
+    def reader(self, reuse: IndexReader | None = None) -> IndexReader:
+        if self._shared_terms is None or reuse is not None:
+            return super().reader(reuse)
+        self._check_state()
+        return self._shared_terms.reader(self.schema, self.segments, self.generation)
 
 
 class _SubWriter(SubWriterTask):  # type: ignore[misc]  # Whoosh is untyped
@@ -147,9 +161,12 @@ class BulkWriter(_Faster, MpWriter):  # type: ignore[misc]  # Whoosh is untyped
         return task
 
 
-def writer_for(ix: FileIndex, *, procs: int = 1, **kwargs: Any) -> SegmentWriter:
+def writer_for(
+    ix: FileIndex, *, procs: int = 1, terms: SharedTerms | None = None, **kwargs: Any
+) -> SegmentWriter:
     """A writer on `ix` (raises Whoosh's LockError if another holds the lock): `procs`
-    processes writing a segment each, or one; `kwargs` are SegmentWriter's."""
+    processes writing a segment each, or one (borrowing `terms`); `kwargs` are
+    SegmentWriter's."""
     if procs > 1:
         return BulkWriter(ix, procs, **kwargs)
-    return IndexWriter(ix, **kwargs)
+    return IndexWriter(ix, terms=terms, **kwargs)
