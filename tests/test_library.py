@@ -136,8 +136,9 @@ def test_links_cross_articles_and_are_validated(bare_library: Library) -> None:
 def test_ids_resolve_by_unique_prefix(bare_library: Library) -> None:
     article_id = _article(bare_library)
     assert bare_library.resolve_article_id(article_id[:6].upper()) == article_id
-    with pytest.raises(NotFound):
-        bare_library.resolve_article_id("zzzz")
+    for missing in ("zzzz", "%", "_", article_id[:4] + "%"):  # no wildcards: ids as written
+        with pytest.raises(NotFound):
+            bare_library.resolve_article_id(missing)
     ids = [article_id] + [_article(bare_library, f"Source {n}.") for n in range(16)]
     shared = next(c for c in "0123456789abcdef" if sum(i.startswith(c) for i in ids) > 1)
     with pytest.raises(AmbiguousId, match="ambiguous") as refused:
