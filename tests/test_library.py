@@ -6,13 +6,14 @@ import sqlite3
 from typing import Any
 
 import pytest
-from sqlite_utils.db import Table
+from sqlite_utils.db import Database
 
 from sourcemark.app.errors import AmbiguousId, InvalidAnnotation, NotFound
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
 from sourcemark.app.models import Kind, Relation, Verdict
 from sourcemark.app.trash import empty_trash
+from sourcemark.db import writes
 
 TEXT = "The mayor said crime fell 😀 sharply. Police disputed it. The mayor said crime fell."
 
@@ -184,16 +185,14 @@ def test_failed_write_leaves_nothing_behind(
 ) -> None:
     source = from_pasted_text("Half-written article.")
 
-    table_class = type(bare_library.db.table("originals"))
-    real_insert = table_class.insert
+    real_insert = writes._insert
 
-    # The arguments pass through to the real insert untouched, whatever they are.
-    def disk_full_on_second_table(table: Table, *args: Any, **kwargs: Any) -> Table:
-        if table.name == "originals":  # the article row is already written by now
+    def disk_full_on_second_table(db: Database, table: str, row: dict[str, Any]) -> None:
+        if table == "originals":  # the article row is already written by now
             raise sqlite3.OperationalError("database or disk is full")
-        return real_insert(table, *args, **kwargs)
+        real_insert(db, table, row)
 
-    monkeypatch.setattr(table_class, "insert", disk_full_on_second_table)
+    monkeypatch.setattr(writes, "_insert", disk_full_on_second_table)
     with pytest.raises(sqlite3.OperationalError):
         bare_library.import_source(source)
     assert bare_library.counts()["articles"] == 0
