@@ -17,10 +17,12 @@ from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.layout import INDEX_DIR
 from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
+from sourcemark.app.search import documents
 from sourcemark.app.search import index as search_index
 from sourcemark.app.search.index import SearchIndex
 from sourcemark.app.search.writers import writer_for
 from sourcemark.app.storage import write_transaction
+from sourcemark.app.trash import delete_source
 from tests.search_helpers import add_article, hit_ids
 
 
@@ -382,3 +384,19 @@ def test_one_commit_per_source_keeps_the_segments_few(library: Library) -> None:
     segments = library.index._fresh_searcher().reader().leaf_readers()
     assert len(segments) <= search_index._CROWDED_SEGMENTS
     assert len(hit_ids(library.search("river", limit=500))) == 120
+
+
+def test_the_document_count_is_the_live_articles_and_their_live_annotations(
+    library: Library,
+) -> None:
+    """What the index must hold, counted from the partial indexes of live rows."""
+    articles = [add_article(library, f"Source {n} says the budget grew.") for n in range(4)]
+    made = [library.annotate(a.id, "claim", 0, 6).value for a in articles for _ in range(3)]
+    library.delete_annotation(made[0].id)  # one annotation in the trash
+    delete_source(library, articles[1].id)  # a source in the trash, its 3 annotations with it
+    expected = len(list(documents.all_articles(library.db))) + len(
+        list(documents.all_annotations(library.db))
+    )
+    assert expected == 3 + 2 + 3 + 3
+    assert documents.document_count(library.db) == expected
+    assert index_of(library).status(library.db).agrees
