@@ -414,11 +414,18 @@ ALTER TABLE articles ADD COLUMN language TEXT NOT NULL DEFAULT 'en'
 CREATE INDEX articles_by_language ON articles (language);
 """
 
-# Version 9: partial indexes of the live rows, so counting them (each time a library opens)
-# and listing the speakers (each time a source opens) read indexes, not every row: an
-# article's trash mark lies past its text on disk. 10,000 articles: 143 and 94 ms, now 3 and 8.
+# Version 9: partial indexes of the live rows, so what a library reads each time it opens
+# (how many documents its search index must hold, the sources list in its order) and each
+# time a source opens (the speakers) comes from indexes, not from every row: an article's
+# columns lie beside its text on disk, and its trash mark past it. 10,000 articles: the count
+# 143 -> 3 ms, the speakers 94 -> 8 ms; 100,000 articles: the sources list 600 -> 45-130 ms.
 V9 = """
-CREATE INDEX articles_live ON articles (id) WHERE tombstone_id IS NULL;
+CREATE INDEX articles_live_by_date ON articles (published DESC, imported_at DESC, id)
+    WHERE tombstone_id IS NULL;
+CREATE INDEX articles_live_by_title ON articles (title COLLATE NOCASE, published DESC, id)
+    WHERE tombstone_id IS NULL;
+CREATE INDEX articles_live_by_outlet ON articles (outlet COLLATE NOCASE, published DESC, id)
+    WHERE tombstone_id IS NULL;
 CREATE INDEX articles_trashed ON articles (id) WHERE tombstone_id IS NOT NULL;
 CREATE INDEX annotations_live ON annotations (article_id) WHERE tombstone_id IS NULL;
 CREATE INDEX annotations_live_speakers ON annotations (speaker)
