@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "sourcemark.app.cli.bundles",
     "sourcemark.app.cli.maintenance",
     "sourcemark.app.cli.settings",
+    "sourcemark.app.cli.server",
 )
 
 
