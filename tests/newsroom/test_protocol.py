@@ -51,10 +51,11 @@ def last_transaction(conn: Conn) -> int:
     return int(row[0])
 
 
-def pull_all(conn: Conn, cursor: Cursor = Cursor()) -> tuple[list[protocol.Pulled], Cursor]:
+def pull_all(conn: Conn) -> tuple[list[protocol.Pulled], Cursor]:
     """Everything committed so far: pulls until the horizon has passed the transactions this
     test made (a maintenance transaction may hold the horizon back a moment)."""
     newest = last_transaction(conn)  # an xid of our own, newer than every earlier commit
+    cursor = Cursor()
     pulled: list[protocol.Pulled] = []
     while (batch := protocol.pull(conn, cursor, limit=7)) or protocol.horizon(conn) <= newest:
         pulled += batch
