@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +18,7 @@ from sourcemark.app.health import check_library
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
+from tests.cli import sourcemark
 
 REPO = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -121,22 +120,16 @@ def test_a_backup_is_due_once_a_day_and_on_close_only_after_changes(bare_library
     assert backup_if_due(bare_library.path, now=T0 + timedelta(days=1, hours=5)) is not None
 
 
-def _main(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "main.py", *args], cwd=REPO, capture_output=True, text=True, timeout=120
-    )
-
-
 def test_backup_and_restore_from_the_command_line(tmp_path: Path) -> None:
     library_path = tmp_path / "library"
     with open_library(library_path, with_index=False) as library:
         _add_article(library, 1)
-    made = _main("backup", "--library", str(library_path))
+    made = sourcemark("backup", "--library", str(library_path))
     assert made.returncode == 0, made.stderr
     assert "backed up and verified" in made.stdout
     with open_library(library_path, with_index=False) as library:
         _add_article(library, 2)
-    restored = _main("restore", "--library", str(library_path))
+    restored = sourcemark("restore", "--library", str(library_path))
     assert restored.returncode == 0, restored.stderr
     kept = list(library_path.glob("library.db.before-restore-*Z"))
     assert len(kept) == 1 and f"kept as {kept[0]}" in restored.stdout
@@ -155,19 +148,19 @@ def test_restore_a_named_backup_and_refuse_a_bad_one(tmp_path: Path) -> None:
         create_backup(library_path, now=T0 + timedelta(days=1))
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
-    refused = _main("restore", "--library", str(library_path), str(bad))
+    refused = sourcemark("restore", "--library", str(library_path), str(bad))
     assert refused.returncode == 1
     assert refused.stderr.strip() == (
         f"sourcemark: the backup {bad} fails its integrity check: choose another"
     )
-    chosen = _main("restore", "--library", str(library_path), first.path.name)
+    chosen = sourcemark("restore", "--library", str(library_path), first.path.name)
     assert chosen.returncode == 0, chosen.stderr
     assert _counts(library_path / "library.db") == (1, 1)
 
 
 def test_restore_with_no_backup_says_so(tmp_path: Path) -> None:
     open_library(tmp_path, with_index=False).close()
-    result = _main("restore", "--library", str(tmp_path))
+    result = sourcemark("restore", "--library", str(tmp_path))
     assert result.returncode == 1
     expected = f"sourcemark: no good backup to restore in {tmp_path / 'backups'}"
     assert result.stderr.strip() == expected
@@ -176,7 +169,7 @@ def test_restore_with_no_backup_says_so(tmp_path: Path) -> None:
 def test_restore_waits_for_the_library_to_be_closed(bare_library: Library) -> None:
     _add_article(bare_library, 1)
     create_backup(bare_library.path)
-    result = _main("restore", "--library", str(bare_library.path))
+    result = sourcemark("restore", "--library", str(bare_library.path))
     assert result.returncode == 1
     assert result.stderr.startswith("sourcemark: the library is in use by PID")
     assert not list(bare_library.path.glob("library.db.before-restore-*"))

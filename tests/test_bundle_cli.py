@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from sourcemark.app.opening import open_library
 from tests.bundle_support import annotated_library
-from tests.conftest import REPO
-
-
-def sourcemark(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "main.py", *map(str, args)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.cli import sourcemark
 
 
 @pytest.fixture

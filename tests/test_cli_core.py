@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from sourcemark.app.opening import open_library
-from tests.conftest import REPO, SAMPLE
-
-
-def sourcemark(
-    *args: str, library: Path | None, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "main.py", *args]
-    if library is not None:
-        command += ["--library", str(library)]
-    return subprocess.run(
-        command, cwd=REPO, input=stdin, capture_output=True, text=True, timeout=120
-    )
+from tests.cli import sourcemark
+from tests.conftest import SAMPLE
 
 
 def test_help_lists_every_command() -> None:

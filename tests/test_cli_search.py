@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from sourcemark.app.opening import open_library
-from tests.conftest import REPO
+from tests.cli import sourcemark
 from tests.search_helpers import add_article
-
-
-def sourcemark(*args: str, library: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "main.py", *args, "--library", str(library)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from sourcemark.app.importers import (
 )
 from sourcemark.app.library import Library
 from tests import pdf_bytes
+from tests.cli import sourcemark
 from tests.conftest import REPO
 
 ARTICLE = (
@@ -141,23 +140,13 @@ def test_a_failed_import_writes_nothing(bare_library: Library, tmp_path: Path) -
     assert bare_library.counts() == before
 
 
-def _sourcemark(*args: str, library: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "main.py", *args, "--library", str(library)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_cli_imports_the_good_files_and_lists_the_bad_ones(tmp_path: Path) -> None:
     good, bad, empty = tmp_path / "good.txt", tmp_path / "bad.bin", tmp_path / "empty.txt"
     good.write_text(ARTICLE, encoding="utf-8")
     bad.write_bytes(bytes(range(256)))
     empty.write_bytes(b"")
     lib = tmp_path / "lib"
-    result = _sourcemark("import", str(good), str(bad), str(empty), library=lib)
+    result = sourcemark("import", str(good), str(bad), str(empty), library=lib)
     assert result.returncode == 1
     assert "imported" in result.stdout and "good.txt" in result.stdout
     errors = result.stderr.strip().splitlines()
@@ -166,14 +155,14 @@ def test_cli_imports_the_good_files_and_lists_the_bad_ones(tmp_path: Path) -> No
         "(Sourcemark imports .txt, .md, .html, .htm and .pdf)",
         f"sourcemark: {empty}: the file is empty",
     ]
-    articles = json.loads(_sourcemark("articles", "--json", library=lib).stdout)
+    articles = json.loads(sourcemark("articles", "--json", library=lib).stdout)
     assert [a["title"] for a in articles] == ["Council approves budget"]
 
 
 def test_cli_max_size_option(tmp_path: Path) -> None:
     note = tmp_path / "note.txt"
     note.write_text("A short note that is 45 bytes long, or so.\n")
-    result = _sourcemark("import", str(note), "--max-size", "10", library=tmp_path / "lib")
+    result = sourcemark("import", str(note), "--max-size", "10", library=tmp_path / "lib")
     assert result.returncode == 1
     assert "is over the 10-byte size limit" in result.stderr
 
@@ -183,9 +172,9 @@ def test_cli_imports_a_saved_page_and_a_pdf_with_their_metadata(tmp_path: Path) 
     pdf = tmp_path / "minutes.pdf"
     pdf.write_bytes(pdf_bytes.text_pdf([["Minutes of the council"]], author="City Clerk"))
     lib = tmp_path / "lib"
-    result = _sourcemark("import", str(page), str(pdf), library=lib)
+    result = sourcemark("import", str(page), str(pdf), library=lib)
     assert result.returncode == 0, result.stderr
-    articles = json.loads(_sourcemark("articles", "--json", library=lib).stdout)
+    articles = json.loads(sourcemark("articles", "--json", library=lib).stdout)
     assert sorted((a["title"], a["outlet"], a["published"]) for a in articles) == [
         (
             "Drought forces water rationing in three southern provinces",

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,7 @@ from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
 from sourcemark.app.models import Annotation, Kind, Verdict
 from sourcemark.app.opening import open_library
-from tests.conftest import REPO
+from tests.cli import sourcemark
 
 TEXT = "The mayor said crime fell by half. Police data show a drop of four percent."
 
@@ -83,16 +81,6 @@ def test_a_verdict_on_a_quote_is_refused_not_dropped(bare_library: Library) -> N
     with pytest.raises(InvalidAnnotation, match="only claims carry a verdict"):
         bare_library.edit_annotation(quote.id, verdict=Verdict.TRUE)
     assert bare_library.annotations() == [quote]
-
-
-def sourcemark(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "main.py", *map(str, args)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_the_command_line_explains_each_refusal_in_one_line(tmp_path: Path) -> None:

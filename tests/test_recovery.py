@@ -19,6 +19,7 @@ from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.layout import DATABASE_FILE, LOCK_FILE
 from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
+from tests.cli import sourcemark
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -58,12 +59,6 @@ def _damage(database: Path) -> None:
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _main(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "main.py", *args], cwd=REPO, capture_output=True, text=True, timeout=120
-    )
 
 
 def test_after_a_kill_the_next_open_checks_the_database_and_keeps_the_work(
@@ -111,11 +106,11 @@ def test_a_damaged_database_is_reported_by_commands_and_restored(tmp_path: Path)
     _damage(database)
     _fake_crash(tmp_path)
     damaged = _digest(database)
-    listing = _main("articles", "--library", str(tmp_path))
+    listing = sourcemark("articles", "--library", str(tmp_path))
     assert listing.returncode == 1
     assert listing.stderr.startswith(f"sourcemark: the library database {database} is damaged")
     assert "Traceback" not in listing.stderr
-    restored = _main("restore", "--library", str(tmp_path))
+    restored = sourcemark("restore", "--library", str(tmp_path))
     assert restored.returncode == 0, restored.stderr
     kept = next(tmp_path.glob("library.db.before-restore-*Z"))
     assert _digest(kept) == damaged
@@ -139,14 +134,14 @@ def test_check_reports_a_healthy_library_on_one_screen(tmp_path: Path) -> None:
     with open_library(tmp_path) as library:
         _fill(library, 2)
     create_backup(tmp_path)
-    result = _main("check", "--library", str(tmp_path))
+    result = sourcemark("check", "--library", str(tmp_path))
     assert result.returncode == 0, result.stdout
     labels = [line.split()[0] for line in result.stdout.splitlines()]
     assert labels == ["library", "database", "index", "backup", "lock"]
     assert "database  ok: schema" in result.stdout
     assert "index     agrees: 4 of 4 documents, 0 changes waiting" in result.stdout
     assert "lock      free" in result.stdout
-    report = json.loads(_main("check", "--json", "--library", str(tmp_path)).stdout)
+    report = json.loads(sourcemark("check", "--json", "--library", str(tmp_path)).stdout)
     assert report["ok"] and report["problems"] == []
     assert report["database"]["integrity"] == ["ok"] and report["index"]["agrees"]
 
@@ -155,7 +150,7 @@ def test_check_reports_a_damaged_database_and_exits_1(tmp_path: Path) -> None:
     with open_library(tmp_path, with_index=False) as library:
         _fill(library, 12)
     _damage(tmp_path / DATABASE_FILE)
-    result = _main("check", "--json", "--library", str(tmp_path))
+    result = sourcemark("check", "--json", "--library", str(tmp_path))
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert not report["ok"]
