@@ -4,8 +4,6 @@ SQL (row-level security, least privilege, no DDL)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import uuid
 from typing import Any
 
@@ -15,16 +13,10 @@ from psycopg.types.json import Jsonb
 
 from sourcemark.app.newsroom import schema, server
 from sourcemark.app.newsroom.connection import NewsroomError, NewsroomUnreachable
-from tests.conftest import REPO
+from tests.cli import sourcemark
 from tests.newsroom.conftest import Newsroom, Reporter
 
 Conn = psycopg.Connection[tuple[Any, ...]]
-
-
-def sourcemark(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "main.py", *args], cwd=REPO, capture_output=True, text=True, timeout=120
-    )
 
 
 def _desk_id(room: Newsroom, name: str) -> int:
