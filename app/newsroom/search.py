@@ -1,0 +1,117 @@
+"""Searching the newsroom: PostgreSQL full-text search over every shared record a reporter may
+see (row-level security decides which), with English stemming, web-search syntax
+(`websearch_to_tsquery`: words, "phrases", OR, -word) and highlighted snippets (`ts_headline`).
+Local search stays on the library's Whoosh index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sourcemark.app.newsroom.protocol import Connection
+
+_HEADLINE = "StartSel=[, StopSel=], MaxWords=30, MinWords=10, MaxFragments=2"
+
+
+@dataclass(frozen=True, slots=True)
+class TeamHit:
+    desk: str
+    kind: str
+    """'article', 'annotation' or 'story'."""
+    id: str
+    article_id: str | None
+    title: str
+    snippet: str
+    annotation_kind: str | None
+    speaker: str | None
+    verdict: str | None
+    creator: str | None
+    stories: list[str]
+    rank: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def search(
+    conn: Connection,
+    query: str,
+    *,
+    kind: str | None = None,
+    speaker: str | None = None,
+    verdict: str | None = None,
+    story: str | None = None,
+    limit: int = 20,
+) -> list[TeamHit]:
+    """Ranked shared sources, annotations and stories matching `query`; deleted ones left out.
+    `kind` (claim, quote, rebuttal), `speaker`, `verdict` and `story` (a name) narrow it."""
+    rows = conn.execute(
+        """
+        WITH q AS (SELECT websearch_to_tsquery('english', %(query)s) AS query),
+        hits AS (
+            SELECT r.desk_id, r.kind, r.id, r.body, ts_rank_cd(r.search, q.query) AS rank,
+                   coalesce(r.body->>'article_id', CASE WHEN r.kind = 'article' THEN r.id END)
+                       AS article_id
+            FROM sourcemark.records r, q
+            WHERE r.kind IN ('article', 'annotation', 'story') AND r.search @@ q.query
+              AND (%(kind)s::text IS NULL OR r.body->>'kind' = %(kind)s)
+              AND (%(speaker)s::text IS NULL OR r.body->>'speaker' ILIKE %(speaker)s)
+              AND (%(verdict)s::text IS NULL OR r.body->>'verdict' = %(verdict)s)
+              AND NOT EXISTS (
+                  SELECT 1 FROM sourcemark.records t
+                  WHERE t.desk_id = r.desk_id AND t.kind = 'tombstone'
+                    AND (t.body->>'target_id' = r.id
+                         OR t.body->>'target_id' = r.body->>'article_id')
+                    AND t.body->>'restored_at' IS NULL)
+        ),
+        named AS (
+            SELECT h.*, d.name AS desk,
+                   coalesce((SELECT array_agg(s.body->>'name' ORDER BY s.body->>'name')
+                             FROM sourcemark.records m JOIN sourcemark.records s
+                               ON s.desk_id = m.desk_id AND s.kind = 'story'
+                              AND s.id = m.body->>'story_id'
+                             WHERE m.desk_id = h.desk_id AND m.kind = 'story_article'
+                               AND m.body->>'article_id' = h.article_id
+                               AND NOT (m.body->>'removed')::boolean), '{}') AS stories
+            FROM hits h JOIN sourcemark.desks d ON d.id = h.desk_id
+        )
+        SELECT n.desk, n.kind, n.id, n.article_id, n.body, n.rank, n.stories,
+               ts_headline('english',
+                           coalesce(n.body->>'quote', '') || ' ' || coalesce(n.body->>'note', '')
+                           || ' ' || coalesce(n.body->>'name', '') || ' '
+                           || left(coalesce(n.body->>'text', ''), 20000),
+                           (SELECT query FROM q), %(headline)s) AS snippet
+        FROM named n
+        WHERE %(story)s::text IS NULL OR lower(%(story)s) = ANY (
+            SELECT lower(unnest(n.stories)))
+        ORDER BY n.rank DESC, n.kind, n.id
+        LIMIT %(limit)s
+        """,
+        {
+            "query": query,
+            "kind": kind,
+            "speaker": f"%{speaker}%" if speaker else None,
+            "verdict": verdict,
+            "story": story,
+            "headline": _HEADLINE,
+            "limit": limit,
+        },
+    ).fetchall()
+    return [
+        TeamHit(
+            desk=desk,
+            kind=record_kind,
+            id=record_id,
+            article_id=article_id,
+            title=str(body.get("title") or body.get("name") or body.get("quote") or ""),
+            snippet=" ".join(str(snippet).split()),
+            annotation_kind=body.get("kind") if record_kind == "annotation" else None,
+            speaker=body.get("speaker") or None,
+            verdict=body.get("verdict"),
+            creator=body.get("creator"),
+            stories=list(stories),
+            rank=float(rank),
+        )
+        for desk, record_kind, record_id, article_id, body, rank, stories, snippet in rows
+    ]
