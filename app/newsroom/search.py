@@ -64,29 +64,31 @@ def search(
                     AND (t.body->>'target_id' = r.id
                          OR t.body->>'target_id' = r.body->>'article_id')
                     AND t.body->>'restored_at' IS NULL)
-        ),
-        named AS (
-            SELECT h.*, d.name AS desk,
-                   coalesce((SELECT array_agg(s.body->>'name' ORDER BY s.body->>'name')
-                             FROM sourcemark.records m JOIN sourcemark.records s
-                               ON s.desk_id = m.desk_id AND s.kind = 'story'
-                              AND s.id = m.body->>'story_id'
-                             WHERE m.desk_id = h.desk_id AND m.kind = 'story_article'
-                               AND m.body->>'article_id' = h.article_id
-                               AND NOT (m.body->>'removed')::boolean), '{}') AS stories
-            FROM hits h JOIN sourcemark.desks d ON d.id = h.desk_id
+              AND (%(story)s::text IS NULL OR EXISTS (
+                  SELECT 1 FROM sourcemark.records m JOIN sourcemark.records s
+                    ON s.desk_id = m.desk_id AND s.kind = 'story'
+                   AND s.id = m.body->>'story_id'
+                  WHERE m.desk_id = r.desk_id AND m.kind = 'story_article'
+                    AND m.body->>'article_id' = coalesce(r.body->>'article_id', r.id)
+                    AND lower(s.body->>'name') = lower(%(story)s)))
+            ORDER BY rank DESC, r.kind, r.id
+            LIMIT %(limit)s
         )
-        SELECT n.desk, n.kind, n.id, n.article_id, n.body, n.rank, n.stories,
+        SELECT d.name, h.kind, h.id, h.article_id, h.body, h.rank,
+               coalesce((SELECT array_agg(s.body->>'name' ORDER BY s.body->>'name')
+                         FROM sourcemark.records m JOIN sourcemark.records s
+                           ON s.desk_id = m.desk_id AND s.kind = 'story'
+                          AND s.id = m.body->>'story_id'
+                         WHERE m.desk_id = h.desk_id AND m.kind = 'story_article'
+                           AND m.body->>'article_id' = h.article_id
+                           AND NOT (m.body->>'removed')::boolean), '{}') AS stories,
                ts_headline('english',
-                           coalesce(n.body->>'quote', '') || ' ' || coalesce(n.body->>'note', '')
-                           || ' ' || coalesce(n.body->>'name', '') || ' '
-                           || left(coalesce(n.body->>'text', ''), 20000),
+                           coalesce(h.body->>'quote', '') || ' ' || coalesce(h.body->>'note', '')
+                           || ' ' || coalesce(h.body->>'name', '') || ' '
+                           || left(coalesce(h.body->>'text', ''), 20000),
                            (SELECT query FROM q), %(headline)s) AS snippet
-        FROM named n
-        WHERE %(story)s::text IS NULL OR lower(%(story)s) = ANY (
-            SELECT lower(unnest(n.stories)))
-        ORDER BY n.rank DESC, n.kind, n.id
-        LIMIT %(limit)s
+        FROM hits h JOIN sourcemark.desks d ON d.id = h.desk_id
+        ORDER BY h.rank DESC, h.kind, h.id
         """,
         {
             "query": query,
