@@ -41,3 +41,16 @@ class StorageError(SourcemarkError):
 
 class BundleError(SourcemarkError):
     """A bundle is malformed, inconsistent or hostile."""
+
+
+class FetchFailed(SourcemarkError):
+    """A web address could not be fetched as a source (network, HTTP status, type, size)."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def gone(self) -> bool:
+        """The server says the page no longer exists (404 Not Found or 410 Gone)."""
+        return self.status in (404, 410)

@@ -48,6 +48,8 @@ class ImportReport:
     """Files left alone: the import was cancelled."""
     metadata_not_applied: bool = False
     """Metadata was given, but some files were already in the library: it was not applied."""
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    """(file, warning) for each file imported with a doubt, e.g. an implausibly short text."""
 
     @property
     def article_ids(self) -> list[str]:
@@ -63,6 +65,8 @@ class ImportReport:
             parts.append(f"{len(self.failed):,} failed")
         if self.not_imported:
             parts.append(f"{len(self.not_imported):,} not imported (cancelled)")
+        if self.warnings:
+            parts.append(f"{len(self.warnings):,} to check")
         return ", ".join(parts) + "."
 
     @property
@@ -127,6 +131,7 @@ def import_extractions(
     given = {key: value for key, value in (metadata or {}).items() if value is not None}
     report = ImportReport()
     stored_names: list[str] = []
+    stored_warnings: list[str] = []
 
     def sources() -> Iterator[ExtractedSource]:
         for done, name in enumerate(names):
@@ -138,13 +143,16 @@ def import_extractions(
                 report.failed.append((name, str(extraction)))
             else:
                 stored_names.append(name)
+                stored_warnings.append(extraction.extraction_warning)
                 yield extraction.with_metadata(**given)
             if progress is not None:
                 progress(done + 1, len(names))
 
     stored = library.import_many(sources(), batch_size=batch_size)
-    for name, result in zip(stored_names, stored.value, strict=True):
+    for name, warning, result in zip(stored_names, stored_warnings, stored.value, strict=True):
         record = ImportedFile(name, result.article.id, result.article.title)
         (report.imported if result.created else report.already_present).append(record)
+        if warning and result.created:
+            report.warnings.append((name, warning))
     report.metadata_not_applied = bool(given) and bool(report.already_present)
     return Outcome(report, stored.changes)

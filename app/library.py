@@ -22,6 +22,7 @@ from typing import Any
 import sqlite_utils
 
 from sourcemark.app import anchoring
+from sourcemark.app.capture.record import PageCapture
 from sourcemark.app.changes import ChangeLog, Outcome
 from sourcemark.app.errors import AmbiguousId, InvalidAnnotation, NotFound, SourcemarkError
 from sourcemark.app.importers import ExtractedSource
@@ -30,19 +31,23 @@ from sourcemark.app.models import (
     Annotation,
     Article,
     ArticleSummary,
+    Capture,
     Kind,
     Link,
     PageRange,
     PageSpan,
     Relation,
     Verdict,
+    Version,
     annotation_from_row,
     article_from_row,
+    capture_from_row,
     link_from_row,
     page_span_from_row,
     pages_of,
 )
 from sourcemark.app.search.index import SearchIndex, SearchResults
+from sourcemark.app.search.versions import VersionHit, search_earlier_versions
 from sourcemark.app.storage import write_transaction
 from sourcemark.db import queries, writes
 
@@ -173,7 +178,11 @@ class Library:
         text_sha256 = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
         existing = queries.article_by_text_hash(self.db, text_sha256)
         if existing is not None:
-            return ImportResult(article_from_row(existing), created=False)
+            found = article_from_row(existing)
+            if source.capture is not None:  # a fetch that found the text already here
+                self.keep_capture(found.id, found.version, source.capture)
+                log.article(found.id)
+            return ImportResult(found, created=False)
         article = Article(
             id=new_id(),
             title=source.title.strip(),
@@ -186,11 +195,92 @@ class Library:
             original_sha256=hashlib.sha256(source.original).hexdigest(),
             text_sha256=text_sha256,
             text=source.text,
+            extraction_warning=source.extraction_warning,
         )
         writes.insert_article(self.db, article.to_dict(), (source.filename, source.original))
         writes.insert_page_map(self.db, article.id, [span.to_dict() for span in source.pages])
+        if source.page_text:
+            writes.set_page_text(self.db, article.id, article.version, source.page_text)
+        if source.capture is not None:
+            self.keep_capture(article.id, article.version, source.capture)
         log.article(article.id, listed=True)
         return ImportResult(article, created=True)
+
+    def keep_capture(self, article_id: str, version: int | None, capture: PageCapture) -> str:
+        """Store a fetch of a source's page (inside the caller's write transaction); `version`
+        is the version of the text it gave, None when the page was gone."""
+        capture_id = new_id()
+        writes.insert_capture(
+            self.db,
+            {
+                "id": capture_id,
+                "article_id": article_id,
+                "version": version,
+                "requested_url": capture.requested_url,
+                "final_url": capture.final_url,
+                "fetched_at": capture.fetched_at,
+                "status": capture.status,
+                "headers": json.dumps([list(pair) for pair in capture.headers]),
+                "content_type": capture.content_type,
+                "payload_sha256": capture.payload_sha256,
+                "warc": capture.warc,
+            },
+        )
+        return capture_id
+
+    # --- versions and captures ------------------------------------------------------------
+
+    def versions(self, article_id: str) -> list[Version]:
+        """A source's versions, oldest first, each with the first capture that gave it."""
+        article_id = self.resolve_article_id(article_id)
+        captures = self.captures(article_id)
+        return [
+            Version(
+                **row,
+                capture=next((c for c in captures if c.version == row["number"]), None),
+            )
+            for row in queries.versions(self.db, article_id)
+        ]
+
+    def version_text(self, article_id: str, number: int) -> str:
+        """The text of one version of a source (offsets of annotations on it point into it)."""
+        return self._version_texts(article_id, number)["text"]  # type: ignore[no-any-return]
+
+    def page_text(self, article_id: str, number: int | None = None) -> str:
+        """All the visible text of the web page a version came from ('' when not a page)."""
+        article = self.article(article_id)
+        found = self._version_texts(article.id, number or article.version)
+        return found["page_text"] or ""
+
+    def _version_texts(self, article_id: str, number: int) -> dict[str, Any]:
+        article_id = self.resolve_article_id(article_id)
+        found = queries.version_texts(self.db, article_id, number)
+        if found is None:
+            raise NotFound(f"source {article_id[:8]} has no version {number}")
+        return found
+
+    def captures(self, article_id: str) -> list[Capture]:
+        """Every fetch of a source's page, oldest first."""
+        article_id = self.resolve_article_id(article_id)
+        return [capture_from_row(row) for row in queries.captures(self.db, article_id)]
+
+    def capture_warc(self, capture_id: str) -> bytes:
+        """The WARC file of one fetch: its request and response records, gzipped."""
+        found = queries.capture_warc(self.db, capture_id)
+        if found is None:
+            raise NotFound(f"no capture with id {capture_id!r}")
+        return found
+
+    def dismiss_extraction_warning(self, article_id: str) -> Outcome[bool]:
+        """The reporter has checked the extracted text: drop its flag. The value says whether
+        there was one."""
+        article = self.article(article_id)
+        if not article.extraction_warning:
+            return Outcome(False)
+        with self.operation() as log:
+            writes.set_extraction_warning(self.db, article.id, "")
+            log.article(article.id)
+        return Outcome(True, log.changes())
 
     def article(self, article_id: str) -> Article:
         row = queries.article(self.db, self.resolve_article_id(article_id))
@@ -301,6 +391,7 @@ class Library:
             verdict=_verdict_for(kind, verdict),
             created_at=stamp,
             updated_at=stamp,
+            version=article.version,
         )
         with self.operation() as log:
             writes.insert_annotation(self.db, record.to_dict())
@@ -516,6 +607,10 @@ class Library:
     ) -> SearchResults:
         """Ranked articles and annotations matching a query (syntax: app/search/query.py)."""
         return self._search_index().search(query, kind=kind, verdict=verdict, limit=limit)
+
+    def search_earlier_versions(self, query: str, *, limit: int = 20) -> list[VersionHit]:
+        """Matches in the earlier versions of sources (the index holds the latest only)."""
+        return search_earlier_versions(self.db, query, limit=limit)
 
     def similar(self, annotation_id: str, *, limit: int = 10) -> SearchResults:
         """Passages and annotations in other articles resembling an annotation (id or prefix)."""

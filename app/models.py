@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -18,6 +19,15 @@ class Relation(StrEnum):
     REBUTS = "rebuts"
     SUPPORTS = "supports"
     SAME_CLAIM = "same_claim"
+
+
+class PassageStatus(StrEnum):
+    """How an annotated passage reads in the source's latest version, against its wording when
+    it was annotated: the same, edited by the publisher, or removed (left on an older version)."""
+
+    SAME = "same"
+    EDITED = "edited"
+    REMOVED = "removed"
 
 
 class Verdict(StrEnum):
@@ -78,6 +88,10 @@ class Article:
     original_sha256: str
     text_sha256: str
     text: str
+    version: int = 1
+    """The number of the version `text` is: the latest one."""
+    extraction_warning: str = ""
+    """Why the extracted text may be incomplete, until the reporter dismisses it."""
 
     def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
         data = asdict(self)
@@ -101,11 +115,17 @@ class Annotation:
     verdict: Verdict | None
     created_at: str
     updated_at: str
+    version: int = 1
+    """The version of the source text the offsets point into."""
+    status: PassageStatus = PassageStatus.SAME
+    annotated_quote: str | None = None
+    """The wording the passage had when annotated, once the publisher has edited it."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["kind"] = self.kind.value
         data["verdict"] = self.verdict.value if self.verdict else None
+        data["status"] = self.status.value
         return data
 
 
@@ -133,6 +153,49 @@ class ArticleSummary:
     claims: int
     quotes: int
     rebuttals: int
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """One fetch of a page: what was asked, what came back, and when (the WARC is kept apart)."""
+
+    id: str
+    article_id: str
+    version: int | None
+    """The version of the text this fetch gave; None when the page was gone."""
+    requested_url: str
+    final_url: str
+    fetched_at: str
+    status: int
+    headers: list[tuple[str, str]]
+    content_type: str
+    payload_sha256: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "headers": [list(pair) for pair in self.headers]}
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One immutable text of a source, with the capture that first gave it (if fetched)."""
+
+    article_id: str
+    number: int
+    text_sha256: str
+    created_at: str
+    length: int
+    capture: Capture | None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["capture"] = self.capture.to_dict() if self.capture else None
+        return data
+
+
+def capture_from_row(row: dict[str, Any]) -> Capture:
+    values = {key: value for key, value in row.items() if key != "warc"}
+    values["headers"] = [tuple(pair) for pair in json.loads(values["headers"])]
+    return Capture(**values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +249,8 @@ def annotation_from_row(row: dict[str, Any]) -> Annotation:
     values = dict(row)
     values["kind"] = Kind(values["kind"])
     values["verdict"] = Verdict(values["verdict"]) if values["verdict"] else None
+    if "status" in values:
+        values["status"] = PassageStatus(values["status"])
     return Annotation(**values)
 
 

@@ -188,7 +188,107 @@ BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
+# Version 6: versions of a source and the captures that gave them (issue 12).
+# `article_versions` holds every version's text, immutable; `articles.text` stays the current
+# version's text (what the reader, search and exports read), and SQLite keeps the two equal.
+# An annotation's offsets point into one version (`annotations.version`), checked there.
+# A version's page text (the whole page's visible text, for web pages) is filled in once.
+# `captures` keeps each fetch of a page as evidence: what was asked, what came back, and the
+# request and response as a gzipped WARC file.
+_ANCHOR_GUARD_PER_VERSION = """
+CREATE TRIGGER annotations_anchor_{event} BEFORE {event} ON annotations
+WHEN NEW."end" > (SELECT length(text) FROM article_versions
+                  WHERE article_id = NEW.article_id AND number = NEW.version)
+  OR (SELECT substr(text, NEW.start + 1, NEW."end" - NEW.start) FROM article_versions
+      WHERE article_id = NEW.article_id AND number = NEW.version) IS NOT NEW.quote
+BEGIN
+    SELECT RAISE(ABORT, 'annotation quote does not match its article text');
+END;
+"""
+# An edited passage keeps the wording it was annotated with; one that reads the same has none.
+_EDITED_KEEPS_ITS_WORDING = """
+CREATE TRIGGER annotations_status_wording_{event} BEFORE {event} ON annotations
+WHEN (NEW.status = 'edited' AND NEW.annotated_quote IS NULL)
+  OR (NEW.status = 'same' AND NEW.annotated_quote IS NOT NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'an edited passage keeps the wording it was annotated with');
+END;
+"""
+V6 = (
+    """
+CREATE TABLE article_versions (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL CHECK (number >= 1),
+    text TEXT NOT NULL CHECK (length(text) > 0),
+    text_sha256 TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    page_text TEXT,
+    UNIQUE (article_id, number)
+);
+INSERT INTO article_versions (article_id, number, text, text_sha256, created_at)
+    SELECT id, 1, text, text_sha256, imported_at FROM articles;
+
+CREATE TABLE captures (
+    id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    version INTEGER,
+    requested_url TEXT NOT NULL,
+    final_url TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    headers TEXT NOT NULL,
+    content_type TEXT NOT NULL DEFAULT '',
+    payload_sha256 TEXT NOT NULL,
+    warc BLOB NOT NULL,
+    FOREIGN KEY (article_id, version) REFERENCES article_versions (article_id, number)
+);
+CREATE INDEX captures_by_article ON captures (article_id, fetched_at);
+
+ALTER TABLE articles ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE articles ADD COLUMN extraction_warning TEXT NOT NULL DEFAULT '';
+ALTER TABLE annotations ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE annotations ADD COLUMN status TEXT NOT NULL DEFAULT 'same'
+    CHECK (status IN ('same', 'edited', 'removed'));
+ALTER TABLE annotations ADD COLUMN annotated_quote TEXT;
+
+CREATE TRIGGER article_versions_are_immutable BEFORE UPDATE ON article_versions
+WHEN NEW.article_id IS NOT OLD.article_id OR NEW.number IS NOT OLD.number
+  OR NEW.text IS NOT OLD.text OR NEW.text_sha256 IS NOT OLD.text_sha256
+  OR NEW.created_at IS NOT OLD.created_at OR OLD.page_text IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'a version of a source never changes once stored');
+END;
+CREATE TRIGGER article_versions_stay BEFORE DELETE ON article_versions
+WHEN EXISTS (SELECT 1 FROM articles WHERE id = OLD.article_id)
+BEGIN
+    SELECT RAISE(ABORT, 'a version of a source stays as long as its source');
+END;
+CREATE TRIGGER articles_first_version AFTER INSERT ON articles
+BEGIN
+    INSERT INTO article_versions (article_id, number, text, text_sha256, created_at)
+    VALUES (NEW.id, NEW.version, NEW.text, NEW.text_sha256, NEW.imported_at);
+END;
+
+DROP TRIGGER articles_text_is_immutable;
+CREATE TRIGGER articles_text_is_its_latest_version BEFORE UPDATE OF text, version ON articles
+WHEN NEW.version < OLD.version
+  OR NEW.text IS NOT (SELECT text FROM article_versions
+                      WHERE article_id = NEW.id AND number = NEW.version)
+  OR EXISTS (SELECT 1 FROM article_versions WHERE article_id = NEW.id AND number > NEW.version)
+BEGIN
+    SELECT RAISE(ABORT, 'an article text changes only to its newest stored version');
+END;
+
+DROP TRIGGER annotations_anchor_INSERT;
+DROP TRIGGER annotations_anchor_UPDATE;
+"""
+    + _ANCHOR_GUARD_PER_VERSION.format(event="INSERT")
+    + _ANCHOR_GUARD_PER_VERSION.format(event="UPDATE")
+    + _EDITED_KEEPS_ITS_WORDING.format(event="INSERT")
+    + _EDITED_KEEPS_ITS_WORDING.format(event="UPDATE")
+)
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -10,7 +10,7 @@ Row = dict[str, Any]
 
 _ANNOTATION_COLUMNS = (
     'id, article_id, kind, start, "end", quote, prefix, suffix, note, speaker, verdict, '
-    "created_at, updated_at"
+    "created_at, updated_at, version, status, annotated_quote"
 )
 
 
@@ -203,13 +203,14 @@ def foreign_key_violations(db: sqlite_utils.Database) -> int:
 
 
 def misanchored_annotations(db: sqlite_utils.Database) -> int:
-    """Annotations whose quote is not the text between their offsets."""
+    """Annotations whose quote is not the text between their offsets in their version."""
     return _count(
         db,
         """
-        SELECT count(*) FROM annotations n JOIN articles a ON a.id = n.article_id
-        WHERE n."end" > length(a.text)
-           OR substr(a.text, n.start + 1, n."end" - n.start) IS NOT n.quote
+        SELECT count(*) FROM annotations n LEFT JOIN article_versions v
+            ON v.article_id = n.article_id AND v.number = n.version
+        WHERE v.text IS NULL OR n."end" > length(v.text)
+           OR substr(v.text, n.start + 1, n."end" - n.start) IS NOT n.quote
         """,
     )
 
@@ -227,6 +228,56 @@ def half_imported_articles(db: sqlite_utils.Database) -> int:
 
 def _count(db: sqlite_utils.Database, sql: str) -> int:
     return int(db.execute(sql).fetchone()[0])
+
+
+_CAPTURE_COLUMNS = (
+    "id, article_id, version, requested_url, final_url, fetched_at, status, headers, "
+    "content_type, payload_sha256"
+)
+
+
+def versions(db: sqlite_utils.Database, article_id: str) -> list[Row]:
+    """A source's versions, oldest first, without their texts."""
+    return _rows(
+        db,
+        "SELECT article_id, number, text_sha256, created_at, length(text) AS length "
+        "FROM article_versions WHERE article_id = ? ORDER BY number",
+        (article_id,),
+    )
+
+
+def version_texts(db: sqlite_utils.Database, article_id: str, number: int) -> Row | None:
+    """A version's text and, for a web page, the page's full visible text."""
+    found = _rows(
+        db,
+        "SELECT text, page_text FROM article_versions WHERE article_id = ? AND number = ?",
+        (article_id, number),
+    )
+    return found[0] if found else None
+
+
+def captures(db: sqlite_utils.Database, article_id: str) -> list[Row]:
+    """Every fetch of a source, oldest first, without the WARC files."""
+    return _rows(
+        db,
+        f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE article_id = ? ORDER BY fetched_at, rowid",
+        (article_id,),
+    )
+
+
+def capture_warc(db: sqlite_utils.Database, capture_id: str) -> bytes | None:
+    row = db.execute("SELECT warc FROM captures WHERE id = ?", (capture_id,)).fetchone()
+    return None if row is None else bytes(row[0])
+
+
+def superseded_versions(db: sqlite_utils.Database) -> list[Row]:
+    """Every version that is not its source's current one, with the source's metadata."""
+    return _rows(
+        db,
+        "SELECT v.article_id, v.number, v.text, a.title, a.outlet, a.author, a.published "
+        "FROM article_versions v JOIN articles a ON a.id = v.article_id "
+        "WHERE v.number <> a.version ORDER BY v.article_id, v.number",
+    )
 
 
 def article_pages(db: sqlite_utils.Database, article_id: str) -> list[Row]:

@@ -90,3 +90,31 @@ def keep_orphan(
 def prune_outbox(db: sqlite_utils.Database, applied: int) -> None:
     """Drop the index outbox rows up to `applied`, which the index holds."""
     db.execute("DELETE FROM index_outbox WHERE seq <= ?", (applied,))
+
+
+def insert_capture(db: sqlite_utils.Database, capture: Row) -> None:
+    """Keep one fetch of a page (its WARC file in `capture['warc']`)."""
+    db.table("captures").insert(capture)
+
+
+def set_page_text(db: sqlite_utils.Database, article_id: str, number: int, page_text: str) -> None:
+    """Record a version's full page text (once: the trigger keeps versions immutable)."""
+    db.execute(
+        "UPDATE article_versions SET page_text = ? "
+        "WHERE article_id = ? AND number = ? AND page_text IS NULL",
+        (page_text, article_id, number),
+    )
+
+
+def add_version(db: sqlite_utils.Database, version: Row) -> None:
+    """Store a new version of a source and make its text the article's current text."""
+    db.table("article_versions").insert(version)
+    db.execute(
+        "UPDATE articles SET text = :text, text_sha256 = :text_sha256, version = :number "
+        "WHERE id = :article_id",
+        version,
+    )
+
+
+def set_extraction_warning(db: sqlite_utils.Database, article_id: str, warning: str) -> None:
+    db.execute("UPDATE articles SET extraction_warning = ? WHERE id = ?", (warning, article_id))

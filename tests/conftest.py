@@ -12,6 +12,7 @@ import pytest
 
 from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
+from tests.web_server import WebServer, web_server
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "resources" / "ice-subpoenas-nyc.txt"
@@ -40,3 +41,10 @@ def bare_library(tmp_path: Path) -> Iterator[Library]:
     lib = open_library(tmp_path / "library", with_index=False)
     yield lib
     lib.close()
+
+
+@pytest.fixture
+def web() -> Iterator[WebServer]:
+    """A web server on 127.0.0.1 that the test fills with pages (tests/web_server.py)."""
+    with web_server() as server:
+        yield server

@@ -153,7 +153,8 @@ def test_database_refuses_a_quote_that_does_not_match(bare_library: Library) -> 
             "created_at, updated_at) VALUES ('x', ?, 'quote', 0, 3, 'Thx', '', '')",
             (article_id,),
         )
-    with pytest.raises(sqlite3.IntegrityError, match="never changes"):
+    # A text changes only by becoming a new stored version (refetch): never in place.
+    with pytest.raises(sqlite3.IntegrityError, match="changes only to its newest stored version"):
         bare_library.db.execute("UPDATE articles SET text = 'new'")
 
 

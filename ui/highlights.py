@@ -25,7 +25,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from sourcemark.app.models import Annotation, Kind
+from sourcemark.app.models import Annotation, Kind, PassageStatus
 from sourcemark.ui.offsets import OffsetMap
 
 # Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
@@ -45,6 +45,8 @@ KIND_UNDERLINE_NAMES: dict[Kind, str] = {
     Kind.QUOTE: "dotted underline",
     Kind.REBUTTAL: "wavy underline",
 }
+# Passages the publisher edited after they were annotated: dark red italic text.
+EDITED_COLOUR = QColor("#9C1C08")
 _TINT_ALPHA, _TINT_ALPHA_PER_LAYER, _TINT_ALPHA_MAX = 70, 45, 190
 
 
@@ -92,6 +94,9 @@ def segment_format(covering: Sequence[Annotation]) -> QTextCharFormat:
     fmt.setBackground(tint)
     fmt.setUnderlineStyle(KIND_UNDERLINES[innermost.kind])
     fmt.setUnderlineColor(KIND_COLOURS[innermost.kind].darker(180))
+    if any(a.status is PassageStatus.EDITED for a in covering):
+        fmt.setForeground(EDITED_COLOUR)  # the tooltip and the list say it in words too
+        fmt.setFontItalic(True)
     return fmt
 
 

@@ -59,8 +59,15 @@ class ImportSummaryDialog(QDialog):
             self._add_row(path, f"Failed: {reason}").setIcon(0, warning)
         for name in report.not_imported:
             self._add_row(name, "Not imported: the import was cancelled")
+        warnings = dict(report.warnings)
         for record in report.imported:
-            self._add_row(record.name, f"Imported as “{record.title}”")
+            if record.name in warnings:
+                row = self._add_row(
+                    record.name, f"Imported as “{record.title}”, but {warnings[record.name]}"
+                )
+                row.setIcon(0, warning)
+            else:
+                self._add_row(record.name, f"Imported as “{record.title}”")
         for record in report.already_present:
             self._add_row(record.name, f"Already in the library as “{record.title}”")
 

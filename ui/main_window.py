@@ -16,16 +16,24 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, 
 
 from sourcemark.app import backup
 from sourcemark.app.bundles import BundleImportReport, ExportSummary, export_bundle, import_bundle
+from sourcemark.app.capture.importing import import_urls
+from sourcemark.app.capture.refetch import RefetchReport, RefetchStatus, refetch
 from sourcemark.app.changes import Changes, Outcome
 from sourcemark.app.errors import SourcemarkError
 from sourcemark.app.importing import ImportReport
 from sourcemark.app.library import AnnotationEdit, Library
-from sourcemark.app.models import Kind
+from sourcemark.app.models import Annotation, Article, Kind
 from sourcemark.app.wording import count
 from sourcemark.ui import library_dialogs
 from sourcemark.ui.actions import DeskActions
 from sourcemark.ui.annotation_panel import AnnotationPanel
 from sourcemark.ui.bundle_dialogs import ExportDialog, ask_bundle_file
+from sourcemark.ui.capture_views import (
+    ExtractionCheckDialog,
+    ImportUrlDialog,
+    VersionsDialog,
+    provenance,
+)
 from sourcemark.ui.commands import (
     CommandContext,
     CreateAnnotation,
@@ -35,7 +43,7 @@ from sourcemark.ui.commands import (
     LibraryCommand,
     SetRebuttedClaim,
 )
-from sourcemark.ui.import_dialog import ImportController
+from sourcemark.ui.import_dialog import ImportController, ImportSummaryDialog
 from sourcemark.ui.library_opener import LibraryOpener
 from sourcemark.ui.link_picker import LinkPicker
 from sourcemark.ui.operations import Operations
@@ -127,6 +135,11 @@ class MainWindow(QMainWindow):
         wire(actions.focus_reader, self._focus(self.reader.text))
         wire(actions.focus_annotations, self._focus(self.annotations.list))
         wire(actions.pages, self.pages.toggle)
+        wire(actions.import_url, self.ask_import_urls)
+        wire(actions.refetch, self.refetch_source)
+        wire(actions.versions, self.show_versions)
+        wire(actions.changed_passages, lambda: self.show_versions(passages=True))
+        wire(actions.check_extraction, self.check_extraction)
         wire(actions.quit, self.close)
         actions.recent_menu.aboutToShow.connect(self._fill_recent_menu)
 
@@ -137,6 +150,7 @@ class MainWindow(QMainWindow):
         self.operations.progressed.connect(self.status.show_activity)
         self.operations.ended.connect(self._operation_ended)
         self.sources.articleActivated.connect(self.open_article)
+        self.sources.list.urlsPasted.connect(self.import_urls)
         self.reader.annotationClicked.connect(self._annotation_clicked)
         self.annotations.annotationActivated.connect(self.focus_annotation)
         form = self.annotations.form
@@ -190,9 +204,13 @@ class MainWindow(QMainWindow):
             self.annotations.form.set_speakers(self.library.speakers())
         self.status.show_counts(self.library.counts())
         if self.article_id is not None and self.article_id in changes.articles:
+            shown = self.reader.article
+            if shown is not None and self.library.article(shown.id).version != shown.version:
+                self.open_article(shown.id, self.annotations.selected_id())  # a new version
+                return
             selected = self.annotations.selected_id()
             annotations = self.library.annotations(self.article_id)
-            self.reader.set_annotations(annotations)
+            self.reader.set_annotations(_on_version(annotations, shown))
             self.annotations.set_annotations(annotations, selected)
             self._show_annotation(self.annotations.selected_id())
 
@@ -220,7 +238,10 @@ class MainWindow(QMainWindow):
             self.show_problem(str(error))
             return
         annotations = self.library.annotations(article.id)
-        self.reader.show_article(article, annotations)
+        self.reader.show_article(article, _on_version(annotations, article))
+        self.reader.set_provenance(provenance(article, self.library.versions(article.id)))
+        if article.extraction_warning:
+            self.reader.set_notice(f"⚠ {article.extraction_warning} (Source › Check extraction…)")
         self.annotations.set_annotations(annotations, selected)
         self.annotations.form.set_speakers(self.library.speakers())
         self._show_annotation(selected)
@@ -258,9 +279,16 @@ class MainWindow(QMainWindow):
         self.annotations.select(annotation_id)
         self._show_annotation(annotation_id)
         row = self.annotations.model.row_of(annotation_id)
-        if row is not None:
-            annotation = self.annotations.model.annotation(row)
-            self.reader.select_span(annotation.start, annotation.end)
+        if row is None:
+            return
+        annotation = self.annotations.model.annotation(row)
+        if self.reader.article is not None and annotation.version != self.reader.article.version:
+            self.show_status(
+                f"The publisher removed this passage: it stays on version {annotation.version} "
+                "(Source › Versions and changes)."
+            )
+            return
+        self.reader.select_span(annotation.start, annotation.end)
 
     @Slot(str)
     def _annotation_clicked(self, annotation_id: str) -> None:
@@ -364,6 +392,73 @@ class MainWindow(QMainWindow):
         self.show_status(report.headline)
         if report.article_ids:
             self.open_article(report.article_ids[0])
+
+    def ask_import_urls(self) -> None:
+        urls = ImportUrlDialog.ask(self)
+        if urls:
+            self.import_urls(urls)
+
+    @Slot(list)
+    def import_urls(self, urls: list[str]) -> None:
+        """Fetch and import web pages in the background, then show the import's summary."""
+
+        def work(
+            library: Library, progress: Progress, cancelled: Cancelled
+        ) -> Outcome[ImportReport]:
+            return import_urls(library, urls, progress=progress, cancelled=cancelled)
+
+        self.show_status(f"Fetching {count(len(urls), 'web page')}…")
+        self.operations.start(IMPORTING_FROM_WEB, work, self._urls_imported)
+
+    def _urls_imported(self, report: ImportReport) -> None:
+        self._imported(report)
+        ImportSummaryDialog.ask(self, report)
+
+    def refetch_source(self) -> None:
+        """Fetch the open source again, in the background; a new version opens when it came."""
+        if self.article_id is None:
+            self.show_status("Open a source first, then refetch it.")
+            return
+        article_id = self.article_id
+
+        def work(
+            library: Library, progress: Progress, cancelled: Cancelled
+        ) -> Outcome[RefetchReport]:
+            return refetch(library, [article_id], progress=progress, cancelled=cancelled)
+
+        self.operations.start(REFETCHING, work, self._refetched)
+
+    def _refetched(self, report: RefetchReport) -> None:
+        lines = [result.line() for result in report.results]
+        changed = [p for result in report.results for p in result.passages]
+        if changed:
+            lines.append(
+                f"{count(len(changed), 'annotated passage')} changed: see Source › Changed since "
+                "capture."
+            )
+        if report.of(RefetchStatus.FAILED) or report.of(RefetchStatus.GONE) or changed:
+            self.show_problem("\n".join(lines))
+        else:
+            self.show_status(" ".join(lines))
+
+    def show_versions(self, *, passages: bool = False) -> None:
+        """The open source's versions, a word-level diff, and the passages that changed."""
+        if self.article_id is None:
+            self.show_status("Open a source first.")
+            return
+        chosen = VersionsDialog.ask(self, self.library, self.article_id, passages=passages)
+        if chosen is not None:
+            self.focus_annotation(chosen)
+
+    def check_extraction(self) -> None:
+        """The extracted text beside the page's full text; the warning may be dismissed."""
+        if self.article_id is None:
+            self.show_status("Open a source first.")
+            return
+        if ExtractionCheckDialog.ask(self, self.library, self.article_id):
+            article_id = self.article_id
+            self.operations.run(lambda library: library.dismiss_extraction_warning(article_id))
+            self.open_article(article_id, self.annotations.selected_id())
 
     def paste_source(self) -> None:
         source = PasteSourceDialog.ask(self)
@@ -508,3 +603,16 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Sourcemark", f"The closing backup failed: {error}")
         self.library.close()
         super().closeEvent(event)
+
+
+IMPORTING_FROM_WEB = "Importing from the web"
+Imported = Outcome[ImportReport]
+Refetched = Outcome[RefetchReport]
+REFETCHING = "Refetching"
+
+
+def _on_version(annotations: list[Annotation], article: Article | None) -> list[Annotation]:
+    """The annotations whose offsets point into the version the reader shows."""
+    if article is None:
+        return []
+    return [a for a in annotations if a.version == article.version]

@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QMenu, QTextEdit, QToolTip, QVBoxLayout, QWidget
 
 from sourcemark.app import anchoring
-from sourcemark.app.models import Annotation, Article
+from sourcemark.app.models import Annotation, Article, PassageStatus
 from sourcemark.ui import highlights
 from sourcemark.ui.offsets import OffsetMap
 
@@ -159,6 +159,11 @@ def tooltip_html(annotations: Sequence[Annotation]) -> str:
             lines.append(f"Verdict: {html.escape(a.verdict.label)}")
         if a.note:
             lines.append(f"Note: {html.escape(a.note)}")
+        if a.status is PassageStatus.EDITED and a.annotated_quote is not None:
+            lines.append(
+                f"<i>Edited by the publisher since you annotated it; it read: "
+                f"“{html.escape(a.annotated_quote)}”</i>"
+            )
         parts.append("<br>".join(lines))
     return "<qt>" + "<hr>".join(parts) + "</qt>"
 
@@ -179,6 +184,8 @@ class Reader(QWidget):
         """How many highlighted segments the text shows (overlaps are cut into several)."""
         self.title = _plain_label("readerTitle")
         self.metadata = _plain_label("readerMetadata")
+        self.provenance = _plain_label("readerProvenance")
+        self.provenance.hide()
         self.notice = _plain_label("readerNotice")
         self.notice.hide()
         self.text = ReaderText(self)
@@ -189,6 +196,7 @@ class Reader(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.title)
         layout.addWidget(self.metadata)
+        layout.addWidget(self.provenance)
         layout.addWidget(self.notice)
         layout.addWidget(self.text, 1)
         self.setMinimumWidth(self.text.fontMetrics().averageCharWidth() * NARROWEST_READING_CHARS)
@@ -197,6 +205,7 @@ class Reader(QWidget):
     def _align_header(self, left: int) -> None:
         self.title.setContentsMargins(left, 18, left, 2)
         self.metadata.setContentsMargins(left, 0, left, 10)
+        self.provenance.setContentsMargins(left, 0, left, 10)
         self.notice.setContentsMargins(left, 0, left, 10)
 
     def set_notice(self, text: str) -> None:
@@ -204,8 +213,14 @@ class Reader(QWidget):
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
 
+    def set_provenance(self, text: str) -> None:
+        """Where and when the source was captured ("Captured from … on …"); empty hides it."""
+        self.provenance.setText(text)
+        self.provenance.setVisible(bool(text))
+
     def clear(self) -> None:
         self.article = None
+        self.set_provenance("")
         self.title.setText("No source open")
         self.metadata.setText("Choose a source on the left, or import one with Ctrl+O.")
         self.text.offsets = OffsetMap("")

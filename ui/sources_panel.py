@@ -12,7 +12,15 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -29,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from sourcemark.app.library import Library
 from sourcemark.app.models import ArticleSummary, Kind
+from sourcemark.ui.capture_views import web_addresses
 from sourcemark.ui.highlights import KIND_COLOURS
 from sourcemark.ui.models.sources import ORDERS, SourcesModel, SummaryRole
 
@@ -117,9 +126,18 @@ class SourceDelegate(QStyledItemDelegate):
 
 
 class SourcesList(QListView):
-    """End goes to the last source, not to the last of the pages fetched so far."""
+    """End goes to the last source, not to the last of the pages fetched so far; pasting web
+    addresses (Ctrl+V) asks to import them."""
+
+    urlsPasted = Signal(list)
+    """Web addresses were pasted into the list (a list of str)."""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.matches(QKeySequence.StandardKey.Paste):
+            urls = web_addresses(QGuiApplication.clipboard().text())
+            if urls:
+                self.urlsPasted.emit(urls)
+                return
         if event.key() != Qt.Key.Key_End:
             super().keyPressEvent(event)
             return

@@ -9,6 +9,7 @@ from functools import cached_property
 from sourcemark.app.models import (
     Annotation,
     Article,
+    Capture,
     Kind,
     Link,
     PageRange,
@@ -26,6 +27,24 @@ class Original:
     content: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class VersionText:
+    """One version of a source (annotations may point into any of them)."""
+
+    number: int
+    text: str
+    text_sha256: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureFile:
+    """One fetch of a source's page and its WARC file."""
+
+    capture: Capture
+    warc: bytes
+
+
 @dataclass(frozen=True)
 class BundleContent:
     articles: tuple[Article, ...]
@@ -34,6 +53,20 @@ class BundleContent:
     links: tuple[Link, ...]
     # annotation id -> `updated_at` of each of its earlier versions (for merging).
     earlier_versions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # article id -> every version of it and its captures, oldest first (format 1 had neither).
+    version_texts: dict[str, tuple[VersionText, ...]] = field(default_factory=dict)
+    captures: dict[str, tuple[CaptureFile, ...]] = field(default_factory=dict)
+
+    def version_text(self, article_id: str, number: int) -> str | None:
+        """The text of one version of a source in the bundle; None if it has no such version."""
+        article = self.article_by_id[article_id]
+        if number == article.version:
+            return article.text
+        for earlier in self.version_texts.get(article_id, ()):
+            if earlier.number == number:
+                return earlier.text
+        return None
+
     # article id -> its page map (sources from PDFs only).
     page_maps: dict[str, tuple[PageSpan, ...]] = field(default_factory=dict)
 

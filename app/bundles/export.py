@@ -14,7 +14,7 @@ from sourcemark import __version__
 from sourcemark.app.bundles import native
 from sourcemark.app.bundles.bag import Progress, make_bag, write_zip
 from sourcemark.app.bundles.claimreview import claim_reviews
-from sourcemark.app.bundles.content import BundleContent, Original
+from sourcemark.app.bundles.content import BundleContent, CaptureFile, Original, VersionText
 from sourcemark.app.bundles.report import report_html
 from sourcemark.app.bundles.safezip import DEFAULT_LIMITS
 from sourcemark.app.bundles.tables import claims_csv, quotes_csv, quotes_markdown
@@ -101,18 +101,44 @@ def collect(
     else:
         chosen = list(dict.fromkeys(library.resolve_article_id(i) for i in article_ids))
     articles, originals, annotations, page_maps = [], {}, [], {}
+    version_texts, captures = {}, {}
     for done, article_id in enumerate(chosen, 1):
-        articles.append(library.article(article_id))
+        article = library.article(article_id)
+        articles.append(article)
         if spans := library.page_map(article_id):
             page_maps[article_id] = tuple(spans)
         with contextlib.suppress(NotFound):  # a source stored without its original file
             originals[article_id] = Original(*library.original(article_id))
         annotations += library.annotations(article_id, kind)
+        version_texts[article_id] = tuple(
+            VersionText(
+                v.number,
+                article.text
+                if v.number == article.version
+                else library.version_text(article_id, v.number),
+                v.text_sha256,
+                v.created_at,
+            )
+            for v in library.versions(article_id)
+        )
+        if fetched := library.captures(article_id):
+            captures[article_id] = tuple(
+                CaptureFile(capture, library.capture_warc(capture.id)) for capture in fetched
+            )
         _advance(progress, done, len(chosen) + 2)
     ids = {a.id for a in annotations}
     links = tuple(k for k in library.links() if k.from_id in ids and k.to_id in ids)
     earlier = {a.id: v for a in annotations if (v := _earlier_versions(library, a.id))}
-    return BundleContent(tuple(articles), originals, tuple(annotations), links, earlier, page_maps)
+    return BundleContent(
+        tuple(articles),
+        originals,
+        tuple(annotations),
+        links,
+        earlier,
+        version_texts,
+        captures,
+        page_maps,
+    )
 
 
 def _earlier_versions(library: Library, annotation_id: str) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ from sourcemark.app.bundles.safezip import DEFAULT_LIMITS, Limits, SafeZip
 from sourcemark.app.changes import ChangeLog, Outcome
 from sourcemark.app.errors import BundleError
 from sourcemark.app.library import Library, now
-from sourcemark.app.models import Annotation, Article, annotation_from_row
+from sourcemark.app.models import Annotation, Article, PassageStatus, annotation_from_row
 from sourcemark.app.wording import count
 from sourcemark.db import queries, writes
 
@@ -113,7 +113,8 @@ class _Merge:
         self.progress = progress
         self.report = BundleImportReport()
         self.article_ids: dict[str, str] = {}  # bundle article id -> local article id
-        self.local_texts: dict[str, str] = {}  # local article id -> its text
+        self.local_texts: dict[str, str] = {}  # local article id -> its current text
+        self.local_versions: dict[str, int] = {}  # local article id -> its current version
         self.orphan_ids: set[str] = set()
 
     def run(self) -> None:
@@ -139,19 +140,40 @@ class _Merge:
         if local is not None:
             self.article_ids[article.id] = local["id"]
             self.local_texts[local["id"]] = local["text"]
+            self.local_versions[local["id"]] = local["version"]
             self.report.articles_matched += 1
             return
         original = self.content.originals.get(article.id)
+        first, *later = self.content.version_texts[article.id]
         writes.insert_article(
             self.db,
-            article.to_dict(),
+            {
+                **article.to_dict(),
+                "text": first.text,
+                "text_sha256": first.text_sha256,
+                "version": 1,
+            },
             None if original is None else (original.filename, original.content),
         )
         spans = self.content.page_maps.get(article.id, ())
         writes.insert_page_map(self.db, article.id, [span.to_dict() for span in spans])
+        for version in later:  # replayed in order, as refetches made them
+            writes.add_version(
+                self.db, {**asdict(version), "article_id": article.id, "page_text": None}
+            )
+        for fetched in self.content.captures.get(article.id, ()):
+            writes.insert_capture(
+                self.db,
+                {
+                    **fetched.capture.to_dict(),
+                    "headers": json.dumps(fetched.capture.to_dict()["headers"]),
+                    "warc": fetched.warc,
+                },
+            )
         self.log.article(article.id, listed=True)
         self.article_ids[article.id] = article.id
         self.local_texts[article.id] = article.text
+        self.local_versions[article.id] = article.version
         self.report.articles_added += 1
 
     def merge_annotation(self, annotation: Annotation) -> None:
@@ -183,16 +205,21 @@ class _Merge:
                 self.library.keep_history(candidate, "merge_conflict")
 
     def placed(self, annotation: Annotation) -> Annotation | None:
-        """The annotation on its local article, re-anchored if the text differs; None if lost."""
+        """The annotation on its local article: on the same version if the library has that
+        text, else re-anchored in the current text; None if lost."""
         article_id = self.article_ids[annotation.article_id]
-        text = self.local_texts[article_id]
-        if self.content.article_by_id[annotation.article_id].text == text:
+        bundle_text = self.content.version_text(annotation.article_id, annotation.version)
+        local = queries.version_texts(self.db, article_id, annotation.version)
+        if local is not None and local["text"] == bundle_text:
             return replace(annotation, article_id=article_id)
+        text = self.local_texts[article_id]
         found = anchoring.reanchor(
             text, annotation.quote, annotation.prefix, annotation.suffix, hint=annotation.start
         )
         if found is None:
             return None
+        wording = annotation.annotated_quote or annotation.quote
+        status = PassageStatus.SAME if found.quote == wording else PassageStatus.EDITED
         return replace(
             annotation,
             article_id=article_id,
@@ -201,6 +228,9 @@ class _Merge:
             quote=found.quote,
             prefix=found.prefix,
             suffix=found.suffix,
+            version=self.local_versions[article_id],
+            status=status,
+            annotated_quote=None if status is PassageStatus.SAME else wording,
         )
 
     def replace(self, local: Annotation, winner: Annotation, reason: str) -> None:

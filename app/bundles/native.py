@@ -5,6 +5,9 @@ Payload layout (paths under the bag's data/ folder):
     sources/<article id>/text.txt         the normalised text annotations point into
     sources/<article id>/metadata.json    the article's metadata (for people and other tools)
     sources/<article id>/original.<ext>   the file as imported (its real name is only a label)
+    sources/<article id>/versions/<n>.txt the text of each earlier version (format version 2)
+    sources/<article id>/captures/<capture id>.warc.gz   each fetch of the page, as evidence
+Format version 1 (before versions and captures) is still read.
 """
 
 from __future__ import annotations
@@ -18,20 +21,33 @@ from typing import Any
 
 from sourcemark import __version__
 from sourcemark.app.bundles import schema, strictjson
-from sourcemark.app.bundles.content import BundleContent, Original
+from sourcemark.app.bundles.content import BundleContent, CaptureFile, Original, VersionText
 from sourcemark.app.errors import BundleError
-from sourcemark.app.models import Annotation, Article, Kind, Link, PageSpan, Relation, Verdict
+from sourcemark.app.models import (
+    Annotation,
+    Article,
+    Capture,
+    Kind,
+    Link,
+    PageSpan,
+    PassageStatus,
+    Relation,
+    Verdict,
+)
 from sourcemark.app.text import normalise
 
 RECORD = "sourcemark.json"
 FORMAT = "sourcemark-bundle"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 ORIGINAL_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf"}
 
 MAX_ARTICLES = 30_000
 MAX_ANNOTATIONS = 500_000
 MAX_LINKS = 500_000
 MAX_VERSIONS = 1_000
+MAX_CAPTURES = 10_000
+MAX_HEADERS = 500
 MAX_PAGES = 20_000
 _SHORT, _LONG = 100_000, 10_000_000
 
@@ -49,6 +65,14 @@ def metadata_path(article_id: str) -> str:
     return f"sources/{article_id}/metadata.json"
 
 
+def version_path(article_id: str, number: int) -> str:
+    return f"sources/{article_id}/versions/{number}.txt"
+
+
+def capture_path(article_id: str, capture_id: str) -> str:
+    return f"sources/{article_id}/captures/{capture_id}.warc.gz"
+
+
 def original_path(article_id: str, filename: str) -> str:
     """Where the original goes: the name's suffix only, and only a known one, is kept."""
     suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
@@ -64,17 +88,29 @@ def native_files(content: BundleContent, exported_at: str) -> dict[str, bytes]:
     articles = []
     for article in content.articles:
         original = content.originals.get(article.id)
+        versions = content.version_texts.get(article.id, ())
+        captures = content.captures.get(article.id, ())
         spans = content.page_maps.get(article.id)
         metadata = {
             **article.to_dict(with_text=False),
             "original_filename": original.filename if original else None,
             "pages": [span.to_dict() for span in spans] if spans else None,
+            "versions": [
+                {"number": e.number, "text_sha256": e.text_sha256, "created_at": e.created_at}
+                for e in versions
+            ],
+            "captures": [c.capture.to_dict() for c in captures],
         }
         articles.append(metadata)
         files[text_path(article.id)] = article.text.encode("utf-8")
         files[metadata_path(article.id)] = _dump(metadata)
         if original is not None:
             files[original_path(article.id, original.filename)] = original.content
+        for version in versions:
+            if version.number != article.version:
+                files[version_path(article.id, version.number)] = version.text.encode("utf-8")
+        for capture in captures:
+            files[capture_path(article.id, capture.capture.id)] = capture.warc
     record = {
         "format": FORMAT,
         "version": VERSION,
@@ -107,7 +143,7 @@ def read_native(payload: Mapping[str, bytes], extra_files: set[str]) -> BundleCo
         RECORD,
         {
             "format": schema.literal(FORMAT),
-            "version": schema.literal(VERSION),
+            "version": schema.one_of(READABLE_VERSIONS),
             "software": schema.text(200),
             "exported_at": schema.timestamp,
             "articles": schema.array(MAX_ARTICLES),
@@ -115,28 +151,67 @@ def read_native(payload: Mapping[str, bytes], extra_files: set[str]) -> BundleCo
             "links": schema.array(MAX_LINKS),
         },
     )
+    if record["version"] == 1:
+        _as_version_two(record)
     page_maps: dict[str, tuple[PageSpan, ...]] = {}
-    articles, originals = _articles(record["articles"], payload, page_maps)
-    annotations, versions = _annotations(record["annotations"], articles)
+    articles, originals, version_texts, captures = _articles(record["articles"], payload, page_maps)
+    texts = {
+        (article_id, version.number): version.text
+        for article_id, versions in version_texts.items()
+        for version in versions
+    }
+    annotations, versions = _annotations(record["annotations"], articles, texts)
     links = _links(record["links"], annotations)
     expected = {RECORD, *extra_files}
     for article in articles.values():
         expected |= {text_path(article.id), metadata_path(article.id)}
+        expected |= {
+            version_path(article.id, v.number)
+            for v in version_texts[article.id]
+            if v.number != article.version
+        }
+        expected |= {capture_path(article.id, c.capture.id) for c in captures.get(article.id, ())}
     for article_id, original in originals.items():
         expected.add(original_path(article_id, original.filename))
     unexpected = sorted(set(payload) - expected)
     if unexpected:
         raise BundleError(f"data/{unexpected[0]} is not part of a Sourcemark bundle")
     return BundleContent(
-        tuple(articles.values()), originals, tuple(annotations.values()), links, versions, page_maps
+        tuple(articles.values()),
+        originals,
+        tuple(annotations.values()),
+        links,
+        versions,
+        version_texts,
+        captures,
+        page_maps,
     )
+
+
+def _as_version_two(record: dict[str, Any]) -> None:
+    """A format-1 record in the form of format 2: one version per source, no captures."""
+    for item in record["articles"]:
+        if isinstance(item, dict):
+            first = {"number": 1, "created_at": item.get("imported_at")}
+            first["text_sha256"] = item.get("text_sha256")
+            item.update(version=1, extraction_warning="", versions=[first], captures=[])
+    for item in record["annotations"]:
+        if isinstance(item, dict):
+            item.update(version=1, status="same", annotated_quote=None)
 
 
 def _articles(
     items: list[Any], payload: Mapping[str, bytes], page_maps: dict[str, tuple[PageSpan, ...]]
-) -> tuple[dict[str, Article], dict[str, Original]]:
+) -> tuple[
+    dict[str, Article],
+    dict[str, Original],
+    dict[str, tuple[VersionText, ...]],
+    dict[str, tuple[CaptureFile, ...]],
+]:
     articles: dict[str, Article] = {}
     originals: dict[str, Original] = {}
+    version_texts: dict[str, tuple[VersionText, ...]] = {}
+    captures: dict[str, tuple[CaptureFile, ...]] = {}
     hashes: set[str] = set()
     for number, item in enumerate(items, 1):
         where = f"{RECORD}: article {number}"
@@ -148,6 +223,8 @@ def _articles(
             raise BundleError(f"{where}: the same text appears twice")
         hashes.add(fields["text_sha256"])
         filename = fields.pop("original_filename")
+        earlier = fields.pop("versions")
+        fetched = fields.pop("captures")
         pages = fields.pop("pages")
         text = _source_text(payload, article_id, fields["text_sha256"], where)
         articles[article_id] = Article(**fields, text=text)
@@ -155,7 +232,57 @@ def _articles(
             page_maps[article_id] = _page_map(pages, len(text), f"{where}: pages")
         if filename is not None:
             originals[article_id] = _original(payload, article_id, filename, fields, where)
-    return articles, originals
+        version_texts[article_id] = _version_texts(payload, articles[article_id], earlier, where)
+        numbers = {e["number"] for e in earlier}
+        if fetched:
+            captures[article_id] = _captures(payload, article_id, fetched, numbers, where)
+    return articles, originals, version_texts, captures
+
+
+def _version_texts(
+    payload: Mapping[str, bytes], article: Article, items: list[dict[str, Any]], where: str
+) -> tuple[VersionText, ...]:
+    numbers = [item["number"] for item in items]
+    if numbers != list(range(1, article.version + 1)):
+        raise BundleError(
+            f"{where}: its versions must be numbered 1 to {article.version}, in order"
+        )
+    if items[-1]["text_sha256"] != article.text_sha256:
+        raise BundleError(f"{where}: its current version is not its text")
+    return tuple(
+        VersionText(
+            item["number"],
+            article.text
+            if item["number"] == article.version
+            else _payload_text(
+                payload, version_path(article.id, item["number"]), item["text_sha256"], where
+            ),
+            item["text_sha256"],
+            item["created_at"],
+        )
+        for item in items
+    )
+
+
+def _captures(
+    payload: Mapping[str, bytes],
+    article_id: str,
+    items: list[dict[str, Any]],
+    numbers: set[int],
+    where: str,
+) -> tuple[CaptureFile, ...]:
+    found = []
+    for item in items:
+        if item["article_id"] != article_id or item["version"] not in (numbers | {None}):
+            raise BundleError(f"{where}: capture {item['id']} is not of this source's versions")
+        warc = payload.get(capture_path(article_id, item["id"]))
+        if warc is None:
+            raise BundleError(f"{where}: the WARC file of capture {item['id']} is missing")
+        headers = [tuple(pair) for pair in item["headers"]]
+        found.append(CaptureFile(Capture(**{**item, "headers": headers}), warc))
+    if len({c.capture.id for c in found}) != len(found):
+        raise BundleError(f"{where}: a capture appears twice")
+    return tuple(found)
 
 
 def _page_map(items: list[Any], length: int, where: str) -> tuple[PageSpan, ...]:
@@ -173,9 +300,13 @@ def _page_map(items: list[Any], length: int, where: str) -> tuple[PageSpan, ...]
 
 
 def _source_text(payload: Mapping[str, bytes], article_id: str, sha256: str, where: str) -> str:
-    data = payload.get(text_path(article_id))
+    return _payload_text(payload, text_path(article_id), sha256, where)
+
+
+def _payload_text(payload: Mapping[str, bytes], path: str, sha256: str, where: str) -> str:
+    data = payload.get(path)
     if data is None:
-        raise BundleError(f"{where}: its text file data/{text_path(article_id)} is missing")
+        raise BundleError(f"{where}: its text file data/{path} is missing")
     if hashlib.sha256(data).hexdigest() != sha256:
         raise BundleError(f"{where}: its text does not match its text_sha256")
     try:
@@ -199,7 +330,7 @@ def _original(
 
 
 def _annotations(
-    items: list[Any], articles: Mapping[str, Article]
+    items: list[Any], articles: Mapping[str, Article], texts: Mapping[tuple[str, int], str]
 ) -> tuple[dict[str, Annotation], dict[str, tuple[str, ...]]]:
     annotations: dict[str, Annotation] = {}
     versions: dict[str, tuple[str, ...]] = {}
@@ -213,7 +344,16 @@ def _annotations(
             raise BundleError(f"{where}: its article {fields['article_id']} is not in the bundle")
         earlier = fields.pop("earlier_versions")
         annotation = Annotation(**fields)
-        _check_anchor(annotation, article.text, where)
+        text = texts.get((article.id, annotation.version))
+        if text is None:
+            raise BundleError(f"{where}: its source has no version {annotation.version}")
+        _check_anchor(annotation, text, where)
+        if (annotation.status is PassageStatus.EDITED) != (
+            annotation.annotated_quote is not None
+        ) and (annotation.status is not PassageStatus.REMOVED):
+            raise BundleError(
+                f"{where}: an edited passage, and only one, keeps its earlier wording"
+            )
         if (annotation.kind is Kind.CLAIM) != (annotation.verdict is not None):
             raise BundleError(f"{where}: claims, and only claims, carry a verdict")
         annotations[annotation.id] = annotation
@@ -268,6 +408,35 @@ _ARTICLE_FIELDS: dict[str, schema.Check] = {
     "original_sha256": _sha256,
     "text_sha256": _sha256,
     "original_filename": schema.optional(schema.text(_SHORT)),
+    "version": schema.positive,
+    "extraction_warning": schema.text(_SHORT),
+    "versions": schema.array(
+        MAX_VERSIONS,
+        lambda value, where: schema.fields(
+            value,
+            where,
+            {"number": schema.positive, "text_sha256": _sha256, "created_at": schema.timestamp},
+        ),
+    ),
+    "captures": schema.array(
+        MAX_CAPTURES,
+        lambda value, where: schema.fields(
+            value,
+            where,
+            {
+                "id": _uuid,
+                "article_id": _uuid,
+                "version": schema.optional(schema.positive),
+                "requested_url": schema.text(_SHORT),
+                "final_url": schema.text(_SHORT),
+                "fetched_at": schema.timestamp,
+                "status": schema.offset,
+                "headers": schema.array(MAX_HEADERS, schema.pair(schema.text(_SHORT))),
+                "content_type": schema.text(_SHORT),
+                "payload_sha256": _sha256,
+            },
+        ),
+    ),
     "pages": schema.optional(schema.array(MAX_PAGES)),
 }
 _PAGE_FIELDS: dict[str, schema.Check] = {
@@ -291,6 +460,9 @@ _ANNOTATION_FIELDS: dict[str, schema.Check] = {
     "created_at": schema.timestamp,
     "updated_at": schema.timestamp,
     "earlier_versions": schema.array(MAX_VERSIONS, schema.timestamp),
+    "version": schema.positive,
+    "status": schema.choice(PassageStatus),
+    "annotated_quote": schema.optional(schema.text(_LONG)),
 }
 _LINK_FIELDS: dict[str, schema.Check] = {
     "from_id": _uuid,

@@ -103,3 +103,29 @@ def choice(vocabulary: type[Enum]) -> Check:
             raise BundleError(f"{where}: unknown value {str(value)[:40]!r}") from None
 
     return check
+
+
+def positive(value: Any, where: str) -> int:
+    if type(value) is not int or value < 1:
+        raise BundleError(f"{where} must be a whole number, 1 or more")
+    return value
+
+
+def one_of(allowed: tuple[Any, ...]) -> Check:
+    def check(value: Any, where: str) -> Any:
+        if type(value) is not int or value not in allowed:
+            raise BundleError(f"{where} is {value!r}, expected one of {allowed}")
+        return value
+
+    return check
+
+
+def pair(item: Check) -> Check:
+    """A list of exactly two values, each passed through `item`."""
+
+    def check(value: Any, where: str) -> list[Any]:
+        if not isinstance(value, list) or len(value) != 2:
+            raise BundleError(f"{where} must be a pair")
+        return [item(v, f"{where}[{i}]") for i, v in enumerate(value)]
+
+    return check

@@ -17,6 +17,7 @@ from sourcemark.app.errors import SourcemarkError
 
 COMMAND_MODULES = (
     "sourcemark.app.cli.sources",
+    "sourcemark.app.cli.capture",
     "sourcemark.app.cli.annotating",
     "sourcemark.app.cli.searching",
     "sourcemark.app.cli.bundles",

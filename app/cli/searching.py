@@ -27,6 +27,11 @@ def register(
     )
     search.add_argument("--verdict", help=f"only claims with this verdict: {', '.join(Verdict)}")
     _limit_and_json(search, default_limit=20)
+    search.add_argument(
+        "--all-versions",
+        action="store_true",
+        help="also search the earlier versions of refetched sources (the latest only by default)",
+    )
     search.set_defaults(run=run_search)
 
     similar = subparsers.add_parser(
@@ -58,7 +63,21 @@ def _limit_and_json(parser: argparse.ArgumentParser, default_limit: int) -> None
 def run_search(args: argparse.Namespace) -> int:
     with library_for(args, read_only=True) as library:
         results = library.search(args.query, kind=args.kind, verdict=args.verdict, limit=args.limit)
-    _print(results, args.json)
+        earlier = (
+            library.search_earlier_versions(args.query, limit=args.limit)
+            if args.all_versions
+            else None
+        )
+    if earlier is None:
+        _print(results, args.json)
+    elif args.json:
+        print_json({**_results_json(results), "earlier_versions": [asdict(h) for h in earlier]})
+    else:
+        _print(results, False)
+        print(f"\nearlier versions: {len(earlier)} matches")
+        for hit in earlier:
+            print(f"{short_id(hit.article_id)} v{hit.version}  {one_line(hit.title, 50)}")
+            print(f"    {hit.start}-{hit.end}  {one_line(hit.snippet, 90)}")
     return 0
 
 
@@ -82,19 +101,21 @@ def _progress(done: int, total: int) -> None:
     print(f"\rindexing {done}/{total}", end="", file=sys.stderr, flush=True)
 
 
+def _results_json(results: SearchResults) -> dict[str, object]:
+    return {
+        "query": results.query,
+        "total": results.total,
+        "elapsed_ms": results.elapsed_ms,
+        "hits": [
+            {**asdict(hit), "pages": hit.pages.to_dict() if hit.pages else None}
+            for hit in results.hits
+        ],
+    }
+
+
 def _print(results: SearchResults, as_json: bool) -> None:
     if as_json:
-        print_json(
-            {
-                "query": results.query,
-                "total": results.total,
-                "elapsed_ms": results.elapsed_ms,
-                "hits": [
-                    {**asdict(hit), "pages": hit.pages.to_dict() if hit.pages else None}
-                    for hit in results.hits
-                ],
-            }
-        )
+        print_json(_results_json(results))
         return
     for hit in results.hits:
         ident = short_id(hit.annotation_id or hit.article_id)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from sourcemark.app import settings
+from sourcemark.app.capture.fetch import DEFAULT_FETCH_LIMITS, is_web_address
+from sourcemark.app.capture.importing import fetch_sources
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import ImportFailed, SourcemarkError
@@ -30,10 +32,14 @@ def register(
     imp = subparsers.add_parser(
         "import",
         parents=[common],
-        help="import source files (.txt, .md, .html, .pdf, or - for stdin)",
+        help="import source files (.txt, .md, .html, .pdf, - for stdin) or web pages (https://…)",
     )
     imp.add_argument(
-        "files", nargs="+", metavar="FILE", help="files to import; - reads text from stdin"
+        "files",
+        nargs="+",
+        metavar="FILE|URL",
+        help="files to import; - reads text from stdin; an http(s) address is fetched and kept "
+        "as evidence (a WARC record)",
     )
     for name in METADATA_FIELDS:
         imp.add_argument(f"--{name}", help=f"set the source's {name} (overrides what is extracted)")
@@ -81,11 +87,19 @@ def _stdin_source(max_bytes: int) -> Extraction:
 
 def _extractions(names: list[str], max_bytes: int, language: str | None) -> Iterator[Extraction]:
     """What each named file gives, in order (several are extracted at once in the worker
-    pool); `-` is standard input."""
-    paths = [Path(n) for n in names if n != "-"]
+    pool); `-` is standard input, an http(s) address is fetched from the web."""
+    paths = [Path(n) for n in names if n != "-" and "://" not in n]
     files = extract_files(paths, max_bytes=max_bytes, ocr_language=language)
+    limits = replace(DEFAULT_FETCH_LIMITS, max_bytes=max_bytes)
     for name in names:
-        yield _stdin_source(max_bytes) if name == "-" else next(files)
+        if name == "-":
+            yield _stdin_source(max_bytes)
+        elif is_web_address(name):
+            yield next(fetch_sources([name], limits=limits))
+        elif "://" in name:
+            yield ImportFailed("only http and https addresses can be fetched")
+        else:
+            yield next(files)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -122,6 +136,8 @@ def _print_report(report: ImportReport, files: int) -> None:
     ):
         for record in records:
             print(f"{verb} {short_id(record.article_id)} {one_line(record.title)} ({record.name})")
+    for name, warning in report.warnings:
+        print(f"sourcemark: warning: {name}: {warning}", file=sys.stderr)
     if files > 1:
         print(report.headline)
     for line in report.advice:
@@ -142,6 +158,7 @@ def _report_json(report: ImportReport, page_maps: dict[str, list[PageSpan]]) -> 
             for record in records
         ],
         "failed": [{"file": name, "reason": reason} for name, reason in report.failed],
+        "warnings": [{"file": name, "warning": warning} for name, warning in report.warnings],
         "metadata_not_applied": report.metadata_not_applied,
     }
 

@@ -11,8 +11,10 @@ from dataclasses import replace
 
 from sourcemark.app import settings
 from sourcemark.app.errors import ImportFailed
+from sourcemark.app.importers.plausibility import extraction_warning
 from sourcemark.app.importers.source import ExtractedSource, from_extracted_fields
 from sourcemark.app.models import PageSpan
+from sourcemark.app.text import drop_control_characters, normalise
 from sourcemark.app.workers.pool import DEFAULT_LIMITS, Limits, WorkerPool, shared_pool
 from sourcemark.app.workers.protocol import Frame
 
@@ -29,12 +31,16 @@ def extract_html(
     """Import a saved web page (see `importers.html` for what the worker does)."""
     reply = (pool or shared_pool()).run("html", blobs=[data], limits=limits)
     fields = {name: _string(reply.header.get(name)) for name in _HTML_FIELDS}
-    return from_extracted_fields(
+    source = from_extracted_fields(
         {**fields, "text": _text(reply, 0)},
         data=data,
         filename=filename,
         source_format="html",
         empty="no article text found in the page",
+    )
+    page_text = normalise(drop_control_characters(_text(reply, 1)))
+    return replace(
+        source, page_text=page_text, extraction_warning=extraction_warning(source.text, page_text)
     )
 
 

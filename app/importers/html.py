@@ -20,6 +20,7 @@ from typing import Any
 import lxml.html
 import nh3
 import trafilatura
+from lxml import etree
 from lxml.etree import ParserError
 from trafilatura.metadata import extract_metadata
 from trafilatura.settings import set_date_params
@@ -154,10 +155,11 @@ _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def extract_job(params: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
-    """Worker job: the page's bytes in; its metadata, and its text as one UTF-8 blob, out."""
+    """Worker job: the page's bytes in; its metadata, its text and the whole page's visible
+    text (two UTF-8 blobs) out."""
     fields = extract_fields(blobs[0])
-    text = fields.pop("text")
-    return fields, [text.encode("utf-8")]
+    text, page_text = fields.pop("text"), fields.pop("page_text")
+    return fields, [text.encode("utf-8"), page_text.encode("utf-8")]
 
 
 def extract_fields(data: bytes) -> dict[str, str]:
@@ -166,6 +168,7 @@ def extract_fields(data: bytes) -> dict[str, str]:
     tree = _parse(drop_control_characters(decode_html(data)))
     metadata = _metadata(tree)
     body = _body(tree)
+    page_text = visible_text(body)
     _unwrap_layout_tables(body)
     markup = clean_markup(lxml.html.tostring(body, encoding="unicode"))
     text = trafilatura.extract(
@@ -175,7 +178,72 @@ def extract_fields(data: bytes) -> dict[str, str]:
         deduplicate=False,
     )
     lines = (line.strip() for line in (text or "").splitlines())
-    return {"text": "\n".join(lines), **metadata}
+    return {"text": "\n".join(lines), "page_text": page_text, **metadata}
+
+
+# Elements whose text a browser lays out as blocks of their own.
+_BLOCKS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+        "summary",
+        "details",
+    }
+)
+
+
+def visible_text(root: lxml.html.HtmlElement) -> str:
+    """All the text a reader of the page would see, as plain lines: the whole page, not only
+    the article, to compare the extracted text with. Scripts, styles, forms, media and
+    comments are left out. Iterative: pages nest thousands of levels deep."""
+    parts: list[str] = []
+    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)  # their tails stay
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if not tag or tag in _DROPPED_WITH_CONTENT:
+                walker.skip_subtree()
+                continue
+            if tag in _BLOCKS:
+                parts.append("\n")
+            parts.append(element.text or "")
+        else:
+            if tag in _BLOCKS:
+                parts.append("\n")
+            parts.append(element.tail or "")
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def decode_html(data: bytes) -> str:

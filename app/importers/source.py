@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from sourcemark.app.capture.record import PageCapture
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import ImportFailed, SourcemarkError
 from sourcemark.app.models import PageSpan
@@ -34,6 +35,12 @@ class ExtractedSource:
     author: str = ""
     url: str = ""
     published: str = ""
+    page_text: str = ""
+    """All the visible text of a web page, to check the extraction against (HTML only)."""
+    extraction_warning: str = ""
+    """Why the extracted text may be incomplete, if it looks implausibly short for the page."""
+    capture: PageCapture | None = None
+    """The fetch this source came from, when it was imported from the web."""
     pages: tuple[PageSpan, ...] = ()
     """For a document of pages (a PDF): where each page's text lies, and which were OCR'd."""
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from sourcemark.app.models import Annotation
+from sourcemark.app.models import Annotation, PassageStatus
 from sourcemark.ui.highlights import kind_icon
 from sourcemark.ui.models import column_title, plain_tooltip
 
@@ -66,7 +66,8 @@ class AnnotationsModel(QAbstractTableModel):
 
 def _cell(annotation: Annotation, column: int) -> str:
     if column == 0:
-        return annotation.kind.value.capitalize()
+        kind = annotation.kind.value.capitalize()
+        return kind if annotation.status is PassageStatus.SAME else f"{kind} ({annotation.status})"
     if column == 1:
         return preview(annotation.quote)
     if column == 2:
@@ -77,6 +78,12 @@ def _cell(annotation: Annotation, column: int) -> str:
 def tooltip(annotation: Annotation) -> str:
     """The passage in full (up to a long paragraph), then the note."""
     lines = [f"{annotation.kind.value.capitalize()}: “{preview(annotation.quote, 600)}”"]
+    if annotation.status is PassageStatus.EDITED and annotation.annotated_quote is not None:
+        lines.append(
+            f"Edited by the publisher; it read: “{preview(annotation.annotated_quote, 600)}”"
+        )
+    elif annotation.status is PassageStatus.REMOVED:
+        lines.append(f"Removed by the publisher: it stays on version {annotation.version}")
     if annotation.note:
         lines.append(f"Note: {annotation.note}")
     return plain_tooltip("\n".join(lines))
