@@ -58,11 +58,10 @@ def search(
               AND (%(kind)s::text IS NULL OR r.body->>'kind' = %(kind)s)
               AND (%(speaker)s::text IS NULL OR r.body->>'speaker' ILIKE %(speaker)s)
               AND (%(verdict)s::text IS NULL OR r.body->>'verdict' = %(verdict)s)
-              AND NOT EXISTS (
+              AND NOT EXISTS (  -- deleted, or its source deleted (one index probe each)
                   SELECT 1 FROM sourcemark.records t
                   WHERE t.desk_id = r.desk_id AND t.kind = 'tombstone'
-                    AND (t.body->>'target_id' = r.id
-                         OR t.body->>'target_id' = r.body->>'article_id')
+                    AND t.body->>'target_id' IN (r.id, coalesce(r.body->>'article_id', r.id))
                     AND t.body->>'restored_at' IS NULL)
               AND (%(story)s::text IS NULL OR EXISTS (
                   SELECT 1 FROM sourcemark.records m JOIN sourcemark.records s
