@@ -142,7 +142,7 @@ CREATE POLICY member_adds ON sourcemark.changes FOR INSERT
 
 # Version 2: full-text search over the shared records (English stemming), and the lookups the
 # search needs: a source's or an annotation's stories, and live deletions.
-V2 = """
+V2 = f"""
 ALTER TABLE sourcemark.records ADD COLUMN search tsvector GENERATED ALWAYS AS (
     setweight(to_tsvector('english', coalesce(body->>'title', '') || ' '
         || coalesce(body->>'name', '')), 'A')
@@ -157,6 +157,25 @@ CREATE INDEX records_by_article ON sourcemark.records (desk_id, (body->>'article
     WHERE kind IN ('annotation', 'story_article', 'version');
 CREATE INDEX records_by_target ON sourcemark.records (desk_id, (body->>'target_id'))
     WHERE kind = 'tombstone';
+
+-- Row-level security keeps the planner from using the GIN index for `@@` (the operator is not
+-- leakproof, so it may not run before the policy), and a scan that reads every record's
+-- tsvector from TOAST is slow (the planner does not count that cost: measured 208 ms against
+-- 16 ms through the index at 20,000 sources, so the function turns sequential scans off).
+-- The function applies the policy's rule itself: only the desks of the logged-in reporter
+-- (session_user, which a reporter cannot change).
+CREATE FUNCTION sourcemark.matching(query tsquery)
+RETURNS TABLE (desk_id bigint, kind text, id text, rank real)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET enable_seqscan = off AS $$
+    SELECT r.desk_id, r.kind, r.id, ts_rank_cd(r.search, query)
+    FROM sourcemark.records r
+    WHERE r.search @@ query AND r.kind IN ('article', 'annotation', 'story')
+      AND r.desk_id IN (SELECT m.desk_id FROM sourcemark.memberships m
+                        WHERE m.role = session_user)
+$$;
+REVOKE ALL ON FUNCTION sourcemark.matching(tsquery) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION sourcemark.matching(tsquery) TO {REPORTER_GROUP};
 """
 
 MIGRATIONS: tuple[str, ...] = (V1, V2)

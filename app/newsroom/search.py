@@ -1,5 +1,6 @@
 """Searching the newsroom: PostgreSQL full-text search over every shared record a reporter may
-see (row-level security decides which), with English stemming, web-search syntax
+see (their desks' records: `sourcemark.matching` finds them through the GIN index, and row-level
+security guards the rows it returns), with English stemming, web-search syntax
 (`websearch_to_tsquery`: words, "phrases", OR, -word) and highlighted snippets (`ts_headline`).
 Local search stays on the library's Whoosh index.
 """
@@ -50,12 +51,13 @@ def search(
         """
         WITH q AS (SELECT websearch_to_tsquery('english', %(query)s) AS query),
         hits AS (
-            SELECT r.desk_id, r.kind, r.id, r.body, ts_rank_cd(r.search, q.query) AS rank,
+            SELECT r.desk_id, r.kind, r.id, r.body, found.rank,
                    coalesce(r.body->>'article_id', CASE WHEN r.kind = 'article' THEN r.id END)
                        AS article_id
-            FROM sourcemark.records r, q
-            WHERE r.kind IN ('article', 'annotation', 'story') AND r.search @@ q.query
-              AND (%(kind)s::text IS NULL OR r.body->>'kind' = %(kind)s)
+            FROM q, sourcemark.matching(q.query) found
+            JOIN sourcemark.records r
+              ON r.desk_id = found.desk_id AND r.kind = found.kind AND r.id = found.id
+            WHERE (%(kind)s::text IS NULL OR r.body->>'kind' = %(kind)s)
               AND (%(speaker)s::text IS NULL OR r.body->>'speaker' ILIKE %(speaker)s)
               AND (%(verdict)s::text IS NULL OR r.body->>'verdict' = %(verdict)s)
               AND NOT EXISTS (  -- deleted, or its source deleted (one index probe each)

@@ -133,6 +133,17 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
+def search_only(sources: int) -> dict[str, Any]:
+    with running_server() as cluster:
+        dbname = cluster.create_database()
+        dsn = cluster.dsn(dbname)
+        server.init(dsn)
+        server.add_desk(dsn, "Metro")
+        added = server.add_reporter(dsn, "reporter0", "Metro")
+        login = cluster.dsn(dbname, user=added.name, password=added.password)
+        return search_figures(cluster, dbname, login, sources)
+
+
 def load(reporters: int, changes: int) -> dict[str, Any]:
     with running_server() as cluster:
         dbname = cluster.create_database()
@@ -231,8 +242,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.newsroom", description=__doc__)
     parser.add_argument("--reporters", type=int, default=50)
     parser.add_argument("--changes", type=int, default=100)
+    parser.add_argument(
+        "--search-only", type=int, metavar="SOURCES", help="only measure search over SOURCES"
+    )
     args = parser.parse_args()
-    print(json.dumps(load(args.reporters, args.changes), indent=2))
+    if args.search_only:
+        print(json.dumps(search_only(args.search_only), indent=2))
+    else:
+        print(json.dumps(load(args.reporters, args.changes), indent=2))
 
 
 if __name__ == "__main__":

@@ -92,3 +92,7 @@ def test_team_search_never_shows_another_desk(newsroom: Newsroom) -> None:
     seed(newsroom.reporter("alice", "Metro"), "Metro").close()
     with psycopg.connect(newsroom.reporter("bob", "Politics").login) as conn:
         assert search(conn, "crime") == []
+        direct = conn.execute(
+            "SELECT count(*) FROM sourcemark.matching(to_tsquery('english', 'crime'))"
+        ).fetchone()
+        assert direct == (0,)
