@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from sourcemark.app.errors import InvalidAnnotation
+from sourcemark.app.folding import closest_passage, forgiving_matches
 from sourcemark.app.wording import count
 
 CONTEXT_CHARS = 32
@@ -62,26 +63,42 @@ def occurrences(text: str, quote: str) -> list[int]:
 
 
 def locate(text: str, quote: str, occurrence: int | None = None) -> Anchor:
-    """Find `quote` in `text`; with several matches, `occurrence` (1-based) picks one."""
+    """Find `quote` in `text`; with several matches, `occurrence` (1-based) picks one.
+
+    Exact matches come first; failing those, the quote is matched forgivingly (straight for
+    curly quotes, hyphens for dashes, any run of white space; app/folding.py), and the anchor
+    holds the text's own passage. When nothing matches, the message names the closest passage.
+    """
     if not quote:
         raise InvalidAnnotation("the quote is empty")
-    starts = occurrences(text, quote)
-    if not starts:
-        raise InvalidAnnotation(f"the quote {_short(quote)} does not occur in the text")
+    spans = [(s, s + len(quote)) for s in occurrences(text, quote)] or forgiving_matches(
+        text, quote
+    )
+    if not spans:
+        raise InvalidAnnotation(
+            f"the quote {_short(quote)} does not occur in the text" + _hint(text, quote)
+        )
     if occurrence is None:
-        if len(starts) > 1:
-            where = ", ".join(f"#{n} at {s}" for n, s in enumerate(starts[:20], 1))
+        if len(spans) > 1:
+            where = ", ".join(f"#{n} at {s}" for n, (s, _) in enumerate(spans[:20], 1))
             raise InvalidAnnotation(
-                f"the quote {_short(quote)} occurs {len(starts)} times ({where}); "
+                f"the quote {_short(quote)} occurs {len(spans)} times ({where}); "
                 "pick one with --occurrence N"
             )
         occurrence = 1
-    if not 1 <= occurrence <= len(starts):
+    if not 1 <= occurrence <= len(spans):
         raise InvalidAnnotation(
-            f"occurrence {occurrence} requested but the quote occurs {count(len(starts), 'time')}"
+            f"occurrence {occurrence} requested but the quote occurs {count(len(spans), 'time')}"
         )
-    start = starts[occurrence - 1]
-    return anchor(text, start, start + len(quote))
+    start, end = spans[occurrence - 1]
+    return anchor(text, start, end)
+
+
+def _hint(text: str, quote: str) -> str:
+    closest = closest_passage(text, quote)
+    if closest is None:
+        return ""
+    return f"; did you mean {_short(text[closest[0] : closest[1]], 80)}?"
 
 
 def reanchor(

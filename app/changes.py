@@ -24,17 +24,20 @@ class Changes:
     """Annotations created, edited, deleted or linked."""
     listing: bool = False
     """Sources were added or removed: every list of sources must be read again."""
+    stories: frozenset[str] = frozenset()
+    """Stories created, renamed, described, deleted or restored, or whose sources changed."""
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
             self.articles | other.articles,
             self.annotations | other.annotations,
             self.listing or other.listing,
+            self.stories | other.stories,
         )
 
     @property
     def empty(self) -> bool:
-        return not (self.articles or self.annotations or self.listing)
+        return not (self.articles or self.annotations or self.listing or self.stories)
 
 
 NOTHING = Changes()
@@ -47,6 +50,7 @@ class ChangeLog:
     articles: set[str] = field(default_factory=set)
     annotations: set[str] = field(default_factory=set)
     listing: bool = False
+    stories: set[str] = field(default_factory=set)
 
     def article(self, article_id: str, *, listed: bool = False) -> None:
         """A source changed; `listed` when it was added to or removed from the library."""
@@ -57,8 +61,16 @@ class ChangeLog:
         self.annotations.add(annotation.id)
         self.articles.add(annotation.article_id)
 
+    def story(self, story_id: str) -> None:
+        self.stories.add(story_id)
+
     def changes(self) -> Changes:
-        return Changes(frozenset(self.articles), frozenset(self.annotations), self.listing)
+        return Changes(
+            frozenset(self.articles),
+            frozenset(self.annotations),
+            self.listing,
+            frozenset(self.stories),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ def parse_published(text: str) -> str:
         return ""
     match = _ISO_PREFIX.match(text)
     if match is None:
-        raise SourcemarkError(f"date {text!r} is not in the form YYYY-MM-DD")
+        raise SourcemarkError(f"date {text!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY")
     year, month, day = match.groups()
     try:
         date(int(year), int(month or 1), int(day or 1))

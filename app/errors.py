@@ -4,7 +4,13 @@ from __future__ import annotations
 
 
 class SourcemarkError(Exception):
-    """An expected problem (bad input, missing record, busy library): shown, changes nothing."""
+    """An expected problem (bad input, missing record, busy library): shown, changes nothing.
+
+    `details` holds what a person rarely needs but support does (process ids, paths)."""
+
+    def __init__(self, message: str = "", *, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
 
 
 class NotFound(SourcemarkError):

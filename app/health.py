@@ -18,6 +18,8 @@ from sourcemark.app.backup_catalog import Backup, damaged_message, latest_backup
 from sourcemark.app.errors import LibraryDamaged, SourcemarkError
 from sourcemark.app.layout import DATABASE_FILE, INDEX_DIR
 from sourcemark.app.search.index import IndexStatus, index_status
+from sourcemark.app.sources import duplicate_urls
+from sourcemark.app.wording import ago
 from sourcemark.db import queries
 from sourcemark.db.connection import connect
 from sourcemark.db.migrations import SCHEMA_VERSION, schema_version
@@ -71,6 +73,9 @@ class HealthReport:
     """What is wrong with the library: `check` fails (exit 1) when there is any."""
     advice: list[str] = field(default_factory=list)
     """What the user would do well to do (back up, say); nothing is wrong."""
+    duplicate_urls: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    """Sources sharing a URL with different texts, as (url, [(id, title), ...]): the reporter
+    decides whether to keep both."""
 
     @property
     def ok(self) -> bool:
@@ -92,6 +97,10 @@ class HealthReport:
                 "pid": owner.pid if owner else None,
                 "host": owner.host if owner else None,
             },
+            "duplicate_urls": [
+                {"url": url, "sources": [{"id": i, "title": t} for i, t in sources]}
+                for url, sources in self.duplicate_urls
+            ],
         }
 
     def summary_lines(self, now: datetime | None = None) -> list[tuple[str, str]]:
@@ -135,14 +144,7 @@ def _database_json(health: DatabaseHealth) -> dict[str, Any]:
 def backup_age(backup: Backup | None, now: datetime | None = None) -> str:
     if backup is None:
         return "no backup yet"
-    minutes = ((now or datetime.now(UTC)) - backup.taken_at).total_seconds() / 60
-    if minutes < 90:
-        age = f"{minutes:.0f} minutes ago"
-    elif minutes < 48 * 60:
-        age = f"{minutes / 60:.0f} hours ago"
-    else:
-        age = f"{minutes / (24 * 60):.0f} days ago"
-    return f"{backup.describe()}, {age}"
+    return f"{backup.describe()}, {ago((now or datetime.now(UTC)) - backup.taken_at)}"
 
 
 def _describe_database(health: DatabaseHealth | None) -> str:
@@ -191,9 +193,11 @@ def check_library(library_path: Path, now: datetime | None = None) -> HealthRepo
     problems: list[str] = []
     health: DatabaseHealth | None = None
     index: IndexStatus | None = None
+    duplicates: list[tuple[str, list[tuple[str, str]]]] = []
     try:
         health = database_health(database)
         index = index_health(library_path)
+        duplicates = _duplicates(database)
     except sqlite3.DatabaseError as error:
         problems.append(f"the database cannot be read ({error})")
     if health is not None and not health.ok:
@@ -216,4 +220,18 @@ def check_library(library_path: Path, now: datetime | None = None) -> HealthRepo
     state = lock.state(library_path)
     if state.state == "stale":
         advice.append("the last session did not close cleanly: the next open checks the database")
-    return HealthReport(health, index, backup, state, problems, advice)
+    for url, sources in duplicates:
+        named = ", ".join(f"{i[:8]} {t[:40]!r}" for i, t in sources)
+        advice.append(
+            f"{len(sources)} sources share the URL {url} with different texts ({named}): keep "
+            "both, or move one to the trash with `sourcemark delete-source ID`"
+        )
+    return HealthReport(health, index, backup, state, problems, advice, duplicates)
+
+
+def _duplicates(database: Path) -> list[tuple[str, list[tuple[str, str]]]]:
+    db = connect(database, read_only=True)
+    try:
+        return duplicate_urls(db)
+    finally:
+        db.close()

@@ -37,6 +37,8 @@ from sourcemark.app.models import (
     PageRange,
     PageSpan,
     Relation,
+    TargetType,
+    Tombstone,
     Verdict,
     Version,
     annotation_from_row,
@@ -46,6 +48,7 @@ from sourcemark.app.models import (
     page_span_from_row,
     pages_of,
 )
+from sourcemark.app.people import local_user
 from sourcemark.app.search.index import SearchIndex, SearchResults
 from sourcemark.app.search.versions import VersionHit, search_earlier_versions
 from sourcemark.app.storage import write_transaction
@@ -67,14 +70,20 @@ def new_id() -> str:
 class ImportResult:
     article: Article
     created: bool
+    in_trash: bool = False
+    """The same text is in the library's trash (restore it rather than import it again)."""
 
 
 @dataclass(frozen=True, slots=True)
 class DeletedAnnotation:
-    """What a deletion removed, enough to put it back exactly (undo)."""
+    """What a deletion moved to the trash, under which tombstone (undo restores it)."""
 
     annotation: Annotation
     links: tuple[Link, ...] = field(default_factory=tuple)
+    tombstone_id: str = ""
+
+
+TRASH_HINTS = {"articles": "restore-source", "annotations": "restore-annotation"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +115,8 @@ class Library:
         self.db = db
         self.index: SearchIndex | None = None
         self.is_new = False
+        self.user = local_user()
+        """Who deletions and restorations are signed with."""
         self._writer_lock: WriterLock | None = None
 
     def hold_until_closed(self, writer_lock: WriterLock) -> None:
@@ -182,7 +193,9 @@ class Library:
             if source.capture is not None:  # a fetch that found the text already here
                 self.keep_capture(found.id, found.version, source.capture)
                 log.article(found.id)
-            return ImportResult(found, created=False)
+            in_trash = existing["tombstone_id"] is not None
+            return ImportResult(found, created=False, in_trash=in_trash)
+        stamp = now()
         article = Article(
             id=new_id(),
             title=source.title.strip(),
@@ -190,12 +203,13 @@ class Library:
             author=source.author.strip(),
             url=source.url.strip(),
             published=source.published.strip(),
-            imported_at=now(),
+            imported_at=stamp,
             source_format=source.source_format,
             original_sha256=hashlib.sha256(source.original).hexdigest(),
             text_sha256=text_sha256,
             text=source.text,
             extraction_warning=source.extraction_warning,
+            updated_at=stamp,
         )
         writes.insert_article(self.db, article.to_dict(), (source.filename, source.original))
         writes.insert_page_map(self.db, article.id, [span.to_dict() for span in source.pages])
@@ -287,13 +301,26 @@ class Library:
         assert row is not None
         return article_from_row(row)
 
+    def is_live(self, article_id: str) -> bool:
+        """Whether a source (a full id) is in the library: not in the trash, not destroyed."""
+        row = queries.article(self.db, article_id)
+        return row is not None and row["tombstone_id"] is None
+
     def articles(self) -> list[ArticleSummary]:
         return [ArticleSummary(**row) for row in queries.article_summaries(self.db)]
 
-    def article_ids(self, contains: str = "", order: str = "published") -> list[str]:
-        """Ids of articles whose title, outlet or author contains `contains`, in `order`
-        ("published", newest first; "title"; or "outlet"): what a lazy list holds."""
-        return queries.article_ids(self.db, contains.strip(), order)
+    def article_ids(
+        self,
+        contains: str = "",
+        order: str = "published",
+        *,
+        story_id: str | None = None,
+        tag: str | None = None,
+    ) -> list[str]:
+        """Ids of articles whose title, outlet or author contains `contains` (in one story, with
+        one tag, if given), in `order` ("published", newest first; "title"; or "outlet"): what
+        a lazy list holds."""
+        return queries.article_ids(self.db, contains.strip(), order, story_id=story_id, tag=tag)
 
     def article_summaries(self, ids: list[str]) -> dict[str, ArticleSummary]:
         """Summaries of the given articles (a page of a lazy list), by id."""
@@ -328,23 +355,49 @@ class Library:
             raise NotFound(f"no original file stored for article {article_id}")
         return row["filename"], row["content"]
 
-    def resolve_article_id(self, prefix: str) -> str:
-        return self._resolve("articles", "article", prefix)
+    def resolve_article_id(self, prefix: str, *, trashed: bool = False) -> str:
+        """The live article (or, with `trashed`, the one in the trash) an id prefix names."""
+        return self._resolve("articles", "article", prefix, trashed)
 
-    def resolve_annotation_id(self, prefix: str) -> str:
-        return self._resolve("annotations", "annotation", prefix)
+    def resolve_annotation_id(self, prefix: str, *, trashed: bool = False) -> str:
+        return self._resolve("annotations", "annotation", prefix, trashed)
 
-    def _resolve(self, table: str, noun: str, prefix: str) -> str:
+    def _resolve(self, table: str, noun: str, prefix: str, trashed: bool) -> str:
         """A full id from a unique prefix of it, as git resolves commits."""
         prefix = prefix.strip().lower()
         if not prefix:
             raise NotFound(f"no {noun} id given")
-        found = queries.ids_with_prefix(self.db, table, prefix)
+        found = queries.ids_with_prefix(
+            self.db, table, prefix, limit=_CANDIDATES_SHOWN + 1, trashed=trashed
+        )
+        if (
+            not found
+            and not trashed
+            and queries.ids_with_prefix(self.db, table, prefix, trashed=True)
+        ):
+            raise NotFound(
+                f"the {noun} {prefix!r} is in the trash "
+                f"(bring it back with `sourcemark {TRASH_HINTS[table]} {prefix}`)"
+            )
         if not found:
-            raise NotFound(f"no {noun} with id {prefix!r}")
+            where = " in the trash" if trashed else ""
+            raise NotFound(f"no {noun} with id {prefix!r}{where}")
         if len(found) > 1 and prefix not in found:
-            raise AmbiguousId(f"{noun} id {prefix!r} is ambiguous: {', '.join(found)}, ...")
+            candidates = self._describe(table, found[:_CANDIDATES_SHOWN])
+            more = ", and more" if len(found) > _CANDIDATES_SHOWN else ""
+            raise AmbiguousId(
+                f"{noun} id {prefix!r} is ambiguous: {'; '.join(candidates)}{more} "
+                "(give more of the id)"
+            )
         return prefix if prefix in found else found[0]
+
+    def _describe(self, table: str, ids: list[str]) -> list[str]:
+        """Each id with what lets a person tell it apart: a title, or a kind and passage."""
+        if table == "articles":
+            summaries = self.article_summaries(ids)
+            return [f"{i[:12]} “{_short(summaries[i].title or 'Untitled source')}”" for i in ids]
+        by_id = {a.id: a for a in self.annotations_by_ids(ids)}
+        return [f"{i[:12]} {by_id[i].kind.value} “{_short(by_id[i].quote)}”" for i in ids]
 
     # --- annotations ----------------------------------------------------------------------
 
@@ -354,11 +407,16 @@ class Library:
         return annotation_from_row(row)
 
     def annotations(
-        self, article_id: str | None = None, kind: Kind | None = None
+        self,
+        article_id: str | None = None,
+        kind: Kind | None = None,
+        *,
+        story_id: str | None = None,
     ) -> list[Annotation]:
+        """Live annotations in text order (of one source, one kind, one story's sources)."""
         if article_id is not None:
             article_id = self.resolve_article_id(article_id)
-        rows = queries.annotations_in(self.db, article_id, kind.value if kind else None)
+        rows = queries.annotations_in(self.db, article_id, kind.value if kind else None, story_id)
         return [annotation_from_row(row) for row in rows]
 
     def annotate(
@@ -476,41 +534,83 @@ class Library:
         )
 
     def delete_annotation(self, annotation_id: str) -> Outcome[DeletedAnnotation]:
-        """Remove an annotation and its links; returns what is needed to restore it."""
+        """Move an annotation to the trash; its links wait there with it."""
         current = self.annotation(annotation_id)
         links = tuple(self.links(current.id))
         with self.operation() as log:
-            self.keep_history(current, "deleted")
-            writes.delete_annotation(self.db, current.id)
+            tombstone = self.bury(TargetType.ANNOTATION, current.id, current.article_id)
+            writes.set_trash_pointer(self.db, "annotations", current.id, tombstone.id)
             log.annotation(current)
             for link in links:
                 log.annotation(self.annotation(_other_end(link, current.id)))
-        return Outcome(DeletedAnnotation(current, links), log.changes())
+        return Outcome(DeletedAnnotation(current, links, tombstone.id), log.changes())
 
-    def restore_annotation(self, deleted: DeletedAnnotation) -> Outcome[Annotation]:
-        """Put back a deleted annotation with its id, times and links (undo of a deletion).
-        A link whose other end is gone, or no longer of a kind the link fits, stays out and
-        the warning says so."""
-        warnings = []
+    def restore_annotation(self, annotation_id: str) -> Outcome[Annotation]:
+        """Bring an annotation back from the trash with its id, times and links (the undo of a
+        deletion). A rebuts link that no longer fits (the other end changed kind meanwhile)
+        is removed, kept in the history, and the warning says so."""
+        annotation_id = self.resolve_annotation_id(annotation_id, trashed=True)
+        row = queries.annotation(self.db, annotation_id)
+        assert row is not None
+        annotation = annotation_from_row(row)
+        pointer = queries.trash_pointer(self.db, "annotations", annotation.id)
+        tombstone = queries.tombstone(self.db, pointer or "")
+        if tombstone is not None and tombstone["target_type"] == "article":
+            raise InvalidAnnotation(
+                f"annotation {annotation.id[:8]} went to the trash with its source: restore the "
+                f"source (sourcemark restore-source {annotation.article_id[:8]})"
+            )
         with self.operation() as log:
-            writes.insert_annotation(self.db, deleted.annotation.to_dict())
-            log.annotation(deleted.annotation)
-            for link in deleted.links:
-                rows = queries.annotations_by_ids(self.db, [link.from_id, link.to_id])
-                ends = {row["id"]: annotation_from_row(row) for row in rows}
-                try:
-                    _check_link(ends[link.from_id], ends[link.to_id], link.relation)
-                except (KeyError, InvalidAnnotation):
-                    other = _other_end(link, deleted.annotation.id)
-                    warnings.append(
-                        f"its {link.relation.value!r} link with {other[:8]} was not restored: "
-                        "that annotation is gone or no longer fits the link"
-                    )
-                    continue
-                writes.insert_link(self.db, link.to_dict())
-                for end in ends.values():
-                    log.annotation(end)
-        return Outcome(deleted.annotation, log.changes(), tuple(warnings))
+            warnings = self.unfit_links_removed({annotation.id}, log)
+            self.unbury(annotation.id)
+            writes.set_trash_pointer(self.db, "annotations", annotation.id, None)
+            log.annotation(annotation)
+            for link in self.links(annotation.id):
+                log.annotation(self.annotation(_other_end(link, annotation.id)))
+        return Outcome(annotation, log.changes(), tuple(warnings))
+
+    # --- the trash ------------------------------------------------------------------------
+
+    def bury(self, target_type: TargetType, target_id: str, article_id: str | None) -> Tombstone:
+        """Record a deletion (inside the caller's write transaction): who, when, what."""
+        tombstone = Tombstone(new_id(), target_type, target_id, article_id, now(), self.user)
+        writes.insert_tombstone(self.db, tombstone.to_dict())
+        return tombstone
+
+    def unbury(self, target_id: str, by: str | None = None, at: str | None = None) -> None:
+        """Mark every standing deletion of a record undone (inside the caller's transaction);
+        the caller takes the record out of the trash."""
+        for row in queries.live_tombstones(self.db, target_id):
+            writes.mark_restored(self.db, row["id"], at or now(), by or self.user)
+
+    def unfit_links_removed(self, restoring: set[str], log: ChangeLog) -> list[str]:
+        """Before annotations come back from the trash: remove (into their history) each rebuts
+        link that would join the wrong kinds once they are live; one warning per link."""
+        warnings: list[str] = []
+        for row in queries.stored_links_touching(self.db, sorted(restoring)):
+            link = link_from_row(row)
+            if link.relation is not Relation.REBUTS:
+                continue
+            ends = {
+                r["id"]: r for r in queries.annotations_by_ids(self.db, [link.from_id, link.to_id])
+            }
+            live_after = all(
+                ends[i]["tombstone_id"] is None or i in restoring
+                for i in (link.from_id, link.to_id)
+            )
+            fits = (ends[link.from_id]["kind"], ends[link.to_id]["kind"]) == ("rebuttal", "claim")
+            if not live_after or fits:
+                continue
+            kept = link.from_id if link.from_id in restoring else link.to_id
+            self.keep_history(annotation_from_row(ends[kept]), "edited", links=[link])
+            writes.delete_link(self.db, link.from_id, link.to_id, link.relation.value)
+            other = _other_end(link, kept)
+            log.annotation(annotation_from_row(ends[other]))
+            warnings.append(
+                f"the 'rebuts' link between {kept[:8]} and {other[:8]} was removed (kept in the "
+                "history): one of them changed kind while the other was in the trash"
+            )
+        return warnings
 
     def keep_history(
         self, annotation: Annotation, reason: str, *, links: Iterable[Link] = ()
@@ -592,6 +692,21 @@ class Library:
                 return link.to_id
         return None
 
+    def rebuttals(self, claim_id: str) -> list[Annotation]:
+        """The rebuttals that answer a claim, from any article, in the order they were linked."""
+        ids = [
+            link.from_id
+            for link in self.links(claim_id)
+            if link.to_id == claim_id and link.relation is Relation.REBUTS
+        ]
+        return self.annotations_by_ids(ids)
+
+    def annotations_by_ids(self, annotation_ids: list[str]) -> list[Annotation]:
+        """The annotations with these (full) ids, in the order given; missing ones left out."""
+        rows = queries.annotations_by_ids(self.db, annotation_ids) if annotation_ids else []
+        found = {row["id"]: annotation_from_row(row) for row in rows}
+        return [found[i] for i in annotation_ids if i in found]
+
     def links(self, annotation_id: str | None = None) -> list[Link]:
         rows = (
             queries.links_touching(self.db, annotation_id)
@@ -603,10 +718,20 @@ class Library:
     # --- searching ------------------------------------------------------------------------
 
     def search(
-        self, query: str, *, kind: str | None = None, verdict: str | None = None, limit: int = 20
+        self,
+        query: str,
+        *,
+        kind: str | None = None,
+        verdict: str | None = None,
+        limit: int = 20,
+        story_id: str | None = None,
     ) -> SearchResults:
-        """Ranked articles and annotations matching a query (syntax: app/search/query.py)."""
-        return self._search_index().search(query, kind=kind, verdict=verdict, limit=limit)
+        """Ranked articles and annotations matching a query (syntax: app/search/query.py),
+        within one story's sources if given."""
+        within = queries.story_members(self.db, story_id) if story_id is not None else None
+        return self._search_index().search(
+            query, kind=kind, verdict=verdict, limit=limit, within=within
+        )
 
     def search_earlier_versions(self, query: str, *, limit: int = 20) -> list[VersionHit]:
         """Matches in the earlier versions of sources (the index holds the latest only)."""
@@ -630,6 +755,14 @@ class Library:
 
     def counts(self) -> dict[str, int]:
         return dict(queries.counts(self.db))
+
+
+_CANDIDATES_SHOWN = 3
+
+
+def _short(text: str, width: int = 40) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 def parse_kind(kind: Kind | str) -> Kind:

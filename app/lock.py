@@ -32,14 +32,61 @@ from sourcemark.db.connection import on_read_only_media
 _OWNER_READS, _OWNER_READ_PAUSE_S = 20, 0.01
 
 
+DESK, COMMAND = "desk", "command"
+_process_role = COMMAND
+
+
+def describe_process_as(role: str) -> None:
+    """Say what this process is (DESK or COMMAND) in the locks it takes, for the message a
+    second copy of Sourcemark shows."""
+    global _process_role
+    _process_role = role
+
+
 @dataclass(frozen=True, slots=True)
 class Owner:
     pid: int
     host: str
     since: str = ""
+    role: str = ""
 
     def describe(self) -> str:
         return f"PID {self.pid} on host {self.host}"
+
+    def busy(self, now: datetime | None = None) -> LibraryBusy:
+        """The refusal a second copy of Sourcemark gives, in a journalist's words; the
+        process id and host go in its details."""
+        since = _local_time(self.since, now)
+        when = f" (since {since})" if since else ""
+        if self.host != socket.gethostname():
+            message = (
+                f"This library is open in Sourcemark on another computer, {self.host}{when}. "
+                "Close it there, or open another library."
+            )
+        elif self.role == COMMAND:
+            message = (
+                f"This library is being changed by a Sourcemark command still running on this "
+                f"computer{when}. Wait for it to finish, or open another library."
+            )
+        else:
+            message = (
+                f"This library is open in another Sourcemark window on this computer{when}. "
+                "Switch to that window, or open another library."
+            )
+        details = f"Held by {self.describe()}" + (f" since {self.since}" if self.since else "")
+        return LibraryBusy(message, details=details)
+
+
+def _local_time(stamp: str, now: datetime | None) -> str:
+    """'14:02' today, else '28 November, 14:02', in the computer's time zone."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return ""
+    today = (now or datetime.now(UTC)).astimezone().date()
+    if moment.date() == today:
+        return f"{moment:%H:%M}"
+    return f"{moment.day} {moment:%B}, {moment:%H:%M}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +174,12 @@ def _take(path: Path) -> tuple[int, Owner | None]:
         except BlockingIOError:
             owner = _owner_once_written(fd)
             os.close(fd)
-            who = owner.describe() if owner else "another process"
-            raise LibraryBusy(f"the library is in use by {who}") from None
+            if owner is None:
+                raise LibraryBusy(
+                    "This library is open in another Sourcemark window or command. "
+                    "Switch to it, or open another library."
+                ) from None
+            raise owner.busy() from None
         if not _still_in_folder(path, fd):
             os.close(fd)  # the previous owner released and deleted this file: lock the new one
             continue
@@ -174,7 +225,12 @@ def _read_owner(fd: int) -> Owner | None:
     """The owner recorded in the lock file; None if it is empty or being written."""
     try:
         data = json.loads(os.pread(fd, 4096, 0))
-        return Owner(int(data["pid"]), str(data["host"]), str(data.get("since", "")))
+        return Owner(
+            int(data["pid"]),
+            str(data["host"]),
+            str(data.get("since", "")),
+            str(data.get("role", "")),
+        )
     except (ValueError, KeyError, TypeError, OSError):
         return None
 
@@ -191,7 +247,12 @@ def _owner_once_written(fd: int) -> Owner | None:
 
 def _write_owner(fd: int) -> None:
     since = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    record = {"pid": os.getpid(), "host": socket.gethostname(), "since": since}
+    record = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "since": since,
+        "role": _process_role,
+    }
     data = json.dumps(record).encode()
     os.ftruncate(fd, 0)
     os.pwrite(fd, data, 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
 from typing import Any
 
@@ -92,6 +92,8 @@ class Article:
     """The number of the version `text` is: the latest one."""
     extraction_warning: str = ""
     """Why the extracted text may be incomplete, until the reporter dismisses it."""
+    updated_at: str = ""
+    """When its metadata last changed (its import, or an edit); the text never changes."""
 
     def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
         data = asdict(self)
@@ -129,6 +131,13 @@ class Annotation:
         return data
 
 
+_SEEN_FROM_TARGET = {
+    Relation.REBUTS: "rebutted by",
+    Relation.SUPPORTS: "supported by",
+    Relation.SAME_CLAIM: "same claim as",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     from_id: str
@@ -138,6 +147,14 @@ class Link:
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "relation": self.relation.value}
+
+    def seen_from(self, annotation_id: str) -> tuple[str, str]:
+        """How the link reads from one of its ends: ('rebuts', claim id) from the rebuttal,
+        ('rebutted by', rebuttal id) from the claim."""
+        if annotation_id == self.from_id:
+            verb = "same claim as" if self.relation is Relation.SAME_CLAIM else self.relation.value
+            return verb, self.to_id
+        return _SEEN_FROM_TARGET[self.relation], self.from_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,12 +258,110 @@ def pages_of(spans: Sequence[PageSpan], start: int, end: int) -> PageRange | Non
     return PageRange(min(touched), max(touched)) if touched else None
 
 
+class StoryStatus(StrEnum):
+    OPEN = "open"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A story gathers sources (and so their annotations); its name is unique, ignoring case."""
+
+    id: str
+    name: str
+    description: str
+    status: StoryStatus
+    created_at: str
+    updated_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "status": self.status.value}
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """A story with the counts of its live sources and their annotations: what lists show."""
+
+    story: Story
+    sources: int
+    claims: int
+    quotes: int
+    rebuttals: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.story.to_dict(),
+            "sources": self.sources,
+            "claims": self.claims,
+            "quotes": self.quotes,
+            "rebuttals": self.rebuttals,
+        }
+
+
+class TargetType(StrEnum):
+    ARTICLE = "article"
+    ANNOTATION = "annotation"
+    STORY = "story"
+
+
+@dataclass(frozen=True, slots=True)
+class Tombstone:
+    """One deletion: what (type and id, and the source it belongs to), who and when; a unique
+    id, the same in every library the deletion reaches. A restoration keeps the tombstone."""
+
+    id: str
+    target_type: TargetType
+    target_id: str
+    article_id: str | None
+    deleted_at: str
+    deleted_by: str
+    restored_at: str | None = None
+    restored_by: str | None = None
+
+    @property
+    def live(self) -> bool:
+        """The deletion stands (it was not undone)."""
+        return self.restored_at is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "target_type": self.target_type.value}
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+_ANNOTATION_FIELDS = tuple(f.name for f in fields(Annotation))
+
+
 def article_from_row(row: dict[str, Any]) -> Article:
-    return Article(**row)
+    return Article(**{name: row[name] for name in _ARTICLE_FIELDS if name in row})
+
+
+def story_from_row(row: dict[str, Any]) -> Story:
+    return Story(
+        row["id"],
+        row["name"],
+        row["description"],
+        StoryStatus(row["status"]),
+        row["created_at"],
+        row["updated_at"],
+    )
+
+
+def tombstone_from_row(row: dict[str, Any]) -> Tombstone:
+    return Tombstone(
+        row["id"],
+        TargetType(row["target_type"]),
+        row["target_id"],
+        row["article_id"],
+        row["deleted_at"],
+        row["deleted_by"],
+        row["restored_at"],
+        row["restored_by"],
+    )
 
 
 def annotation_from_row(row: dict[str, Any]) -> Annotation:
-    values = dict(row)
+    values = {name: row[name] for name in _ANNOTATION_FIELDS if name in row}
     values["kind"] = Kind(values["kind"])
     values["verdict"] = Verdict(values["verdict"]) if values["verdict"] else None
     if "status" in values:

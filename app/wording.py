@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 
 def count(number: int, noun: str) -> str:
     """'1 source', '2 sources', '12,000 annotations' (nouns whose plural adds an s)."""
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def listing(items: list[str]) -> str:
+    """'title', 'title and url', 'title, outlet and url'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def ocr_notice(pages: list[int]) -> str:
@@ -26,3 +35,21 @@ def file_size(size: int) -> str:
             return f"{value:.1f} {unit}"
         value /= 1000
     return f"{value:,.1f} TB"
+
+
+def sizes(size: int, limit: int) -> tuple[str, str]:
+    """Two sizes in human units, exact in bytes when the units would show them alike."""
+    shown = file_size(size), file_size(limit)
+    return shown if shown[0] != shown[1] else (f"{size:,} bytes", f"{limit:,} bytes")
+
+
+def ago(elapsed: timedelta) -> str:
+    """'just now', '1 minute ago', '5 hours ago', '3 days ago'."""
+    minutes = round(elapsed.total_seconds() / 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 90:
+        return f"{count(minutes, 'minute')} ago"
+    if minutes < 48 * 60:
+        return f"{count(round(minutes / 60), 'hour')} ago"
+    return f"{count(round(minutes / (24 * 60)), 'day')} ago"

@@ -288,7 +288,125 @@ DROP TRIGGER annotations_anchor_UPDATE;
     + _EDITED_KEEPS_ITS_WORDING.format(event="UPDATE")
 )
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
+
+# Version 7: stories, tags and the trash.
+# A deletion is a tombstone (a row of its own, with a unique id, who and when), never a DELETE:
+# the trashed rows stay where they are, pointing at their tombstone, so every table that refers
+# to a source (originals, annotations, links, stories, tags...) stays whole and a restore is one
+# UPDATE. Only emptying the trash destroys rows; the tombstone outlives them (purged_at), so a
+# bundle or a sync that still carries the item puts it back in the trash, not in the library.
+# A restoration keeps the tombstone (restored_at), so restorations travel as deletions do.
+V7 = """
+CREATE TABLE tombstones (
+    id TEXT PRIMARY KEY,
+    target_type TEXT NOT NULL CHECK (target_type IN ('article', 'annotation', 'story')),
+    target_id TEXT NOT NULL,
+    article_id TEXT,
+    deleted_at TEXT NOT NULL,
+    deleted_by TEXT NOT NULL,
+    restored_at TEXT,
+    restored_by TEXT,
+    purged_at TEXT,
+    CHECK ((restored_at IS NULL) = (restored_by IS NULL)),
+    CHECK (restored_at IS NULL OR purged_at IS NULL),
+    CHECK ((target_type = 'story') = (article_id IS NULL))
+);
+CREATE INDEX tombstones_by_target ON tombstones (target_id, restored_at);
+CREATE INDEX tombstones_by_article ON tombstones (article_id);
+
+ALTER TABLE articles ADD COLUMN updated_at TEXT NOT NULL DEFAULT '';
+UPDATE articles SET updated_at = imported_at;
+ALTER TABLE articles ADD COLUMN tombstone_id TEXT REFERENCES tombstones(id);
+ALTER TABLE annotations ADD COLUMN tombstone_id TEXT REFERENCES tombstones(id);
+CREATE INDEX articles_by_url ON articles (url) WHERE url <> '';
+
+CREATE TABLE stories (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL CHECK (length(trim(name)) BETWEEN 1 AND 200),
+    folded_name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'published', 'archived')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    tombstone_id TEXT REFERENCES tombstones(id)
+);
+CREATE UNIQUE INDEX stories_by_name ON stories (folded_name) WHERE tombstone_id IS NULL;
+
+CREATE TABLE story_articles (
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (story_id, article_id)
+) WITHOUT ROWID;
+CREATE INDEX story_articles_by_article ON story_articles (article_id);
+
+CREATE TABLE article_tags (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL CHECK (length(tag) BETWEEN 1 AND 64 AND tag NOT GLOB '*[ :"()]*'),
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (article_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX article_tags_by_tag ON article_tags (tag);
+
+CREATE TABLE article_history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    record TEXT NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('edited', 'merge_conflict')),
+    saved_at TEXT NOT NULL
+);
+CREATE INDEX article_history_by_article ON article_history (article_id);
+
+CREATE TRIGGER annotations_live_on_a_live_source_insert BEFORE INSERT ON annotations
+WHEN NEW.tombstone_id IS NULL
+  AND (SELECT tombstone_id FROM articles WHERE id = NEW.article_id) IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'the source is in the trash: restore it before annotating it');
+END;
+CREATE TRIGGER annotations_live_on_a_live_source_update
+BEFORE UPDATE OF tombstone_id, article_id ON annotations
+WHEN NEW.tombstone_id IS NULL
+  AND (SELECT tombstone_id FROM articles WHERE id = NEW.article_id) IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'the source is in the trash: restore it before annotating it');
+END;
+
+-- A source's annotations go to the trash with it, and come back with it (save those with a
+-- deletion of their own).
+CREATE TRIGGER articles_trash_their_annotations AFTER UPDATE OF tombstone_id ON articles
+WHEN NEW.tombstone_id IS NOT NULL AND OLD.tombstone_id IS NULL
+BEGIN
+    UPDATE annotations SET tombstone_id = NEW.tombstone_id
+    WHERE article_id = NEW.id AND tombstone_id IS NULL;
+END;
+CREATE TRIGGER articles_restore_their_annotations AFTER UPDATE OF tombstone_id ON articles
+WHEN NEW.tombstone_id IS NULL AND OLD.tombstone_id IS NOT NULL
+BEGIN
+    UPDATE annotations SET tombstone_id = (
+        SELECT t.id FROM tombstones t
+        WHERE t.target_type = 'annotation' AND t.target_id = annotations.id
+          AND t.restored_at IS NULL
+        ORDER BY t.deleted_at, t.id LIMIT 1)
+    WHERE article_id = NEW.id AND tombstone_id = OLD.tombstone_id;
+END;
+
+-- A rebuts link binds its two live ends: a kind change or a restoration that would leave a
+-- live link between the wrong kinds is refused (a link whose other end is in the trash waits).
+DROP TRIGGER annotations_kind_keeps_links;
+CREATE TRIGGER annotations_kind_keeps_links BEFORE UPDATE OF kind, tombstone_id ON annotations
+WHEN NEW.tombstone_id IS NULL AND EXISTS (
+    SELECT 1 FROM links l JOIN annotations o
+      ON o.id = (CASE WHEN l.from_id = NEW.id THEN l.to_id ELSE l.from_id END)
+    WHERE l.relation = 'rebuts' AND (l.from_id = NEW.id OR l.to_id = NEW.id)
+      AND o.tombstone_id IS NULL
+      AND ((l.from_id = NEW.id AND (NEW.kind <> 'rebuttal' OR o.kind <> 'claim'))
+        OR (l.to_id = NEW.id AND (NEW.kind <> 'claim' OR o.kind <> 'rebuttal'))))
+BEGIN
+    SELECT RAISE(ABORT, 'a rebuts link needs this annotation to stay a rebuttal or a claim');
+END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

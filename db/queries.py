@@ -10,24 +10,44 @@ Row = dict[str, Any]
 
 _ANNOTATION_COLUMNS = (
     'id, article_id, kind, start, "end", quote, prefix, suffix, note, speaker, verdict, '
-    "created_at, updated_at, version, status, annotated_quote"
+    "created_at, updated_at, version, status, annotated_quote, tombstone_id"
 )
+_ARTICLE_COLUMNS = (
+    "id, title, outlet, author, url, published, imported_at, source_format, original_sha256, "
+    "text_sha256, text, version, extraction_warning, updated_at, tombstone_id"
+)
+# A row in the trash points at its tombstone; every read of what the library holds asks this.
+LIVE = "tombstone_id IS NULL"
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
+def _rows(
+    db: sqlite_utils.Database, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
+) -> list[Row]:
     cursor = db.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def article(db: sqlite_utils.Database, article_id: str) -> Row | None:
-    found = _rows(db, "SELECT * FROM articles WHERE id = ?", (article_id,))
+    """An article, live or in the trash."""
+    found = _rows(db, f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
     return found[0] if found else None
 
 
 def article_by_text_hash(db: sqlite_utils.Database, text_sha256: str) -> Row | None:
-    found = _rows(db, "SELECT * FROM articles WHERE text_sha256 = ?", (text_sha256,))
+    """The article holding this text, live or in the trash."""
+    found = _rows(
+        db, f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE text_sha256 = ?", (text_sha256,)
+    )
     return found[0] if found else None
+
+
+def trash_pointer(db: sqlite_utils.Database, table: str, row_id: str) -> str | None:
+    """The tombstone an article, annotation or story is in the trash under; None if live."""
+    if table not in ("articles", "annotations", "stories"):
+        raise ValueError(table)
+    row = db.execute(f"SELECT tombstone_id FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    return row[0] if row else None
 
 
 _SUMMARY_SELECT = """
@@ -35,7 +55,7 @@ _SUMMARY_SELECT = """
                count(n.id) FILTER (WHERE n.kind = 'claim') AS claims,
                count(n.id) FILTER (WHERE n.kind = 'quote') AS quotes,
                count(n.id) FILTER (WHERE n.kind = 'rebuttal') AS rebuttals
-        FROM articles a LEFT JOIN annotations n ON n.article_id = a.id
+        FROM articles a LEFT JOIN annotations n ON n.article_id = a.id AND n.tombstone_id IS NULL
 """
 _ARTICLE_ORDERS = {
     "published": "published DESC, imported_at DESC, id",
@@ -47,7 +67,9 @@ _ARTICLE_ORDERS = {
 def article_summaries(db: sqlite_utils.Database) -> list[Row]:
     """Every article without its text, with counts per annotation kind, newest first."""
     return _rows(
-        db, _SUMMARY_SELECT + "GROUP BY a.id ORDER BY a.published DESC, a.imported_at DESC, a.id"
+        db,
+        _SUMMARY_SELECT + "WHERE a.tombstone_id IS NULL "
+        "GROUP BY a.id ORDER BY a.published DESC, a.imported_at DESC, a.id",
     )
 
 
@@ -58,15 +80,27 @@ def article_summaries_for(db: sqlite_utils.Database, ids: list[str]) -> list[Row
 
 
 def article_ids(
-    db: sqlite_utils.Database, contains: str = "", order: str = "published"
+    db: sqlite_utils.Database,
+    contains: str = "",
+    order: str = "published",
+    *,
+    story_id: str | None = None,
+    tag: str | None = None,
 ) -> list[str]:
-    """Ids of the articles whose title, outlet or author contains `contains`, sorted by `order`."""
+    """Ids of the live articles whose title, outlet or author contains `contains` (of one
+    story, with one tag, if given), sorted by `order`."""
     escaped = contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
+    where = [
+        "tombstone_id IS NULL",
+        "(title LIKE :p ESCAPE '\\' OR outlet LIKE :p ESCAPE '\\' OR author LIKE :p ESCAPE '\\')",
+    ]
+    if story_id is not None:
+        where.append("id IN (SELECT article_id FROM story_articles WHERE story_id = :story)")
+    if tag is not None:
+        where.append("id IN (SELECT article_id FROM article_tags WHERE tag = :tag)")
     cursor = db.execute(
-        "SELECT id FROM articles WHERE title LIKE :p ESCAPE '\\' OR outlet LIKE :p ESCAPE '\\' "
-        f"OR author LIKE :p ESCAPE '\\' ORDER BY {_ARTICLE_ORDERS[order]}",
-        {"p": pattern},
+        f"SELECT id FROM articles WHERE {' AND '.join(where)} ORDER BY {_ARTICLE_ORDERS[order]}",
+        {"p": f"%{escaped}%", "story": story_id, "tag": tag},
     )
     return [row[0] for row in cursor.fetchall()]
 
@@ -77,6 +111,7 @@ def original(db: sqlite_utils.Database, article_id: str) -> Row | None:
 
 
 def annotation(db: sqlite_utils.Database, annotation_id: str) -> Row | None:
+    """An annotation, live or in the trash."""
     found = _rows(
         db, f"SELECT {_ANNOTATION_COLUMNS} FROM annotations WHERE id = ?", (annotation_id,)
     )
@@ -93,30 +128,53 @@ def annotations_by_ids(db: sqlite_utils.Database, annotation_ids: list[str]) -> 
 
 
 def annotations_in(
-    db: sqlite_utils.Database, article_id: str | None = None, kind: str | None = None
+    db: sqlite_utils.Database,
+    article_id: str | None = None,
+    kind: str | None = None,
+    story_id: str | None = None,
 ) -> list[Row]:
-    """Annotations in text order, optionally of one article and one kind."""
-    where, params = [], []
+    """Live annotations in text order, optionally of one article, one kind, one story."""
+    where, params = [LIVE], []
     if article_id is not None:
         where.append("article_id = ?")
         params.append(article_id)
     if kind is not None:
         where.append("kind = ?")
         params.append(kind)
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    if story_id is not None:
+        where.append("article_id IN (SELECT article_id FROM story_articles WHERE story_id = ?)")
+        params.append(story_id)
     return _rows(
         db,
-        f"SELECT {_ANNOTATION_COLUMNS} FROM annotations {clause} "
+        f"SELECT {_ANNOTATION_COLUMNS} FROM annotations WHERE {' AND '.join(where)} "
         'ORDER BY article_id, start, "end", id',
         tuple(params),
     )
 
 
+# A link shows while both its ends are live; one whose end is in the trash waits for it.
+_LIVE_LINKS = """
+    SELECT l.* FROM links l
+    JOIN annotations f ON f.id = l.from_id AND f.tombstone_id IS NULL
+    JOIN annotations t ON t.id = l.to_id AND t.tombstone_id IS NULL
+"""
+
+
 def links_touching(db: sqlite_utils.Database, annotation_id: str) -> list[Row]:
     return _rows(
         db,
-        "SELECT * FROM links WHERE from_id = ? OR to_id = ? ORDER BY created_at",
+        f"{_LIVE_LINKS} WHERE l.from_id = ? OR l.to_id = ? ORDER BY l.created_at",
         (annotation_id, annotation_id),
+    )
+
+
+def stored_links_touching(db: sqlite_utils.Database, annotation_ids: list[str]) -> list[Row]:
+    """Every stored link with an end among these annotations, whatever the state of its ends."""
+    marks = ", ".join("?" * len(annotation_ids))
+    return _rows(
+        db,
+        f"SELECT * FROM links WHERE from_id IN ({marks}) OR to_id IN ({marks})",
+        (*annotation_ids, *annotation_ids),
     )
 
 
@@ -130,17 +188,19 @@ def link(db: sqlite_utils.Database, from_id: str, to_id: str, relation: str) -> 
 
 
 def all_links(db: sqlite_utils.Database) -> list[Row]:
-    return _rows(db, "SELECT * FROM links ORDER BY from_id, to_id, relation")
+    return _rows(db, f"{_LIVE_LINKS} ORDER BY l.from_id, l.to_id, l.relation")
 
 
 def ids_with_prefix(
-    db: sqlite_utils.Database, table: str, prefix: str, limit: int = 3
+    db: sqlite_utils.Database, table: str, prefix: str, limit: int = 3, *, trashed: bool = False
 ) -> list[str]:
+    """Ids starting with `prefix` of live rows (or, with `trashed`, of rows in the trash)."""
     if table not in ("articles", "annotations"):
         raise ValueError(table)
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    state = "tombstone_id IS NOT NULL" if trashed else LIVE
     cursor = db.execute(
-        f"SELECT id FROM {table} WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
+        f"SELECT id FROM {table} WHERE id LIKE ? ESCAPE '\\' AND {state} ORDER BY id LIMIT ?",
         (escaped + "%", limit),
     )
     return [row[0] for row in cursor.fetchall()]
@@ -148,7 +208,7 @@ def ids_with_prefix(
 
 def speakers(db: sqlite_utils.Database) -> list[str]:
     cursor = db.execute(
-        "SELECT speaker FROM annotations WHERE speaker <> '' "
+        f"SELECT speaker FROM annotations WHERE speaker <> '' AND {LIVE} "
         "GROUP BY speaker ORDER BY count(*) DESC, speaker"
     )
     return [row[0] for row in cursor.fetchall()]
@@ -157,10 +217,10 @@ def speakers(db: sqlite_utils.Database) -> list[str]:
 def counts(db: sqlite_utils.Database) -> Row:
     return _rows(
         db,
-        """
-        SELECT (SELECT count(*) FROM articles) AS articles,
-               (SELECT count(*) FROM annotations) AS annotations,
-               (SELECT count(*) FROM links) AS links
+        f"""
+        SELECT (SELECT count(*) FROM articles WHERE {LIVE}) AS articles,
+               (SELECT count(*) FROM annotations WHERE {LIVE}) AS annotations,
+               (SELECT count(*) FROM ({_LIVE_LINKS})) AS links
         """,
     )[0]
 
@@ -186,7 +246,8 @@ def misfitting_links(db: sqlite_utils.Database) -> list[Row]:
         db,
         """
         SELECT l.* FROM links l
-        JOIN annotations f ON f.id = l.from_id JOIN annotations t ON t.id = l.to_id
+        JOIN annotations f ON f.id = l.from_id AND f.tombstone_id IS NULL
+        JOIN annotations t ON t.id = l.to_id AND t.tombstone_id IS NULL
         WHERE l.relation = 'rebuts' AND (f.kind <> 'rebuttal' OR t.kind <> 'claim')
         ORDER BY l.from_id, l.to_id
         """,
@@ -276,7 +337,8 @@ def superseded_versions(db: sqlite_utils.Database) -> list[Row]:
         db,
         "SELECT v.article_id, v.number, v.text, a.title, a.outlet, a.author, a.published "
         "FROM article_versions v JOIN articles a ON a.id = v.article_id "
-        "WHERE v.number <> a.version ORDER BY v.article_id, v.number",
+        "WHERE v.number <> a.version AND a.tombstone_id IS NULL "
+        "ORDER BY v.article_id, v.number",
     )
 
 
@@ -285,5 +347,193 @@ def article_pages(db: sqlite_utils.Database, article_id: str) -> list[Row]:
     return _rows(
         db,
         'SELECT page, start, "end", ocr FROM article_pages WHERE article_id = ? ORDER BY page',
+        (article_id,),
+    )
+
+
+# --- stories and tags ------------------------------------------------------------------------
+
+_STORY_COLUMNS = "s.id, s.name, s.description, s.status, s.created_at, s.updated_at, s.tombstone_id"
+# Counts over a story's live sources and their live annotations.
+_STORY_COUNTS = f"""
+    SELECT {_STORY_COLUMNS},
+        (SELECT count(*) FROM story_articles m JOIN articles a ON a.id = m.article_id
+         WHERE m.story_id = s.id AND a.tombstone_id IS NULL) AS sources,
+        count(n.id) FILTER (WHERE n.kind = 'claim') AS claims,
+        count(n.id) FILTER (WHERE n.kind = 'quote') AS quotes,
+        count(n.id) FILTER (WHERE n.kind = 'rebuttal') AS rebuttals
+    FROM stories s
+    LEFT JOIN story_articles m ON m.story_id = s.id
+    LEFT JOIN annotations n ON n.article_id = m.article_id AND n.tombstone_id IS NULL
+"""
+
+
+def stories(db: sqlite_utils.Database) -> list[Row]:
+    """Every live story with its counts, by name."""
+    return _rows(
+        db,
+        f"{_STORY_COUNTS} WHERE s.tombstone_id IS NULL "
+        "GROUP BY s.id ORDER BY s.name COLLATE NOCASE, s.id",
+    )
+
+
+def story(db: sqlite_utils.Database, story_id: str) -> Row | None:
+    """A story with its counts, live or in the trash."""
+    found = _rows(db, f"{_STORY_COUNTS} WHERE s.id = ? GROUP BY s.id", (story_id,))
+    return found[0] if found else None
+
+
+def story_id_by_name(
+    db: sqlite_utils.Database, folded_name: str, *, trashed: bool = False
+) -> list[str]:
+    """Ids of the live stories with this case-folded name (or of those in the trash, the
+    latest deleted last)."""
+    if trashed:
+        sql = (
+            "SELECT s.id FROM stories s JOIN tombstones t ON t.id = s.tombstone_id "
+            "WHERE s.folded_name = ? ORDER BY t.deleted_at, s.id"
+        )
+    else:
+        sql = f"SELECT id FROM stories WHERE folded_name = ? AND {LIVE} ORDER BY created_at, id"
+    cursor = db.execute(sql, (folded_name,))
+    return [row[0] for row in cursor.fetchall()]
+
+
+def stories_of(db: sqlite_utils.Database, article_id: str) -> list[Row]:
+    """The live stories a source belongs to, by name."""
+    return _rows(
+        db,
+        f"{_STORY_COUNTS} WHERE s.tombstone_id IS NULL AND s.id IN "
+        "(SELECT story_id FROM story_articles WHERE article_id = ?) "
+        "GROUP BY s.id ORDER BY s.name COLLATE NOCASE",
+        (article_id,),
+    )
+
+
+def story_members(db: sqlite_utils.Database, story_id: str, *, live: bool = True) -> list[str]:
+    """Ids of a story's sources (only the live ones unless `live` is False)."""
+    state = "AND a.tombstone_id IS NULL" if live else ""
+    cursor = db.execute(
+        "SELECT a.id FROM story_articles m JOIN articles a ON a.id = m.article_id "
+        f"WHERE m.story_id = ? {state} ORDER BY a.published, a.imported_at, a.id",
+        (story_id,),
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def memberships(db: sqlite_utils.Database, article_ids: list[str]) -> list[Row]:
+    """(story_id, article_id, added_at) of these articles in live stories."""
+    marks = ", ".join("?" * len(article_ids))
+    return _rows(
+        db,
+        "SELECT m.story_id, m.article_id, m.added_at FROM story_articles m "
+        f"JOIN stories s ON s.id = m.story_id AND s.tombstone_id IS NULL "
+        f"WHERE m.article_id IN ({marks}) ORDER BY m.story_id, m.article_id",
+        tuple(article_ids),
+    )
+
+
+def tags_of(db: sqlite_utils.Database, article_ids: list[str]) -> list[Row]:
+    """(article_id, tag) of these articles, by tag."""
+    marks = ", ".join("?" * len(article_ids))
+    return _rows(
+        db,
+        f"SELECT article_id, tag FROM article_tags WHERE article_id IN ({marks}) "
+        "ORDER BY article_id, tag",
+        tuple(article_ids),
+    )
+
+
+def tags(db: sqlite_utils.Database) -> list[Row]:
+    """Every tag on a live source, with how many sources carry it, most used first."""
+    return _rows(
+        db,
+        "SELECT t.tag, count(*) AS sources FROM article_tags t "
+        "JOIN articles a ON a.id = t.article_id AND a.tombstone_id IS NULL "
+        "GROUP BY t.tag ORDER BY count(*) DESC, t.tag",
+    )
+
+
+# --- the trash ---------------------------------------------------------------------------------
+
+
+def tombstone(db: sqlite_utils.Database, tombstone_id: str) -> Row | None:
+    found = _rows(db, "SELECT * FROM tombstones WHERE id = ?", (tombstone_id,))
+    return found[0] if found else None
+
+
+def live_tombstones(db: sqlite_utils.Database, target_id: str) -> list[Row]:
+    """The deletions of a record not undone, oldest first."""
+    return _rows(
+        db,
+        "SELECT * FROM tombstones WHERE target_id = ? AND restored_at IS NULL "
+        "ORDER BY deleted_at, id",
+        (target_id,),
+    )
+
+
+def tombstones(db: sqlite_utils.Database, article_ids: list[str] | None = None) -> list[Row]:
+    """Every tombstone (of these sources and their annotations, if given), oldest first."""
+    if article_ids is None:
+        return _rows(db, "SELECT * FROM tombstones ORDER BY deleted_at, id")
+    found: list[Row] = []
+    for first in range(0, len(article_ids), 500):
+        chunk = article_ids[first : first + 500]
+        marks = ", ".join("?" * len(chunk))
+        found += _rows(db, f"SELECT * FROM tombstones WHERE article_id IN ({marks})", tuple(chunk))
+    return sorted(found, key=lambda row: (row["deleted_at"], row["id"]))
+
+
+_TRASHED = """
+    SELECT t.id AS tombstone_id, t.target_type, t.target_id, t.article_id, t.deleted_at,
+           t.deleted_by, {label} AS label
+    FROM tombstones t JOIN {table} x ON x.id = t.target_id AND x.tombstone_id = t.id
+    WHERE t.target_type = '{kind}' AND t.deleted_at < :before
+"""
+
+
+def trash(db: sqlite_utils.Database, before: str = "9999") -> list[Row]:
+    """What is in the trash, each item under the deletion that put it there, newest first:
+    sources, annotations deleted on their own, and stories (deleted before `before`)."""
+    parts = [
+        _TRASHED.format(label="x.title", table="articles", kind="article"),
+        _TRASHED.format(label="x.quote", table="annotations", kind="annotation"),
+        _TRASHED.format(label="x.name", table="stories", kind="story"),
+    ]
+    return _rows(
+        db,
+        " UNION ALL ".join(parts) + " ORDER BY deleted_at DESC, tombstone_id",
+        {"before": before},
+    )
+
+
+def trashed_with(db: sqlite_utils.Database, tombstone_id: str) -> list[str]:
+    """The annotations that went to the trash with a source (under its tombstone)."""
+    cursor = db.execute("SELECT id FROM annotations WHERE tombstone_id = ?", (tombstone_id,))
+    return [row[0] for row in cursor.fetchall()]
+
+
+def live_urls(db: sqlite_utils.Database) -> list[Row]:
+    """(id, url, title, text_sha256) of every live source that has a URL."""
+    return _rows(
+        db,
+        f"SELECT id, url, title, text_sha256 FROM articles WHERE {LIVE} AND url <> '' "
+        "ORDER BY imported_at, id",
+    )
+
+
+def annotation_times(db: sqlite_utils.Database, article_id: str) -> list[str]:
+    """When each live annotation of a source last changed."""
+    cursor = db.execute(
+        f"SELECT updated_at FROM annotations WHERE article_id = ? AND {LIVE}", (article_id,)
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def article_history(db: sqlite_utils.Database, article_id: str) -> list[Row]:
+    """Earlier metadata of a source (record JSON, reason, saved_at), oldest first."""
+    return _rows(
+        db,
+        "SELECT record, reason, saved_at FROM article_history WHERE article_id = ? ORDER BY seq",
         (article_id,),
     )

@@ -92,6 +92,121 @@ def prune_outbox(db: sqlite_utils.Database, applied: int) -> None:
     db.execute("DELETE FROM index_outbox WHERE seq <= ?", (applied,))
 
 
+def update_article(db: sqlite_utils.Database, article_id: str, changes: Row) -> None:
+    db.table("articles").update(article_id, changes)
+
+
+def record_article_history(
+    db: sqlite_utils.Database, article_id: str, record: str, reason: str, saved_at: str
+) -> None:
+    db.table("article_history").insert(
+        {"article_id": article_id, "record": record, "reason": reason, "saved_at": saved_at}
+    )
+
+
+# --- stories and tags ------------------------------------------------------------------------
+
+
+def insert_story(db: sqlite_utils.Database, story: Row) -> None:
+    db.table("stories").insert(story)
+
+
+def update_story(db: sqlite_utils.Database, story_id: str, changes: Row) -> None:
+    db.table("stories").update(story_id, changes)
+
+
+def add_to_story(db: sqlite_utils.Database, story_id: str, article_id: str, at: str) -> int:
+    """File a source in a story unless it is there; returns 1 if it was new, else 0."""
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO story_articles (story_id, article_id, added_at) VALUES (?, ?, ?)",
+        (story_id, article_id, at),
+    )
+    return cursor.rowcount
+
+
+def remove_from_story(db: sqlite_utils.Database, story_id: str, article_id: str) -> int:
+    cursor = db.execute(
+        "DELETE FROM story_articles WHERE story_id = ? AND article_id = ?", (story_id, article_id)
+    )
+    return cursor.rowcount
+
+
+def add_tag(db: sqlite_utils.Database, article_id: str, tag: str, at: str) -> int:
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO article_tags (article_id, tag, added_at) VALUES (?, ?, ?)",
+        (article_id, tag, at),
+    )
+    return cursor.rowcount
+
+
+def remove_tag(db: sqlite_utils.Database, article_id: str, tag: str) -> int:
+    cursor = db.execute(
+        "DELETE FROM article_tags WHERE article_id = ? AND tag = ?", (article_id, tag)
+    )
+    return cursor.rowcount
+
+
+# --- the trash ---------------------------------------------------------------------------------
+
+_TRASHABLE = ("articles", "annotations", "stories")
+
+
+def insert_tombstone(db: sqlite_utils.Database, tombstone: Row) -> int:
+    """Record a deletion unless its id is known; returns 1 if it was new, else 0."""
+    columns = ", ".join(tombstone)
+    marks = ", ".join(f":{name}" for name in tombstone)
+    cursor = db.execute(f"INSERT OR IGNORE INTO tombstones ({columns}) VALUES ({marks})", tombstone)
+    return cursor.rowcount
+
+
+def mark_restored(db: sqlite_utils.Database, tombstone_id: str, at: str, by: str) -> None:
+    """Undo a deletion (the tombstone stays, restored); an earlier restoration time wins, so
+    that two libraries that each restored it agree."""
+    db.execute(
+        "UPDATE tombstones SET restored_at = ?, restored_by = ?, purged_at = NULL WHERE id = ? "
+        "AND (restored_at IS NULL OR restored_at > ?)",
+        (at, by, tombstone_id, at),
+    )
+
+
+def set_trash_pointer(
+    db: sqlite_utils.Database, table: str, row_id: str, tombstone_id: str | None
+) -> None:
+    """Put a row in the trash under a tombstone, or (None) take it out."""
+    if table not in _TRASHABLE:
+        raise ValueError(table)
+    db.execute(f"UPDATE {table} SET tombstone_id = ? WHERE id = ?", (tombstone_id, row_id))
+
+
+def purge(db: sqlite_utils.Database, table: str, tombstone_id: str, at: str) -> int:
+    """Destroy the rows in the trash under a tombstone (an emptied trash); returns how many.
+    Their history goes with them; the tombstone stays, marked purged."""
+    if table not in _TRASHABLE:
+        raise ValueError(table)
+    if table == "articles":
+        db.execute(
+            "DELETE FROM annotation_history WHERE annotation_id IN "
+            "(SELECT n.id FROM annotations n JOIN articles a ON a.id = n.article_id "
+            "WHERE a.tombstone_id = ?)",
+            (tombstone_id,),
+        )
+        db.execute(
+            "UPDATE tombstones SET purged_at = ? WHERE target_type = 'annotation' "
+            "AND restored_at IS NULL AND target_id IN (SELECT n.id FROM annotations n "
+            "JOIN articles a ON a.id = n.article_id WHERE a.tombstone_id = ?)",
+            (at, tombstone_id),
+        )
+    if table == "annotations":
+        db.execute(
+            "DELETE FROM annotation_history WHERE annotation_id IN "
+            "(SELECT id FROM annotations WHERE tombstone_id = ?)",
+            (tombstone_id,),
+        )
+    cursor = db.execute(f"DELETE FROM {table} WHERE tombstone_id = ?", (tombstone_id,))
+    db.execute("UPDATE tombstones SET purged_at = ? WHERE id = ?", (at, tombstone_id))
+    return cursor.rowcount
+
+
 def insert_capture(db: sqlite_utils.Database, capture: Row) -> None:
     """Keep one fetch of a page (its WARC file in `capture['warc']`)."""
     db.table("captures").insert(capture)

@@ -171,7 +171,8 @@ def test_restore_waits_for_the_library_to_be_closed(bare_library: Library) -> No
     create_backup(bare_library.path)
     result = sourcemark("restore", "--library", str(bare_library.path))
     assert result.returncode == 1
-    assert result.stderr.startswith("sourcemark: the library is in use by PID")
+    assert result.stderr.startswith("sourcemark: This library is being changed by a Sourcemark")
+    assert f"PID {os.getpid()}" in result.stderr
     assert not list(bare_library.path.glob("library.db.before-restore-*"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -309,3 +310,18 @@ def test_a_bundle_too_large_to_import_is_not_written(
     with pytest.raises(BundleError, match="too large for one bundle"):
         export_bundle(bare_library, tmp_path / "big.zip")
     assert list(tmp_path.iterdir()) == [tmp_path / "library"]
+
+
+def test_report_reads_on_a_phone_and_on_paper(
+    bare_library: Library, ids: dict[str, str], tmp_path: Path
+) -> None:
+    _page, html = _report(bare_library, tmp_path)
+    cells = re.findall(r"<td([^>]*)>", html.split("<section id='claims'>")[1].split("</table>")[0])
+    labels = [re.search(r"data-label='(\w+)'", cell) for cell in cells]
+    named = [label.group(1) for label in labels if label]
+    # Every cell but the number is named, so a phone can show a claim as a labelled card.
+    assert named and set(named) == {"Claim", "Speaker", "Verdict", "Rebuttals", "Source"}
+    assert len(named) == 5 * html.count("<td class='num'>")
+    assert "@media (max-width: 40rem)" in html and "table.claims thead { display: none; }" in html
+    assert "@page { size: A4;" in html and "thead { display: table-header-group; }" in html
+    assert ".row { grid-template-columns: minmax(0, 1fr) 14rem; break-inside: avoid; }" in html

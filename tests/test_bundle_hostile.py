@@ -238,7 +238,7 @@ def test_hostile_bundle_is_refused_and_changes_nothing(
     ("limits", "message"),
     [
         (Limits(members=5), "members \\(at most 5\\)"),
-        (Limits(member_bytes=2_000), "bytes \\(at most 2,000\\)"),
+        (Limits(member_bytes=2_000), "KB \\(at most 2.0 KB\\)"),
         (Limits(total_bytes=12_000), "unpacks to"),
     ],
 )

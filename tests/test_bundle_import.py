@@ -206,7 +206,9 @@ def _fill(library: Library, texts: list[str], data: st.DataObject) -> None:
                     speaker=data.draw(_WORDS), verdict=verdict,
                 )  # fmt: skip
             elif step == "restore" and deleted:
-                library.restore_annotation(deleted.pop(data.draw(st.integers(0, len(deleted) - 1))))
+                library.restore_annotation(
+                    deleted.pop(data.draw(st.integers(0, len(deleted) - 1))).annotation.id
+                )
             elif step != "restore":
                 _change(
                     library, step, data.draw(st.sampled_from(existing)), existing, data, deleted

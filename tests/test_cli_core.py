@@ -147,4 +147,5 @@ def test_listing_works_while_another_process_writes_but_writing_is_refused(tmp_p
             "annotate", article, "--kind", "quote", "--quote", "A judge", library=lib
         )
         assert refused.returncode == 1
-        assert "in use" in refused.stderr and "Traceback" not in refused.stderr
+        assert "being changed by a Sourcemark command" in refused.stderr
+        assert "Traceback" not in refused.stderr

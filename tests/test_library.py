@@ -12,6 +12,7 @@ from sourcemark.app.errors import AmbiguousId, InvalidAnnotation, NotFound
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
 from sourcemark.app.models import Kind, Relation, Verdict
+from sourcemark.app.trash import empty_trash
 
 TEXT = "The mayor said crime fell 😀 sharply. Police disputed it. The mayor said crime fell."
 
@@ -113,7 +114,7 @@ def test_delete_and_restore_bring_back_links(bare_library: Library) -> None:
     bare_library.link(rebuttal.id, claim.id)
     deleted = bare_library.delete_annotation(claim.id).value
     assert bare_library.links() == []
-    bare_library.restore_annotation(deleted)
+    bare_library.restore_annotation(deleted.annotation.id)
     assert bare_library.annotation(claim.id) == claim
     assert [(lk.from_id, lk.to_id) for lk in bare_library.links()] == [(rebuttal.id, claim.id)]
 
@@ -139,8 +140,13 @@ def test_ids_resolve_by_unique_prefix(bare_library: Library) -> None:
         bare_library.resolve_article_id("zzzz")
     ids = [article_id] + [_article(bare_library, f"Source {n}.") for n in range(16)]
     shared = next(c for c in "0123456789abcdef" if sum(i.startswith(c) for i in ids) > 1)
-    with pytest.raises(AmbiguousId, match="ambiguous"):
+    with pytest.raises(AmbiguousId, match="ambiguous") as refused:
         bare_library.resolve_article_id(shared)  # 17 ids over 16 hex digits: one must repeat
+    candidates = sorted(i for i in ids if i.startswith(shared))[:3]
+    for candidate in candidates:  # each named with its title, so the user can pick
+        title = bare_library.article(candidate).title
+        assert f"{candidate[:12]} “{title}”" in str(refused.value)
+    assert "give more of the id" in str(refused.value) and "\n" not in str(refused.value)
     with pytest.raises(NotFound, match="no article id given"):
         bare_library.resolve_article_id("  ")
 
@@ -161,9 +167,15 @@ def test_database_refuses_a_quote_that_does_not_match(bare_library: Library) -> 
 def test_every_change_queues_an_index_update_in_the_same_transaction(bare_library: Library) -> None:
     article_id = _article(bare_library)
     note = bare_library.annotate(article_id, "quote", 0, 9).value
-    bare_library.delete_annotation(note.id)
+    bare_library.delete_annotation(note.id)  # into the trash: the index drops what is not live
+    empty_trash(bare_library)  # destroyed for good
     rows = bare_library.db.execute("SELECT doc_type, op FROM index_outbox ORDER BY seq").fetchall()
-    assert rows == [("article", "upsert"), ("annotation", "upsert"), ("annotation", "delete")]
+    assert rows == [
+        ("article", "upsert"),
+        ("annotation", "upsert"),
+        ("annotation", "upsert"),
+        ("annotation", "delete"),
+    ]
 
 
 def test_failed_write_leaves_nothing_behind(
@@ -185,3 +197,15 @@ def test_failed_write_leaves_nothing_behind(
         bare_library.import_source(source)
     assert bare_library.counts()["articles"] == 0
     assert bare_library.db.execute("SELECT count(*) FROM index_outbox").fetchone()[0] == 0
+
+
+def test_an_ambiguous_annotation_prefix_names_each_candidate_by_its_passage(
+    bare_library: Library,
+) -> None:
+    article_id = _article(bare_library, " ".join(f"w{n}x" for n in range(17)))
+    made = [bare_library.annotate_quote(article_id, "quote", f"w{n}x").value for n in range(17)]
+    shared = next(c for c in "0123456789abcdef" if sum(a.id.startswith(c) for a in made) > 1)
+    with pytest.raises(AmbiguousId) as refused:
+        bare_library.resolve_annotation_id(shared)
+    for annotation in sorted((a for a in made if a.id.startswith(shared)), key=lambda a: a.id)[:3]:
+        assert f"{annotation.id[:12]} quote “{annotation.quote}”" in str(refused.value)

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -95,7 +96,12 @@ def test_a_second_process_is_told_who_holds_the_library(tmp_path: Path) -> None:
         out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1
     host = socket.gethostname()
-    assert err.strip() == f"sourcemark: the library is in use by PID {os.getpid()} on host {host}"
+    assert err.strip().startswith(
+        "sourcemark: This library is being changed by a Sourcemark command still running on "
+        "this computer (since "
+    )
+    assert f"Wait for it to finish, or open another library. (Held by PID {os.getpid()} " in err
+    assert f"on host {host} since " in err
 
 
 def test_lock_file_names_the_owner_and_goes_away_on_close(tmp_path: Path) -> None:
@@ -200,7 +206,7 @@ def test_two_processes_importing_at_once_never_see_database_is_locked(tmp_path: 
     results = [(*proc.communicate(timeout=120), proc.returncode) for proc in procs]
     for _out, err, code in results:
         assert "Traceback" not in err and "database is locked" not in err
-        assert code == 0 or err.strip().startswith("sourcemark: the library is in use by PID")
+        assert code == 0 or err.strip().startswith("sourcemark: This library is being changed")
     with open_library(library, with_index=False) as opened:
         imported = opened.counts()["articles"]
     assert imported == 15 * sum(1 for _o, _e, code in results if code == 0)
@@ -226,8 +232,41 @@ def test_a_busy_lock_names_its_owner_even_while_the_owner_is_still_writing_it(
 
     monkeypatch.setattr(lock, "_read_owner", owner_written_after_the_first_look)
     try:
-        with pytest.raises(LibraryBusy, match="in use by PID 4242 on host desk-host"):
+        with pytest.raises(LibraryBusy, match="on another computer, desk-host") as refused:
             lock.acquire(library)
+        assert refused.value.details == "Held by PID 4242 on host desk-host"
     finally:
         os.close(fd)
     assert looks[0] is None  # the name was not there at first: it was waited for
+
+
+def test_a_busy_library_is_explained_in_a_journalists_words() -> None:
+    here = socket.gethostname()
+    today = datetime.now().astimezone().replace(hour=14, minute=2, second=11, microsecond=0)
+    since = today.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    window = lock.Owner(12706, here, since, lock.DESK).busy(now=today)
+    assert str(window) == (
+        "This library is open in another Sourcemark window on this computer (since 14:02). "
+        "Switch to that window, or open another library."
+    )
+    assert window.details == f"Held by PID 12706 on host {here} since {since}"
+    command = lock.Owner(12706, here, since, lock.COMMAND).busy(now=today)
+    assert str(command).startswith("This library is being changed by a Sourcemark command")
+    elsewhere = lock.Owner(12706, "newsroom-2", since, lock.DESK).busy(now=today)
+    assert str(elsewhere).startswith(
+        "This library is open in Sourcemark on another computer, newsroom-2 (since 14:02)."
+    )
+    yesterday = lock.Owner(1, here, since, lock.DESK).busy(now=today + timedelta(days=1))
+    assert f"(since {today.day} {today:%B}, 14:02)" in str(yesterday)
+    assert "(since" not in str(lock.Owner(1, here).busy())  # an old lock file: no time
+
+
+def test_the_desk_says_so_in_its_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lock, "_process_role", lock.COMMAND)
+    lock.describe_process_as(lock.DESK)
+    held = lock.acquire(tmp_path)
+    try:
+        owner = lock.state(tmp_path).owner
+        assert owner is not None and owner.role == lock.DESK
+    finally:
+        held.release()

@@ -115,6 +115,12 @@ def test_date_keys(published: str, key: int | None) -> None:
     assert date_key(published) == key
 
 
+@pytest.mark.parametrize("month", ["2020-01", "2020-12", "2020"])
+def test_a_month_or_a_year_is_a_date(month: str) -> None:
+    parse(f"published:{month}")
+    parse(f"published:[{month} TO 2021]")
+
+
 def test_date_bounds_cover_the_whole_period() -> None:
     assert date_bounds("2020") == (20200000, 20209999)
     assert date_bounds("2020-02") == (20200200, 20200299)

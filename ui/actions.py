@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, SignalInstance
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QWidget
 
+from sourcemark.app.citations import CitationStyle
 from sourcemark.app.models import Kind
 from sourcemark.ui.highlights import kind_icon
 
@@ -25,7 +26,12 @@ class DeskActions(QObject):
     window (`wire`), so this module knows what the desk offers but not how it does it."""
 
     def __init__(
-        self, window: QMainWindow, undo_stack: QUndoStack, reader: QWidget, annotation_list: QWidget
+        self,
+        window: QMainWindow,
+        undo_stack: QUndoStack,
+        reader: QWidget,
+        annotation_list: QWidget,
+        sources_list: QWidget,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -43,11 +49,34 @@ class DeskActions(QObject):
         self.undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo = self._history("&Redo", undo_stack.canRedoChanged, undo_stack.redoTextChanged)
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.delete_source = self._make(
+            "Delete source", QKeySequence.StandardKey.Delete, on=(sources_list,)
+        )
+        self.new_story = self._make("&New story…", "Ctrl+Shift+N")
+        self.edit_source = self._make("Edit source &details…", "F2")
+        self.copy_citation = self._make(
+            "Copy with &citation", "Ctrl+Shift+C", on=(reader, annotation_list)
+        )
+        self.citation_styles = QActionGroup(self)
+        self.citation_style: dict[CitationStyle, QAction] = {}
+        for style, label in (
+            (CitationStyle.AP, "&AP"),
+            (CitationStyle.CHICAGO, "&Chicago"),
+            (CitationStyle.APA, "AP&A"),
+        ):
+            action = QAction(label, self._window, checkable=True)
+            self.citation_styles.addAction(action)
+            self.citation_style[style] = action
         self.import_files = self._make("&Import files…", "Ctrl+O")
         self.paste = self._make("&Paste as new source…", "Ctrl+Shift+V")
         self.export = self._make("&Export bundle…", "Ctrl+E")
         self.import_bundle = self._make("Import &bundle…")
-        self.find = self._make("&Find…", QKeySequence.StandardKey.Find)
+        self.find = self._make("&Search the library…", QKeySequence.StandardKey.Find)
+        self.find.setToolTip("Search every source and annotation (Ctrl+F)")
+        self.find_in_source = self._make("Find in &source…", "Ctrl+G")
+        self.find_in_source_key = self._make("Find in source", "/", on=(reader,))
+        self.find_next = self._make("Find &next", "F3")
+        self.find_previous = self._make("Find pre&vious", "Shift+F3")
         self.open_library = self._make("&Open library…")
         self.focus_sources = self._make("&Sources", "Ctrl+1")
         self.focus_reader = self._make("&Reader", "Ctrl+2")
@@ -59,8 +88,19 @@ class DeskActions(QObject):
         self.changed_passages = self._make("&Changed since capture…")
         self.check_extraction = self._make("Check &extraction…")
         self.quit = self._make("&Quit", QKeySequence.StandardKey.Quit)
+        self.shortcuts = self._make("&Keyboard shortcuts", "F1")
+        self.query_language = self._make("The &query language")
+        self.open_library_folder = self._make("Open the library &folder")
+        self.about = self._make("&About Sourcemark")
         self.recent_menu = QMenu("Recent &libraries", window)
         self.toolbar = self._lay_out()
+
+    def with_shortcuts(self) -> list[QAction]:
+        """Every action that has keys, in the order the menus show them."""
+        actions: list[QAction] = []
+        for menu in self._window.menuBar().findChildren(QMenu):
+            actions += [a for a in menu.actions() if a.shortcuts() and a not in actions]
+        return actions + [a for a in (self.find_in_source_key,) if a not in actions]
 
     def wire(self, action: QAction, slot: Callable[[], object]) -> None:
         action.triggered.connect(lambda _checked=False: slot())
@@ -93,6 +133,8 @@ class DeskActions(QObject):
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.import_files, self.import_url, self.paste])
         file_menu.addSeparator()
+        file_menu.addActions([self.new_story, self.edit_source, self.delete_source])
+        file_menu.addSeparator()
         file_menu.addActions([self.export, self.import_bundle])
         file_menu.addSeparator()
         file_menu.addAction(self.open_library)
@@ -104,7 +146,11 @@ class DeskActions(QObject):
         edit_menu.addSeparator()
         edit_menu.addActions([*self.tag.values(), self.delete])
         edit_menu.addSeparator()
-        edit_menu.addAction(self.find)
+        edit_menu.addAction(self.copy_citation)
+        styles = edit_menu.addMenu("Citation &style")
+        styles.addActions(list(self.citation_style.values()))
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.find, self.find_in_source, self.find_next, self.find_previous])
         go_menu = bar.addMenu("&Go")
         go_menu.addActions([self.focus_sources, self.focus_reader, self.focus_annotations])
         go_menu.addAction(self.pages)
@@ -112,6 +158,10 @@ class DeskActions(QObject):
         source_menu.addActions([self.refetch, self.versions, self.changed_passages])
         source_menu.addSeparator()
         source_menu.addAction(self.check_extraction)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.shortcuts, self.query_language])
+        help_menu.addSeparator()
+        help_menu.addActions([self.open_library_folder, self.about])
 
         toolbar = QToolBar("Tagging")
         toolbar.setObjectName("taggingToolbar")

@@ -6,11 +6,24 @@ on choosing it); the window turns each into an undoable command.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QStringListModel, Qt, Signal, SignalInstance
-from PySide6.QtGui import QFocusEvent, QResizeEvent
+import html
+from collections.abc import Sequence
+
+from PySide6.QtCore import (
+    QItemSelection,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    QStringListModel,
+    Qt,
+    Signal,
+    SignalInstance,
+)
+from PySide6.QtGui import QFocusEvent, QFont, QFontMetrics, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
+    QApplication,
     QCompleter,
     QFormLayout,
     QHBoxLayout,
@@ -19,6 +32,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -26,8 +42,17 @@ from PySide6.QtWidgets import (
 
 from sourcemark.app.library import AnnotationEdit
 from sourcemark.app.models import Annotation, Kind, Verdict
+from sourcemark.ui.combo import ComboBox
 from sourcemark.ui.highlights import KIND_UNDERLINE_NAMES, kind_icon
-from sourcemark.ui.models.annotations import AnnotationsModel, preview
+from sourcemark.ui.models.annotations import (
+    KIND,
+    PASSAGE,
+    SPEAKER,
+    VERDICT,
+    AnnotationsModel,
+    NoteRole,
+    preview,
+)
 
 
 class NoteEdit(QPlainTextEdit):
@@ -52,8 +77,12 @@ class AnnotationForm(QWidget):
     """A rebuttal's (id) link to its claim is to be removed."""
     openClaimRequested = Signal(str)
     """The claim (id) a rebuttal answers is to be shown."""
+    openAnnotationRequested = Signal(str)
+    """An annotation (id) linked to this one, such as a rebuttal of a claim, is to be shown."""
     findSimilarRequested = Signal(str)
     """Passages resembling an annotation (id) are to be listed."""
+    historyRequested = Signal(str)
+    """An annotation's (id) versions are to be shown."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,12 +101,12 @@ class AnnotationForm(QWidget):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.speaker.setCompleter(completer)
         self.speaker.editingFinished.connect(self.commit)
-        self.kind = QComboBox()
+        self.kind = ComboBox()
         self.kind.setAccessibleName("Kind")
         for kind in Kind:
             self.kind.addItem(kind_icon(kind), kind.value.capitalize(), kind.value)
         self.kind.activated.connect(self.commit)
-        self.verdict = QComboBox()
+        self.verdict = ComboBox()
         for verdict in Verdict:
             self.verdict.addItem(verdict.label, verdict.value)
         self.verdict.activated.connect(self.commit)
@@ -88,9 +117,20 @@ class AnnotationForm(QWidget):
         self.open_claim.clicked.connect(self._open_claim)
         self.unlink = QPushButton("Remove link")
         self.unlink.clicked.connect(lambda: self._emit_for_current(self.unlinkRequested))
+        self.rebutted_by = QLabel(textFormat=Qt.TextFormat.RichText, wordWrap=True)
+        self.rebutted_by.setObjectName("rebuttedBy")
+        self.rebutted_by.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.rebutted_by.setOpenExternalLinks(False)
+        self.rebutted_by.linkActivated.connect(self.openAnnotationRequested)
         self.find_similar = QPushButton("Find similar")
         self.find_similar.setVisible(False)
         self.find_similar.clicked.connect(lambda: self._emit_for_current(self.findSimilarRequested))
+        self.history = QPushButton("History…")
+        self.history.setToolTip("Every version of this annotation; revert to one")
+        self.history.clicked.connect(lambda: self._emit_for_current(self.historyRequested))
 
         link_buttons = QHBoxLayout()
         for button in (self.pick_claim, self.open_claim, self.unlink):
@@ -112,7 +152,12 @@ class AnnotationForm(QWidget):
         form.addRow("S&peaker", self.speaker)
         form.addRow("&Verdict", self.verdict)
         form.addRow("Answers", self.link_row)
-        form.addRow(self.find_similar)
+        form.addRow("Rebutted by", self.rebutted_by)
+        tools = QHBoxLayout()
+        tools.addWidget(self.find_similar)
+        tools.addWidget(self.history)
+        tools.addStretch(1)
+        form.addRow(tools)
         self._form = form
         self.show_annotation(None)
 
@@ -120,9 +165,13 @@ class AnnotationForm(QWidget):
         self.speakers.setStringList(speakers)
 
     def show_annotation(
-        self, annotation: Annotation | None, claim: Annotation | None = None
+        self,
+        annotation: Annotation | None,
+        claim: Annotation | None = None,
+        rebuttals: Sequence[Annotation] = (),
     ) -> None:
-        """Show an annotation (and, for a rebuttal, the claim it answers); None empties the form."""
+        """Show an annotation (and, for a rebuttal, the claim it answers; for a claim, the
+        rebuttals that answer it); None empties the form."""
         self.annotation = annotation
         self._claim_id = claim.id if claim else None
         self.setEnabled(annotation is not None)
@@ -130,7 +179,7 @@ class AnnotationForm(QWidget):
             self.summary.setText("Select an annotation to edit its details.")
             self.note.setPlainText("")
             self.speaker.setText("")
-            for row in (self.kind, self.verdict, self.link_row):
+            for row in (self.kind, self.verdict, self.link_row, self.rebutted_by):
                 self._form.setRowVisible(row, False)
             return
         self.summary.setText(
@@ -149,6 +198,8 @@ class AnnotationForm(QWidget):
         self.pick_claim.setText("Change claim…" if claim else "Choose claim…")
         self.open_claim.setEnabled(claim is not None)
         self.unlink.setEnabled(claim is not None)
+        self._form.setRowVisible(self.rebutted_by, bool(rebuttals))
+        self.rebutted_by.setText("<br>".join(_link_to(rebuttal) for rebuttal in rebuttals))
 
     def enable_find_similar(self, enabled: bool) -> None:
         self.find_similar.setVisible(enabled)
@@ -181,20 +232,64 @@ class AnnotationForm(QWidget):
             self.openClaimRequested.emit(self._claim_id)
 
 
+def _link_to(annotation: Annotation) -> str:
+    """A link (its href the annotation's id) showing the start of its passage, escaped."""
+    passage = html.escape(preview(annotation.quote, 90))
+    who = f" — {html.escape(annotation.speaker)}" if annotation.speaker else ""
+    return f'<a href="{annotation.id}">“{passage}”</a>{who}'
+
+
+Index = QModelIndex | QPersistentModelIndex
 KIND_COLUMN_WIDTH = 86
-SIDE_COLUMNS = {2: (110, 0.30), 3: (90, 0.28)}
-"""Speaker and verdict: their full width, or in a narrow list this share of the width the
-kind leaves. The passage takes the rest."""
+SIDE_COLUMNS = {SPEAKER: (120, 0.24), VERDICT: (100, 0.2)}
+"""Speaker and verdict: up to this width, or in a narrow list this share of the width the
+kind leaves. The passage (and its note) takes the rest, and every pixel the list gains."""
+
+
+class PassageDelegate(QStyledItemDelegate):
+    """The passage on one line and, under it in muted italics, the first line of its note."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        note = index.data(NoteRole)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        passage, opt.text = opt.text, ""
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        roles = QPalette.ColorRole
+        text = opt.rect.adjusted(4, 1, -4, -1)
+        line = opt.fontMetrics.height()
+        painter.save()
+        painter.setPen(opt.palette.color(roles.HighlightedText if selected else roles.Text))
+        first = QRect(text.left(), text.top(), text.width(), line) if note else text
+        elide = Qt.TextElideMode.ElideRight
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(first, align, opt.fontMetrics.elidedText(passage, elide, text.width()))
+        if note:
+            italic = QFont(opt.font)
+            italic.setItalic(True)
+            painter.setFont(italic)
+            muted = roles.HighlightedText if selected else roles.PlaceholderText
+            painter.setPen(opt.palette.color(muted))
+            metrics = QFontMetrics(italic)
+            second = first.translated(0, line)
+            painter.drawText(second, align, metrics.elidedText(note, elide, text.width()))
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), 2 * option.fontMetrics.height() + 4)
 
 
 class AnnotationList(QTreeView):
-    """Columns shared out to the list's width, so a narrow panel still shows some of each
-    passage; and the selected row kept in sight when the list gets shorter (the form below
-    grows to show a claim's verdict or a rebuttal's link)."""
+    """Columns shared out to the list's width, the passage taking what is spare; and the
+    selected row kept in sight when the list gets shorter (the form below grows to show a
+    claim's verdict or a rebuttal's link)."""
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        left = self.viewport().width() - self.header().sectionSize(0)
+        left = self.viewport().width() - self.header().sectionSize(KIND)
         for column, (full_width, share) in SIDE_COLUMNS.items():
             self.header().resizeSection(column, min(full_width, int(left * share)))
         if self.currentIndex().isValid():
@@ -221,8 +316,11 @@ class AnnotationPanel(QWidget):
         header = self.list.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, KIND_COLUMN_WIDTH)
+        header.setSectionResizeMode(PASSAGE, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(KIND, KIND_COLUMN_WIDTH)
+        header.setSortIndicator(PASSAGE, Qt.SortOrder.AscendingOrder)
+        self.list.setSortingEnabled(True)  # a click on a header sorts; Passage: text order
+        self.list.setItemDelegateForColumn(PASSAGE, PassageDelegate(self.list))
         self.list.selectionModel().selectionChanged.connect(self._selection_changed)
         self.form = AnnotationForm()
         self.heading = QLabel("Annotations")

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from sourcemark.app.models import Kind
+from sourcemark.ui.combo import ComboBox
 
 BUNDLE_FILTER = "Sourcemark bundles (*.zip);;All files (*)"
 MAX_PATH_FIELD_WIDTH = 640
@@ -30,20 +31,32 @@ class ExportRequest:
     out: Path
     article_ids: list[str] | None
     kind: str | None
+    story_id: str | None = None
 
 
 class ExportDialog(QDialog):
     """Where to write the bundle, which sources, and which kinds of annotation."""
 
-    def __init__(self, default_out: Path, open_article: str | None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        default_out: Path,
+        open_article: str | None,
+        story: tuple[str, str] | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle("Export annotated bundle")
         self._open_article = open_article
+        self._story = story
         self.all_sources = QRadioButton("Every source in the library")
         self.open_source = QRadioButton("Only the source open in the reader")
         self.open_source.setEnabled(open_article is not None)
-        (self.open_source if open_article else self.all_sources).setChecked(True)
-        self.kind = QComboBox()
+        self.story = QRadioButton(f"The story “{story[1]}”" if story else "The chosen story")
+        self.story.setEnabled(story is not None)
+        (
+            self.story if story else self.open_source if open_article else self.all_sources
+        ).setChecked(True)
+        self.kind = ComboBox()
         self.kind.addItem("Every kind", None)
         for kind in Kind:
             self.kind.addItem(f"{kind.value.capitalize()}s only", kind.value)
@@ -57,6 +70,7 @@ class ExportDialog(QDialog):
         where.addWidget(self.out, 1)
         where.addWidget(browse)
         scope = QVBoxLayout()
+        scope.addWidget(self.story)
         scope.addWidget(self.all_sources)
         scope.addWidget(self.open_source)
         buttons = QDialogButtonBox(
@@ -80,18 +94,45 @@ class ExportDialog(QDialog):
 
     def request(self) -> ExportRequest:
         ids = [self._open_article] if self.open_source.isChecked() and self._open_article else None
-        return ExportRequest(Path(self.out.text()).expanduser(), ids, self.kind.currentData())
+        story = self._story[0] if self._story and self.story.isChecked() else None
+        return ExportRequest(
+            Path(self.out.text()).expanduser(), ids, self.kind.currentData(), story
+        )
 
     @classmethod
     def ask(
-        cls, parent: QWidget, default_out: Path, open_article: str | None
+        cls,
+        parent: QWidget,
+        default_out: Path,
+        open_article: str | None,
+        story: tuple[str, str] | None = None,
     ) -> ExportRequest | None:
-        """What to export, or None if the user cancelled."""
-        dialog = cls(default_out, open_article, parent)
+        """What to export (the chosen story, if any, is offered first), or None if the user
+        cancelled."""
+        dialog = cls(default_out, open_article, story, parent)
         try:
             return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:
             dialog.deleteLater()
+
+
+class ReplaceBundleQuestion:
+    """Whether to replace a bundle file that already exists."""
+
+    @classmethod
+    def ask(cls, parent: QWidget, path: Path) -> bool:
+        """True to replace `path` (a seam: tests replace it)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Export annotated bundle",
+            f"{path.name} already exists in {path.parent}.\n\nReplace it with the new bundle?",
+            QMessageBox.StandardButton.Cancel,
+            parent,
+        )
+        replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is replace
 
 
 def ask_bundle_file(parent: QWidget) -> Path | None:

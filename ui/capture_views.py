@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from sourcemark.app.capture.compare import compare, word_segments
 from sourcemark.app.capture.fetch import is_web_address
 from sourcemark.app.library import Library
 from sourcemark.app.models import Annotation, Article, PassageStatus, Version
+from sourcemark.ui.combo import ComboBox
 
 DELETED_STYLE = "background:#f6d5cf;color:#8a1c0c;text-decoration:line-through"
 INSERTED_STYLE = "background:#d4eed9;color:#0b5d1e;text-decoration:underline"
@@ -128,7 +128,7 @@ class VersionsDialog(QDialog):
         self.article = library.article(article_id)
         self.versions = library.versions(article_id)
         self.setWindowTitle(f"Versions of “{self.article.title or 'Untitled source'}”")
-        self.old_choice, self.new_choice = QComboBox(), QComboBox()
+        self.old_choice, self.new_choice = ComboBox(), ComboBox()
         for combo in (self.old_choice, self.new_choice):
             for version in self.versions:
                 combo.addItem(self._label(version), version.number)

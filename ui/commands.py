@@ -21,16 +21,28 @@ from PySide6.QtGui import QUndoCommand
 
 from sourcemark.app.changes import Outcome
 from sourcemark.app.library import AnnotationEdit, DeletedAnnotation, Library
-from sourcemark.app.models import Annotation, Kind, Link
+from sourcemark.app.models import Annotation, Kind, Link, Story
+from sourcemark.app.sources import SourceDetails, set_source_details
+from sourcemark.app.stories import (
+    add_to_story,
+    create_story,
+    delete_story,
+    find_story,
+    remove_from_story,
+    restore_story,
+)
+from sourcemark.app.trash import delete_source, restore_source
 from sourcemark.ui.operations import Operations
 
 
 @dataclass(frozen=True, slots=True)
 class Focus:
-    """What the desk shows after a step: an article, and the annotation to select in it."""
+    """What the desk shows after a step: an article (none: "") and the annotation to select
+    in it, or a story."""
 
     article_id: str
     annotation_id: str | None = None
+    story_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +106,7 @@ class CreateAnnotation(LibraryCommand):
 
     def apply(self, library: Library) -> Outcome[Focus]:
         assert self._deleted is not None
-        restored = library.restore_annotation(self._deleted)  # same id as before
+        restored = library.restore_annotation(self._deleted.annotation.id)  # same id as before
         return restored.with_value(self.focus_after_apply())
 
     def revert(self, library: Library) -> Outcome[Focus]:
@@ -122,7 +134,7 @@ class DeleteAnnotation(LibraryCommand):
         )
 
     def revert(self, library: Library) -> Outcome[Focus]:
-        restored = library.restore_annotation(self.deleted)
+        restored = library.restore_annotation(self.deleted.annotation.id)
         return restored.with_value(Focus(restored.value.article_id, restored.value.id))
 
     def focus_after_apply(self) -> Focus:
@@ -237,3 +249,117 @@ class SetRebuttedClaim(LibraryCommand):
 
     def focus_after_apply(self) -> Focus:
         return Focus(self.rebuttal.article_id, self.rebuttal.id)
+
+
+class DeleteSource(LibraryCommand):
+    """Move a source (and its annotations) to the trash; undo brings it all back."""
+
+    def __init__(self, context: CommandContext, article_id: str, title: str) -> None:
+        super().__init__(context, f"Delete source “{title[:40]}”")
+        self.article_id = article_id
+
+    @classmethod
+    def perform(cls, context: CommandContext, article_id: str) -> DeleteSource | None:
+        title = context.operations.library.article(article_id).title or "Untitled source"
+        done = context.operations.run(lambda library: delete_source(library, article_id))
+        return cls(context, article_id, title) if done else None
+
+    def apply(self, library: Library) -> Outcome[Focus]:
+        return delete_source(library, self.article_id).with_value(self.focus_after_apply())
+
+    def revert(self, library: Library) -> Outcome[Focus]:
+        return restore_source(library, self.article_id).with_value(Focus(self.article_id))
+
+    def focus_after_apply(self) -> Focus:
+        return Focus("")
+
+
+class EditSourceDetails(LibraryCommand):
+    """Set a source's details, tags and stories (the header's form) in one step."""
+
+    def __init__(
+        self, context: CommandContext, article_id: str, before: SourceDetails, after: SourceDetails
+    ) -> None:
+        super().__init__(context, "Edit source details")
+        self.article_id = article_id
+        self.before = before
+        self.after = after
+
+    @classmethod
+    def perform(
+        cls, context: CommandContext, article_id: str, wanted: SourceDetails
+    ) -> EditSourceDetails | None:
+        done = context.operations.run(
+            lambda library: set_source_details(library, article_id, wanted)
+        )
+        if done is None or done.changes.empty:
+            return None
+        return cls(context, article_id, done.value, wanted)
+
+    def apply(self, library: Library) -> Outcome[Focus]:
+        return self._set(library, self.after)
+
+    def revert(self, library: Library) -> Outcome[Focus]:
+        return self._set(library, self.before)
+
+    def _set(self, library: Library, details: SourceDetails) -> Outcome[Focus]:
+        return set_source_details(library, self.article_id, details).with_value(
+            self.focus_after_apply()
+        )
+
+    def focus_after_apply(self) -> Focus:
+        return Focus(self.article_id)
+
+
+class FileInStory(LibraryCommand):
+    """File sources in a story (dropped onto it); undo takes out those that were not in it."""
+
+    def __init__(
+        self, context: CommandContext, story_id: str, name: str, article_ids: list[str]
+    ) -> None:
+        super().__init__(context, f"File in “{name[:40]}”")
+        self.story_id = story_id
+        self.article_ids = article_ids
+
+    @classmethod
+    def perform(
+        cls, context: CommandContext, story_id: str, article_ids: list[str]
+    ) -> FileInStory | None:
+        name = find_story(context.operations.library, story_id).name
+        done = context.operations.run(lambda library: add_to_story(library, story_id, article_ids))
+        return cls(context, story_id, name, done.value) if done and done.value else None
+
+    def apply(self, library: Library) -> Outcome[Focus]:
+        return add_to_story(library, self.story_id, self.article_ids).with_value(
+            self.focus_after_apply()
+        )
+
+    def revert(self, library: Library) -> Outcome[Focus]:
+        return remove_from_story(library, self.story_id, self.article_ids).with_value(
+            self.focus_after_apply()
+        )
+
+    def focus_after_apply(self) -> Focus:
+        return Focus(self.article_ids[0])
+
+
+class CreateStory(LibraryCommand):
+    """Start a story; undo moves it to the trash, redo brings it back."""
+
+    def __init__(self, context: CommandContext, story: Story) -> None:
+        super().__init__(context, f"New story “{story.name[:40]}”")
+        self.story = story
+
+    @classmethod
+    def perform(cls, context: CommandContext, name: str, description: str) -> CreateStory | None:
+        done = context.operations.run(lambda library: create_story(library, name, description))
+        return cls(context, done.value) if done else None
+
+    def apply(self, library: Library) -> Outcome[Focus]:
+        return restore_story(library, self.story.id).with_value(self.focus_after_apply())
+
+    def revert(self, library: Library) -> Outcome[Focus]:
+        return delete_story(library, self.story.id).with_value(self.focus_after_apply())
+
+    def focus_after_apply(self) -> Focus:
+        return Focus("", story_id=self.story.id)

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from sourcemark.app import lock
 from sourcemark.app.library import Library
 from sourcemark.ui import library_dialogs
 from sourcemark.ui.library_opener import LibraryOpener
@@ -29,10 +30,11 @@ def make_application() -> QApplication:
     return app
 
 
-def refuse(message: str) -> None:
+def refuse(message: str, details: str = "") -> None:
     """Tell the user why the desk cannot start (a seam: tests replace it)."""
     box = QMessageBox(QMessageBox.Icon.Critical, "Sourcemark", message)
     box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setDetailedText(details)
     box.exec()
 
 
@@ -41,6 +43,7 @@ def run_desk(library_path: Path | None) -> int:
 
     The library opens in the background (an index rebuild can take a while) and the window
     shows once it is ready."""
+    lock.describe_process_as(lock.DESK)
     app = make_application()
     CloseOnSignals(app)
     opener = LibraryOpener()
@@ -51,11 +54,15 @@ def run_desk(library_path: Path | None) -> int:
         windows.append(MainWindow(library))
         windows[-1].show()
 
-    def fail(message: str) -> None:
-        refuse(f"Cannot open the library: {message}")
+    def fail(message: str, details: str) -> None:
+        refuse(f"Cannot open the library. {_sentence(message)}", details)
         app.exit(1)
 
     opener.opened.connect(show)
     opener.failed.connect(fail)
     opener.open(library_path)
     return app.exec()
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")

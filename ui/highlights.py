@@ -8,11 +8,12 @@ written into the (read-only) document's character formats in one edit block.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRect, Qt
 from PySide6.QtGui import (
     QColor,
     QIcon,
@@ -25,15 +26,12 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from sourcemark.app import palette
 from sourcemark.app.models import Annotation, Kind, PassageStatus
 from sourcemark.ui.offsets import OffsetMap
 
-# Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
-KIND_COLOURS: dict[Kind, QColor] = {
-    Kind.CLAIM: QColor("#E69F00"),  # orange
-    Kind.QUOTE: QColor("#56B4E9"),  # sky blue
-    Kind.REBUTTAL: QColor("#009E73"),  # bluish green
-}
+# The palette the report and the legend share (app/palette.py).
+KIND_COLOURS: dict[Kind, QColor] = {kind: QColor(c) for kind, c in palette.KIND_COLOURS.items()}
 # The cue that does not depend on colour.
 KIND_UNDERLINES: dict[Kind, QTextCharFormat.UnderlineStyle] = {
     Kind.CLAIM: QTextCharFormat.UnderlineStyle.SingleUnderline,
@@ -78,6 +76,38 @@ def segments(annotations: Iterable[Annotation]) -> list[Segment]:
         if active:
             result.append(Segment(start, end, tuple(active.values())))
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class Boundary:
+    """Where a passage starts or ends inside (or right against) another passage, so that its
+    tint alone does not show it: the reader draws a thin mark there."""
+
+    offset: int
+    kind: Kind
+    opening: bool
+
+
+def hidden_boundaries(annotations: Iterable[Annotation]) -> list[Boundary]:
+    """The starts and ends that fall within or against another passage, in text order.
+
+    A start s is hidden when another passage runs up to it (start < s <= end); an end e when
+    another passage runs on past it (start <= e < end). O(n log n): prefix maxima of the ends
+    of the passages sorted by start."""
+    ordered = sorted(annotations, key=lambda a: a.start)
+    starts = [a.start for a in ordered]
+    furthest: list[int] = []
+    for a in ordered:
+        furthest.append(max(a.end, furthest[-1]) if furthest else a.end)
+    found = []
+    for a in ordered:
+        before = bisect_left(starts, a.start)  # the passages starting strictly before a
+        if before and furthest[before - 1] >= a.start:
+            found.append(Boundary(a.start, a.kind, opening=True))
+        upto = bisect_right(starts, a.end)  # the passages starting at or before a's end
+        if upto and furthest[upto - 1] > a.end:
+            found.append(Boundary(a.end, a.kind, opening=False))
+    return sorted(found, key=lambda b: (b.offset, b.opening))
 
 
 def segment_format(covering: Sequence[Annotation]) -> QTextCharFormat:
@@ -143,6 +173,27 @@ def changed_span(
     if not changed:
         return None
     return min(a.start for a in changed), max(a.end for a in changed)
+
+
+BOUNDARY_PEN_PX = 2.0
+BOUNDARY_TICK_PX = 4.0
+
+
+def draw_boundary(painter: QPainter, line: QRect, boundary: Boundary) -> None:
+    """A thin bracket at a passage's hidden start (⌜) or end (⌟), in its kind's deep colour.
+
+    `line` is the cursor rectangle at the boundary: its left edge is the boundary's x, its
+    height the line's."""
+    pen = QPen(KIND_COLOURS[boundary.kind].darker(170), BOUNDARY_PEN_PX)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    painter.setPen(pen)
+    x = line.left() + (0.5 if boundary.opening else -0.5)
+    top, bottom = line.top() + 1.0, line.bottom() - 1.0
+    painter.drawLine(QPointF(x, top), QPointF(x, bottom))
+    if boundary.opening:
+        painter.drawLine(QPointF(x, top), QPointF(x + BOUNDARY_TICK_PX, top))
+    else:
+        painter.drawLine(QPointF(x, bottom), QPointF(x - BOUNDARY_TICK_PX, bottom))
 
 
 @cache

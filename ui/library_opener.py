@@ -32,12 +32,13 @@ def prepare(path: Path | None, progress: Progress, _cancelled: Cancelled) -> Pat
 class LibraryOpener(QObject):
     """Opens one library at a time.
 
-    Signals: `opened(Library)` with the library open on the GUI thread, or `failed(str)` with
-    the reason it could not be opened.
+    Signals: `opened(Library)` with the library open on the GUI thread, or
+    `failed(message, details)` with the reason it could not be opened (details: what support
+    would ask for, such as the process holding the library; may be empty).
     """
 
     opened = Signal(Library)
-    failed = Signal(str)
+    failed = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,7 +52,7 @@ class LibraryOpener(QObject):
 
     def open(self, path: Path | None) -> None:
         if self._task is not None:
-            self.failed.emit("A library is already being opened; wait for it.")
+            self.failed.emit("A library is already being opened; wait for it.", "")
             return
         task = BackgroundTask(lambda progress, cancelled: prepare(path, progress, cancelled), self)
         dialog = QProgressDialog("Opening the library…", "", 0, 0, self._parent)
@@ -63,7 +64,7 @@ class LibraryOpener(QObject):
         dialog.setValue(0)
         task.progressed.connect(self._show_progress)
         task.succeeded.connect(self._prepared)
-        task.failed.connect(self.failed)
+        task.failed.connect(self._refused)
         task.finished.connect(self._finished)
         self._task, self.progress_dialog = task, dialog
         task.start()
@@ -80,12 +81,18 @@ class LibraryOpener(QObject):
             self.progress_dialog.setRange(0, total)
             self.progress_dialog.setValue(done)
 
+    @Slot(str)
+    def _refused(self, message: str) -> None:
+        details = self._task.refusal_details if self._task is not None else ""
+        self._close_dialog()  # before the refusal shows: it may be a modal box
+        self.failed.emit(message, details)
+
     def _prepared(self, path: Path) -> None:
         self._close_dialog()
         try:
             library = open_library(path)
         except SourcemarkError as error:
-            self.failed.emit(str(error))
+            self.failed.emit(str(error), error.details)
             return
         self.opened.emit(library)
 

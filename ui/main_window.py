@@ -1,4 +1,5 @@
-"""The desk window: sources on the left, the reader in the centre, annotations on the right.
+"""The desk window: stories and sources on the left, the reader (or the chosen story's
+overview) in the centre, annotations on the right.
 
 Every change runs as an `app/` operation through `Operations`; the window redraws only what
 the operation's `Changes` name (`apply_changes`).
@@ -11,23 +12,36 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
 
 from sourcemark.app import backup
 from sourcemark.app.bundles import BundleImportReport, ExportSummary, export_bundle, import_bundle
 from sourcemark.app.capture.importing import import_urls
 from sourcemark.app.capture.refetch import RefetchReport, RefetchStatus, refetch
 from sourcemark.app.changes import Changes, Outcome
+from sourcemark.app.citations import CitationStyle, cite_annotation, cite_span
 from sourcemark.app.errors import SourcemarkError
-from sourcemark.app.importing import ImportReport
+from sourcemark.app.history import versions
+from sourcemark.app.importing import ImportReport, import_extractions
 from sourcemark.app.library import AnnotationEdit, Library
-from sourcemark.app.models import Annotation, Article, Kind
+from sourcemark.app.models import Annotation, Article, Kind, Verdict
+from sourcemark.app.overview import story_overview
+from sourcemark.app.sources import SourceDetails, same_url, source_details
+from sourcemark.app.stories import find_story, story_summaries
 from sourcemark.app.wording import count
-from sourcemark.ui import library_dialogs
+from sourcemark.ui import help_windows, library_dialogs
 from sourcemark.ui.actions import DeskActions
 from sourcemark.ui.annotation_panel import AnnotationPanel
-from sourcemark.ui.bundle_dialogs import ExportDialog, ask_bundle_file
+from sourcemark.ui.bundle_dialogs import ExportDialog, ReplaceBundleQuestion, ask_bundle_file
 from sourcemark.ui.capture_views import (
     ExtractionCheckDialog,
     ImportUrlDialog,
@@ -37,8 +51,12 @@ from sourcemark.ui.capture_views import (
 from sourcemark.ui.commands import (
     CommandContext,
     CreateAnnotation,
+    CreateStory,
     DeleteAnnotation,
+    DeleteSource,
     EditAnnotation,
+    EditSourceDetails,
+    FileInStory,
     Focus,
     LibraryCommand,
     SetRebuttedClaim,
@@ -48,17 +66,26 @@ from sourcemark.ui.library_opener import LibraryOpener
 from sourcemark.ui.link_picker import LinkPicker
 from sourcemark.ui.operations import Operations
 from sourcemark.ui.page_view import PagePanel
-from sourcemark.ui.paste_dialog import PasteSourceDialog
+from sourcemark.ui.paste_dialog import PASTED_NAME, PasteSourceDialog
 from sourcemark.ui.reader import Reader
+from sourcemark.ui.reading_splitter import ReadingSplitter
 from sourcemark.ui.search_panel import SearchPanel
+from sourcemark.ui.snap_dialog import SnapChoice, SnapQuestion
 from sourcemark.ui.sources_panel import SourcesPanel
 from sourcemark.ui.status import DeskStatusBar
+from sourcemark.ui.stories_panel import StoriesPanel
+from sourcemark.ui.story_dialogs import HistoryDialog, NewStoryDialog, confirm_deleting_source
+from sourcemark.ui.story_overview import StoryOverviewPanel
 from sourcemark.ui.tasks import Cancelled, Progress
 from sourcemark.ui.upkeep import Upkeep
 
 IMPORTABLE = "Sources (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.pdf);;All files (*)"
 BACKGROUND_WAIT_MS = 60_000
+SIDE_FLOORS = (210, 260)
+"""What the sources and annotations panels keep when they give way to the reader: a
+source's title and date, the annotations table and form still usable."""
 EXPORTING, IMPORTING_BUNDLE = "Exporting bundle", "Importing bundle"
+CITATION_STYLE_KEY = "desk/citationStyle"
 
 
 def confirm_removing_links(parent: QWidget, kind: Kind, links: int) -> bool:
@@ -80,15 +107,21 @@ class MainWindow(QMainWindow):
         self.library = library
         self.successor: MainWindow | None = None
         self._closed = False
-        self.setWindowTitle(library.path.name or str(library.path))  # Qt adds " — Sourcemark"
+        self.story_id = ""
+        """The story the desk is filtered to ("" for every source)."""
         self.setObjectName("desk")
         self.setAcceptDrops(True)
         self.undo_stack = QUndoStack(self)
         self.operations = Operations(library, self)
         self.context = CommandContext(self.operations, self._focus_after)
+        self.stories = StoriesPanel(library)
         self.sources = SourcesPanel(library)
         self.search = SearchPanel(library)
         self.reader = Reader()
+        self.overview = StoryOverviewPanel()
+        self.centre = QStackedWidget()
+        self.centre.addWidget(self.reader)
+        self.centre.addWidget(self.overview)
         self.annotations = AnnotationPanel()
         self.pages = PagePanel(library, self.reader)
         self.importer = ImportController(self.operations, self)
@@ -96,24 +129,31 @@ class MainWindow(QMainWindow):
         self.opener = LibraryOpener(self)
         self.left = QTabWidget()
         self.left.setDocumentMode(True)
-        self.left.addTab(self.sources, "Sources")
+        self.browser = QSplitter(Qt.Orientation.Vertical)
+        self.browser.setChildrenCollapsible(False)
+        self.browser.addWidget(self.stories)
+        self.browser.addWidget(self.sources)
+        self.browser.setSizes([200, 560])
+        self.left.addTab(self.browser, "Sources")
         self.left.addTab(self.search, "Search")
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        floors = dict(zip((self.left, self.annotations), SIDE_FLOORS, strict=True))
+        self.splitter = ReadingSplitter(self.centre, self.reader.comfortable_width, floors)
         self.splitter.setChildrenCollapsible(False)
-        for widget in (self.left, self.reader, self.pages, self.annotations):
+        for widget in (self.left, self.centre, self.pages, self.annotations):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([320, 680, 420])
+        self.splitter.setSizes([320, 680, 0, 420])  # the page panel opens with Ctrl+P
         self.setCentralWidget(self.splitter)
         self.status = DeskStatusBar()
         self.setStatusBar(self.status)
         self.desk_actions = DeskActions(
-            self, self.undo_stack, self.reader.text, self.annotations.list
+            self, self.undo_stack, self.reader.text, self.annotations.list, self.sources.list
         )
         self.reader.text.tag_actions = list(self.desk_actions.tag.values())
         self._connect_actions()
         self._connect()
         self.status.show_counts(library.counts())
+        self._update_title()
         self._restore_settings()
 
     # --- set-up ---------------------------------------------------------------------------
@@ -130,6 +170,10 @@ class MainWindow(QMainWindow):
         wire(actions.export, self.export_bundle)
         wire(actions.import_bundle, self.import_bundle)
         wire(actions.find, self.focus_search)
+        wire(actions.find_in_source, self.reader.start_find)
+        wire(actions.find_in_source_key, self.reader.start_find)
+        wire(actions.find_next, self.reader.find_bar.find_next)
+        wire(actions.find_previous, self.reader.find_bar.find_previous)
         wire(actions.open_library, self.ask_open_library)
         wire(actions.focus_sources, self._focus(self.sources.list))
         wire(actions.focus_reader, self._focus(self.reader.text))
@@ -141,6 +185,24 @@ class MainWindow(QMainWindow):
         wire(actions.changed_passages, lambda: self.show_versions(passages=True))
         wire(actions.check_extraction, self.check_extraction)
         wire(actions.quit, self.close)
+        wire(actions.shortcuts, self.show_shortcuts)
+        wire(
+            actions.query_language,
+            lambda: help_windows.show_window(help_windows.QueryLanguageWindow(self)),
+        )
+        wire(
+            actions.about,
+            lambda: help_windows.show_window(help_windows.AboutWindow(self.library.path, self)),
+        )
+        wire(actions.open_library_folder, self.open_library_folder)
+        wire(actions.new_story, self.new_story)
+        wire(actions.delete_source, self.delete_selected_source)
+        wire(actions.edit_source, self.edit_source_details)
+        wire(actions.copy_citation, self.copy_with_citation)
+        chosen = QSettings().value(CITATION_STYLE_KEY, CitationStyle.AP.value)
+        for style, action in actions.citation_style.items():
+            action.setChecked(style.value == chosen)
+            action.toggled.connect(lambda on, style=style: self._remember_style(style, on))
         actions.recent_menu.aboutToShow.connect(self._fill_recent_menu)
 
     def _connect(self) -> None:
@@ -150,23 +212,33 @@ class MainWindow(QMainWindow):
         self.operations.progressed.connect(self.status.show_activity)
         self.operations.ended.connect(self._operation_ended)
         self.sources.articleActivated.connect(self.open_article)
+        self.stories.storyChosen.connect(self.choose_story)
+        self.stories.newStoryRequested.connect(self.new_story)
+        self.stories.model.sourcesDropped.connect(self.file_in_story)
+        self.overview.sourceActivated.connect(self.open_article)
         self.sources.list.urlsPasted.connect(self.import_urls)
         self.reader.annotationClicked.connect(self._annotation_clicked)
-        self.annotations.annotationActivated.connect(self.focus_annotation)
+        self.reader.editRequested.connect(self.edit_source_details)
+        self.reader.detailsSaved.connect(self.save_source_details)
+        self.reader.openSourceRequested.connect(self.open_article)
+        self.annotations.annotationActivated.connect(self._annotation_chosen)
         form = self.annotations.form
         form.editRequested.connect(self.edit_annotation)
         form.pickClaimRequested.connect(self.pick_rebutted_claim)
         form.unlinkRequested.connect(lambda rebuttal: self.set_rebutted_claim(rebuttal, None))
         form.openClaimRequested.connect(self.open_annotation)
+        form.openAnnotationRequested.connect(self.open_annotation)
         form.findSimilarRequested.connect(self.find_similar)
+        form.historyRequested.connect(self.show_history)
         form.enable_find_similar(self.library.index is not None)
         self.search.openRequested.connect(self.open_passage)
+        self.search.previewRequested.connect(self.preview_passage)
         self.importer.imported.connect(self._imported)
         self.upkeep.backedUp.connect(
             lambda path: self.status.showMessage(f"Backed up the library to {path}", 8000)
         )
         self.opener.opened.connect(self._replace_with)
-        self.opener.failed.connect(self.show_problem)
+        self.opener.failed.connect(self.show_problem_with_details)
 
     def _history_step(self, step: Callable[[], None]) -> Callable[[], None]:
         """Undo or redo; edits typed in the form are saved first (a toolbar click leaves the
@@ -184,7 +256,7 @@ class MainWindow(QMainWindow):
     def _focus(self, widget: QWidget) -> Callable[[], None]:
         def focus() -> None:
             if widget is self.sources.list:
-                self.left.setCurrentWidget(self.sources)
+                self.left.setCurrentWidget(self.browser)
             widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
         return focus
@@ -195,7 +267,11 @@ class MainWindow(QMainWindow):
     def apply_changes(self, changes: Changes) -> None:
         """Redraw what an operation changed: list rows (or the whole list when sources came
         or went), the open article's highlights and annotations, completions and counts."""
-        if changes.listing:
+        if changes.stories or changes.listing or changes.annotations:
+            self.stories.reload()  # their counts
+            if self.stories.chosen() != self.story_id:  # the chosen story was deleted
+                self.choose_story(self.stories.chosen())
+        if changes.listing or changes.stories:
             self.sources.reload()
         else:
             for article_id in changes.articles:
@@ -203,11 +279,20 @@ class MainWindow(QMainWindow):
         if changes.annotations:
             self.annotations.form.set_speakers(self.library.speakers())
         self.status.show_counts(self.library.counts())
-        if self.article_id is not None and self.article_id in changes.articles:
+        if self.showing_story:
+            self._show_story()
+        elif self.article_id is not None and self.article_id in changes.articles:
+            if not self.library.is_live(self.article_id):  # gone to the trash
+                self.reader.clear()
+                self.annotations.set_annotations([], None)
+                self._show_annotation(None)
+                return
             shown = self.reader.article
             if shown is not None and self.library.article(shown.id).version != shown.version:
                 self.open_article(shown.id, self.annotations.selected_id())  # a new version
                 return
+            self.reader.show_header(self.library.article(self.article_id))  # edited details
+            self._show_details(self.article_id)
             selected = self.annotations.selected_id()
             annotations = self.library.annotations(self.article_id)
             self.reader.set_annotations(_on_version(annotations, shown))
@@ -215,8 +300,15 @@ class MainWindow(QMainWindow):
             self._show_annotation(self.annotations.selected_id())
 
     def _focus_after(self, focus: Focus) -> None:
-        """Show what an undoable step touched: its article, with the annotation selected."""
-        if focus.article_id != self.article_id:
+        """Show what an undoable step touched: its article, with the annotation selected, or
+        its story."""
+        if focus.story_id is not None:
+            self.stories.select(focus.story_id)
+            self.choose_story(self.stories.chosen())
+            return
+        if not focus.article_id:
+            return
+        if focus.article_id != self.article_id or self.showing_story:
             self.open_article(focus.article_id, focus.annotation_id)
             return
         self.annotations.select(focus.annotation_id)
@@ -238,10 +330,12 @@ class MainWindow(QMainWindow):
             self.show_problem(str(error))
             return
         annotations = self.library.annotations(article.id)
+        self.centre.setCurrentWidget(self.reader)
         self.reader.show_article(article, _on_version(annotations, article))
         self.reader.set_provenance(provenance(article, self.library.versions(article.id)))
         if article.extraction_warning:
             self.reader.set_notice(f"⚠ {article.extraction_warning} (Source › Check extraction…)")
+        self._show_details(article.id)
         self.annotations.set_annotations(annotations, selected)
         self.annotations.form.set_speakers(self.library.speakers())
         self._show_annotation(selected)
@@ -250,17 +344,25 @@ class MainWindow(QMainWindow):
 
     @Slot(str, int, int)
     def open_passage(self, article_id: str, start: int, end: int) -> None:
-        """Open an article and select a passage of it (a search hit); a passage that is an
-        annotation is selected in the list too, its form ready to edit."""
-        self.open_article(article_id)
+        """Open an article at a passage (a search hit) and go to the reader; a passage that
+        is an annotation is selected in the list too, its form ready to edit."""
+        if self.preview_passage(article_id, start, end):
+            self.reader.text.setFocus()
+
+    @Slot(str, int, int)
+    def preview_passage(self, article_id: str, start: int, end: int) -> bool:
+        """Show a passage (a search hit) in the reader, leaving the focus where it is;
+        False if its article could not be opened."""
         if self.article_id != article_id:
-            return
+            self.open_article(article_id)
+        if self.article_id != article_id:
+            return False
         tagged = [a.id for a in self.reader.text.annotations if (a.start, a.end) == (start, end)]
         if tagged:
             self.focus_annotation(tagged[0])
         else:
             self.reader.select_span(start, end)
-        self.reader.text.setFocus()
+        return True
 
     @Slot(str)
     def open_annotation(self, annotation_id: str) -> None:
@@ -305,7 +407,156 @@ class MainWindow(QMainWindow):
         annotation = self.annotations.model.annotation(row)
         claim_id = self.library.rebutted_claim(annotation.id)
         claim = self.library.annotation(claim_id) if claim_id else None
-        self.annotations.form.show_annotation(annotation, claim)
+        rebuttals = self.library.rebuttals(annotation.id) if annotation.kind is Kind.CLAIM else []
+        self.annotations.form.show_annotation(annotation, claim, rebuttals)
+
+    def show_shortcuts(self) -> None:
+        help_windows.show_window(
+            help_windows.ShortcutsWindow(self.desk_actions.with_shortcuts(), self)
+        )
+
+    def open_library_folder(self) -> None:
+        if not help_windows.open_folder(self.library.path):
+            self.show_problem(f"Could not open the folder {self.library.path}.")
+
+    def _show_details(self, article_id: str) -> None:
+        self.reader.show_details(
+            source_details(self.library, article_id), same_url(self.library, article_id)
+        )
+
+    @Slot(str)
+    def _annotation_chosen(self, annotation_id: str) -> None:
+        """An annotation picked in the list: in a story's overview, open it in its source."""
+        if self.showing_story:
+            self.open_annotation(annotation_id)
+        else:
+            self.focus_annotation(annotation_id)
+
+    # --- stories --------------------------------------------------------------------------
+
+    @property
+    def showing_story(self) -> bool:
+        return self.centre.currentWidget() is self.overview
+
+    @Slot(str)
+    def choose_story(self, story_id: str) -> None:
+        """Filter the desk to a story (its sources, annotations and searches) and show its
+        overview; "" goes back to every source."""
+        self.annotations.form.commit()
+        self.story_id = story_id
+        self.sources.model.story_id = story_id
+        self.sources.reload()
+        name = find_story(self.library, story_id).name if story_id else ""
+        self.search.set_story(story_id, name)
+        self._update_title()
+        if story_id:
+            self._show_story()
+        else:
+            self.centre.setCurrentWidget(self.reader)
+            article = self.article_id
+            annotations = self.library.annotations(article) if article else []
+            self.annotations.set_annotations(annotations, None)
+            self._show_annotation(None)
+
+    def _show_story(self) -> None:
+        self.overview.show_overview(story_overview(self.library, self.story_id))
+        self.centre.setCurrentWidget(self.overview)
+        selected = self.annotations.selected_id()
+        self.annotations.set_annotations(self.library.annotations(story_id=self.story_id), selected)
+        self._show_annotation(self.annotations.selected_id())
+
+    def _update_title(self) -> None:
+        name = self.library.path.name or str(self.library.path)
+        if self.story_id:
+            name = f"{find_story(self.library, self.story_id).name} — {name}"
+        self.setWindowTitle(name)  # Qt adds " — Sourcemark"
+
+    def new_story(self) -> None:
+        answer = NewStoryDialog.ask(self)
+        if answer is not None:
+            self._push(lambda: CreateStory.perform(self.context, *answer))
+
+    @Slot(str, list)
+    def file_in_story(self, story_id: str, article_ids: list[str]) -> None:
+        """Sources dropped onto a story."""
+        self._push(lambda: FileInStory.perform(self.context, story_id, article_ids))
+
+    def delete_selected_source(self) -> None:
+        """Move the selected source to the trash, after asking once; Undo brings it back."""
+        article_id = self.sources.selected_id()
+        if article_id is None:
+            self.show_status("Select a source to delete it.")
+            return
+        article = self.library.article(article_id)
+        annotations = len(self.library.annotations(article_id))
+        if confirm_deleting_source(self, article.title or "Untitled source", annotations):
+            self._push(lambda: DeleteSource.perform(self.context, article_id))
+
+    def edit_source_details(self) -> None:
+        if self.article_id is None or self.showing_story:
+            self.show_status("Open a source to edit its details.")
+            return
+        names = [summary.story.name for summary in story_summaries(self.library)]
+        self.reader.open_editor(source_details(self.library, self.article_id), names)
+
+    @Slot(str, object)
+    def save_source_details(self, article_id: str, details: SourceDetails) -> None:
+        self.reader.close_editor()
+        self._push(lambda: EditSourceDetails.perform(self.context, article_id, details))
+
+    @Slot(str)
+    def show_history(self, annotation_id: str) -> None:
+        """An annotation's versions; the one chosen is made current again (undoable)."""
+        try:
+            found = versions(self.library, annotation_id)
+        except SourcemarkError as error:
+            self.show_problem(str(error))
+            return
+        chosen = HistoryDialog.ask(self, found)
+        if chosen is None:
+            return
+        old = found[chosen - 1].record
+        edit = AnnotationEdit(
+            kind=Kind(old["kind"]),
+            note=old["note"],
+            speaker=old["speaker"],
+            verdict=Verdict(old["verdict"]) if old["verdict"] else None,
+        )
+        self._perform(lambda: EditAnnotation.perform(self.context, annotation_id, edit))
+
+    @property
+    def citation_style(self) -> CitationStyle:
+        for style, action in self.desk_actions.citation_style.items():
+            if action.isChecked():
+                return style
+        return CitationStyle.AP
+
+    def _remember_style(self, style: CitationStyle, chosen: bool) -> None:
+        if chosen:
+            QSettings().setValue(CITATION_STYLE_KEY, style.value)
+
+    def copy_with_citation(self) -> None:
+        """Copy the passage selected in the reader, or the selected annotation, with its
+        citation in the chosen style."""
+        span = self.reader.selected_span()
+        annotation_id = self.annotations.selected_id()
+        if annotation_id is not None and span is not None:
+            annotation = self.library.annotation(annotation_id)
+            if (annotation.start, annotation.end) == span:  # the annotation's own passage
+                span = None
+        try:
+            if span is not None and self.article_id is not None:
+                text = cite_span(self.library, self.article_id, *span, self.citation_style)
+            elif annotation_id is not None:
+                text = cite_annotation(self.library, annotation_id, self.citation_style)
+            else:
+                self.show_status("Select a passage or an annotation to copy it with its citation.")
+                return
+        except SourcemarkError as error:
+            self.show_problem(str(error))
+            return
+        QGuiApplication.clipboard().setText(text)
+        self.show_status(f"Copied with a {self.citation_style.value.upper()} citation.")
 
     def focus_search(self) -> None:
         self.left.setCurrentWidget(self.search)
@@ -320,11 +571,24 @@ class MainWindow(QMainWindow):
     # --- annotating -----------------------------------------------------------------------
 
     def tag_selection(self, kind: Kind) -> None:
-        """Tag the reader's selection (trimmed of white space) as `kind`; saved at once."""
-        span = self.reader.selected_span()
-        if self.article_id is None or span is None:
+        """Tag the reader's selection as `kind`, saved at once: trimmed of white space, and
+        as whole words (a selection that starts or ends inside a word shows the whole words
+        and asks first)."""
+        span, snapped = self.reader.selected_span(), self.reader.snapped_span()
+        if self.article_id is None or span is None or snapped is None:
             self.show_status("Select a passage in the reader first, then press C, Q or R.")
             return
+        if snapped != span:
+            text = self.reader.article.text if self.reader.article else ""
+            self.reader.select_span(*snapped)
+            choice = SnapQuestion.ask(self, kind, text[slice(*snapped)], text[slice(*span)])
+            if choice is None:
+                self.reader.select_span(*span)
+                return
+            if choice is SnapChoice.WHOLE_WORDS:
+                span = snapped
+            else:
+                self.reader.select_span(*span)
         already = [
             a.id
             for a in self.reader.text.annotations
@@ -461,27 +725,48 @@ class MainWindow(QMainWindow):
             self.open_article(article_id, self.annotations.selected_id())
 
     def paste_source(self) -> None:
-        source = PasteSourceDialog.ask(self)
-        if source is None:
+        pasted = PasteSourceDialog.ask(self)
+        if pasted is None:
             return
-        done = self.operations.run(lambda library: library.import_source(source))
+        done = self.operations.run(
+            lambda library: import_extractions(
+                library, [PASTED_NAME], iter([pasted.source]), metadata=pasted.given
+            )
+        )
         if done is None:
             return
-        self.open_article(done.value.article.id)
-        if not done.value.created:
+        report = done.value
+        self.open_article(report.article_ids[0])
+        if report.advice:
+            self.show_problem("\n\n".join(report.advice))
+        elif report.already_present:
             self.show_status("That text is already in the library; opened it.")
 
     # --- bundles --------------------------------------------------------------------------
 
     def export_bundle(self) -> None:
         default = Path.home() / f"Sourcemark bundle {date.today().isoformat()}.zip"
-        request = ExportDialog.ask(self, default, self.article_id)
+        story = (
+            (self.story_id, find_story(self.library, self.story_id).name) if self.story_id else None
+        )
+        request = ExportDialog.ask(self, default, self.article_id, story)
         if request is None:
+            return
+        replace = request.out.exists()
+        if replace and not ReplaceBundleQuestion.ask(self, request.out):
             return
 
         def work(library: Library, progress: Progress, _: Cancelled) -> Outcome[ExportSummary]:
             return Outcome(
-                export_bundle(library, request.out, request.article_ids, request.kind, progress)
+                export_bundle(
+                    library,
+                    request.out,
+                    request.article_ids,
+                    request.kind,
+                    progress,
+                    story=request.story_id,
+                    replace=replace,
+                )
             )
 
         self.operations.start(EXPORTING, work, self._exported)
@@ -557,9 +842,15 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def show_problem(self, message: str) -> None:
         """An expected problem: one clear message, nothing changed."""
+        self.show_problem_with_details(message, "")
+
+    @Slot(str, str)
+    def show_problem_with_details(self, message: str, details: str) -> None:
+        """An expected problem, with what support would ask for behind "Show Details"."""
         self.show_status(message)
         box = QMessageBox(QMessageBox.Icon.Warning, "Sourcemark", message, parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setDetailedText(details)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()
@@ -578,6 +869,7 @@ class MainWindow(QMainWindow):
         splitter = settings.value("desk/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
+            self.splitter.make_room_for_the_reader()  # the window may be smaller now
         last = settings.value(self._last_source_key)
         if isinstance(last, str) and self.sources.model.row_of(last) is not None:
             self.open_article(last)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,6 +21,16 @@ from sourcemark.app.errors import SourcemarkError
 from sourcemark.app.importers import ExtractedSource, from_pasted_text
 
 PASTED_FILENAME = "pasted.txt"
+PASTED_NAME = "The pasted text"
+"""How an import report names the pasted text."""
+
+
+@dataclass(frozen=True, slots=True)
+class PastedSource:
+    source: ExtractedSource
+    """The text as a source, with the metadata typed."""
+    given: dict[str, str] = field(default_factory=dict)
+    """The metadata the user typed (not what was taken from the text)."""
 
 
 class PasteSourceDialog(QDialog):
@@ -32,6 +44,7 @@ class PasteSourceDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Paste as new source")
         self.source: ExtractedSource | None = None
+        self.given: dict[str, str] = {}
 
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText("Paste or type the text of the source here.")
@@ -90,22 +103,22 @@ class PasteSourceDialog(QDialog):
         text = self.text.toPlainText()
         if not text.strip():
             raise SourcemarkError("paste or type the text of the source first")
-        published = parse_published(self.published.text())
-        source = from_pasted_text(text, PASTED_FILENAME)
-        return source.with_metadata(
-            title=self.title.text().strip() or None,
-            outlet=self.outlet.text().strip(),
-            author=self.author.text().strip(),
-            url=self.url.text().strip(),
-            published=published,
-        )
+        typed = {
+            "title": self.title.text().strip(),
+            "outlet": self.outlet.text().strip(),
+            "author": self.author.text().strip(),
+            "url": self.url.text().strip(),
+            "published": parse_published(self.published.text()),
+        }
+        self.given = {key: value for key, value in typed.items() if value}
+        return from_pasted_text(text, PASTED_FILENAME).with_metadata(**self.given)
 
     @classmethod
-    def ask(cls, parent: QWidget | None) -> ExtractedSource | None:
+    def ask(cls, parent: QWidget | None) -> PastedSource | None:
         """Show the dialog; the source to import, or None if the user cancelled."""
         dialog = cls(parent)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        return dialog.source if accepted else None
+        return PastedSource(dialog.source, dialog.given) if accepted and dialog.source else None
 
 
 def _sentence(message: str) -> str:

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from sourcemark.app.errors import SourcemarkError
 from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.wording import count
+from sourcemark.ui.combo import ComboBox
 from sourcemark.ui.highlights import KIND_COLOURS
 from sourcemark.ui.models.search_results import (
     HIT_ROLE,
@@ -60,15 +61,21 @@ _HIT_STYLE = "b { background-color: #ffe27a; color: #1a1a1a; }"
 
 
 class SearchPanel(QWidget):
-    """Search the library; `openRequested(article_id, start, end)` asks to show a passage."""
+    """Search the library. Enter in the query box searches, or, when the hits already answer
+    that query, opens the first; a click on a hit (or moving to it with the arrow keys)
+    previews its passage, and Enter or a double click opens it."""
 
     openRequested = Signal(str, int, int)
-    """(article id, start, end): show this passage."""
+    """(article id, start, end): show this passage and go to it."""
+    previewRequested = Signal(str, int, int)
+    """(article id, start, end): show this passage, the focus staying on the hits."""
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._library = library
         self._similar_hits: list[Hit] | None = None
+        self._answered: tuple[str, object, object] | None = None
+        """The query and filters the hits shown answer."""
 
         self.query = QLineEdit()
         self.query.setPlaceholderText('Search, e.g. "city budget" speaker:mayor')
@@ -79,16 +86,20 @@ class SearchPanel(QWidget):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b3261e;")
         self.problem.hide()
-        self.kind = QComboBox()
+        self.kind = ComboBox()
         self.kind.setAccessibleName("Kind filter")
         self.kind.addItem("Any kind", None)
         for kind in Kind:
             self.kind.addItem(kind.value.capitalize(), kind)
-        self.verdict = QComboBox()
+        self.verdict = ComboBox()
         self.verdict.setAccessibleName("Verdict filter")
         self.verdict.addItem("Any verdict", None)
         for verdict in Verdict:
             self.verdict.addItem(verdict.label, verdict)
+        self.story_id = ""
+        self.in_story = QCheckBox()
+        self.in_story.setChecked(True)
+        self.in_story.hide()
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         self.heading.hide()
@@ -116,6 +127,7 @@ class SearchPanel(QWidget):
         layout.addWidget(self.query)
         layout.addWidget(self.problem)
         layout.addLayout(filters)
+        layout.addWidget(self.in_story)
         layout.addWidget(self.heading)
         layout.addWidget(self.results, stretch=1)
         layout.addWidget(self.summary)
@@ -125,31 +137,46 @@ class SearchPanel(QWidget):
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.search)
         self.query.textEdited.connect(self._debounce.start)
-        self.query.returnPressed.connect(self.search)
+        self.query.returnPressed.connect(self._enter)
         self.kind.currentIndexChanged.connect(self._filters_changed)
         self.verdict.currentIndexChanged.connect(self._filters_changed)
+        self.in_story.toggled.connect(self._filters_changed)
         self.results.activated.connect(self._open)
+        self.results.clicked.connect(self._preview)
+        self.results.selectionModel().currentChanged.connect(self._moved)
 
     def focus_query(self) -> None:
         self.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.query.selectAll()
 
+    def set_story(self, story_id: str, name: str) -> None:
+        """Search within a story's sources (while the box is ticked), or ("") everywhere."""
+        self.story_id = story_id
+        self.in_story.setText(f"Only in the story “{name}”")
+        self.in_story.setVisible(bool(story_id))
+        if self.query.text().strip():
+            self._filters_changed()
+
     def search(self) -> None:
         """Run the query in the box now, with the chosen filters."""
         self._debounce.stop()
         self._similar_hits = None
+        self._answered = None
         self.heading.hide()
         text = self.query.text().strip()
         if not text:
             self._show_problem("")
             self._show_hits([], "")
             return
+        within_story = self.story_id if self.in_story.isChecked() else ""
         try:
-            results = self._search_index().search(
+            self._search_index()
+            results = self._library.search(
                 text,
                 kind=self.kind.currentData(),
                 verdict=self.verdict.currentData(),
                 limit=RESULT_LIMIT,
+                story_id=within_story or None,
             )
         except SourcemarkError as error:
             self._show_problem(str(error))
@@ -157,6 +184,20 @@ class SearchPanel(QWidget):
             return
         self._show_problem("")
         self._show_hits(results.hits, _summary(results))
+        self._answered = self._asked()
+
+    def _asked(self) -> tuple[str, object, object]:
+        return self.query.text().strip(), self.kind.currentData(), self.verdict.currentData()
+
+    def _enter(self) -> None:
+        """Enter in the query box: search, or open the first hit if they answer this query."""
+        if self._answered == self._asked() and self.model.rowCount() > 0:
+            first = self.model.index(0)
+            self.results.setCurrentIndex(first)
+            self.results.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._open(first)
+        else:
+            self.search()
 
     def show_similar(self, annotation_id: str) -> None:
         """List the passages of other sources that resemble an annotation ("Find similar")."""
@@ -210,6 +251,15 @@ class SearchPanel(QWidget):
     def _open(self, index: QModelIndex) -> None:
         hit = self.model.hit(index.row())
         self.openRequested.emit(hit.article_id, hit.start, hit.end)
+
+    def _preview(self, index: QModelIndex) -> None:
+        hit = self.model.hit(index.row())
+        self.previewRequested.emit(hit.article_id, hit.start, hit.end)
+
+    def _moved(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """Moving through the hits with the keyboard previews each (a new search does not)."""
+        if current.isValid() and self.results.hasFocus():
+            self._preview(current)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Down in the query box moves to the results, so the keyboard alone reaches a hit."""

@@ -24,7 +24,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
     QHBoxLayout,
     QLineEdit,
     QListView,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 from sourcemark.app.library import Library
 from sourcemark.app.models import ArticleSummary, Kind
 from sourcemark.ui.capture_views import web_addresses
+from sourcemark.ui.combo import ComboBox
 from sourcemark.ui.highlights import KIND_COLOURS
 from sourcemark.ui.models.sources import ORDERS, SourcesModel, SummaryRole
 
@@ -47,7 +47,8 @@ ROW_PADDING = 4
 
 
 class SourceDelegate(QStyledItemDelegate):
-    """Draws a source as its title over its outlet and date, with its counts per kind."""
+    """Draws a source as its title (and its counts per kind, at the right) over its outlet
+    and date, the date always whole."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
         line = option.fontMetrics.height()
@@ -67,29 +68,26 @@ class SourceDelegate(QStyledItemDelegate):
         rect = option.rect.adjusted(ROW_PADDING * 2, ROW_PADDING, -ROW_PADDING * 2, -ROW_PADDING)
         line = option.fontMetrics.height()
         painter.save()
+        painter.setFont(option.font)
+        badges_width = self._paint_counts(painter, option, summary, rect, rect.top())
         bold = QFont(option.font)
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(text_colour.color())
         title = summary.title or "Untitled source"
+        title_width = rect.width() - badges_width - ROW_PADDING
         painter.drawText(
-            QRect(rect.left(), rect.top(), rect.width(), line),
+            QRect(rect.left(), rect.top(), title_width, line),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            QFontMetrics(bold).elidedText(title, Qt.TextElideMode.ElideRight, rect.width()),
+            QFontMetrics(bold).elidedText(title, Qt.TextElideMode.ElideRight, title_width),
         )
         painter.setFont(option.font)
-        badges_width = self._paint_counts(
-            painter, option, summary, rect, rect.top() + line + ROW_PADDING
-        )
-        details = " · ".join(x for x in (summary.outlet, summary.published) if x)
         if not selected:
             painter.setPen(palette.placeholderText().color())
         painter.drawText(
-            QRect(rect.left(), rect.top() + line + ROW_PADDING, rect.width() - badges_width, line),
+            QRect(rect.left(), rect.top() + line + ROW_PADDING, rect.width(), line),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            option.fontMetrics.elidedText(
-                details, Qt.TextElideMode.ElideRight, rect.width() - badges_width - ROW_PADDING
-            ),
+            details_line(summary.outlet, summary.published, rect.width(), option.fontMetrics),
         )
         painter.restore()
 
@@ -123,6 +121,18 @@ class SourceDelegate(QStyledItemDelegate):
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
             right -= width + ROW_PADDING
         return rect.right() - right
+
+
+def details_line(outlet: str, published: str, width: int, metrics: QFontMetrics) -> str:
+    """'Outlet · date' fitted to `width`: the outlet is cut short, the date never is."""
+    if not published:
+        return metrics.elidedText(outlet, Qt.TextElideMode.ElideRight, width)
+    if not outlet:
+        return published
+    date = f" · {published}"
+    room = width - metrics.horizontalAdvance(date)
+    shown = metrics.elidedText(outlet, Qt.TextElideMode.ElideRight, room) if room > 0 else ""
+    return shown + date if shown else published
 
 
 class SourcesList(QListView):
@@ -163,7 +173,7 @@ class SourcesPanel(QWidget):
         self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self.reload)
         self.filter.textChanged.connect(self._filter_timer.start)
-        self.order = QComboBox()
+        self.order = ComboBox()
         self.order.setToolTip("Sort sources by")
         for label, order in ORDERS.items():
             self.order.addItem(label, order)
@@ -175,6 +185,9 @@ class SourcesPanel(QWidget):
         self.list.setUniformItemSizes(True)
         self.list.setAlternatingRowColors(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setDragEnabled(True)  # onto a story, to file the source in it
+        self.list.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.list.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.list.selectionModel().selectionChanged.connect(self._selection_changed)
         controls = QHBoxLayout()
         controls.addWidget(self.filter, 1)

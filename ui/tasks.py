@@ -33,14 +33,14 @@ class _WorkerThread(QThread):
         self._cancel_event = cancel_event
         self._last_step = -1
         self.result: object = None
-        self.refusal: str | None = None
+        self.refusal: SourcemarkError | None = None
         self.crash: BaseException | None = None
 
     def run(self) -> None:
         try:
             self.result = self._fn(self._report, self._cancel_event.is_set)
         except SourcemarkError as error:
-            self.refusal = str(error)
+            self.refusal = error
         except Exception as error:  # re-raised on the GUI thread, where it is seen
             self.crash = error
 
@@ -57,7 +57,8 @@ class BackgroundTask(QObject):
     Signals, always delivered on the GUI thread:
     - `progressed(done, total)` as the work advances;
     - then exactly one of `succeeded(result)` (also after a cancel: the function decides what
-      it returns when stopped early) or `failed(message)` for an expected `SourcemarkError`;
+      it returns when stopped early) or `failed(message)` for an expected `SourcemarkError`
+      (whose details, if any, are in `refusal_details` by then);
     - then `finished()`. An unexpected exception is re-raised on the GUI thread after
       `finished()`, so it reaches `sys.excepthook` (and fails the test) instead of vanishing.
     """
@@ -74,6 +75,7 @@ class BackgroundTask(QObject):
         self._thread.progressed.connect(self.progressed)
         self._thread.finished.connect(self._report_outcome)
         self._started = False
+        self.refusal_details = ""
 
     def start(self) -> None:
         if self._started:
@@ -96,7 +98,8 @@ class BackgroundTask(QObject):
     def _report_outcome(self) -> None:
         thread = self._thread
         if thread.refusal is not None:
-            self.failed.emit(thread.refusal)
+            self.refusal_details = thread.refusal.details
+            self.failed.emit(str(thread.refusal))
         elif thread.crash is None:
             self.succeeded.emit(thread.result)
         self.finished.emit()

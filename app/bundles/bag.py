@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
+import secrets
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -35,20 +35,54 @@ def make_bag(payload: Mapping[str, bytes], info: Mapping[str, str]) -> dict[str,
     return files
 
 
-def write_zip(files: Mapping[str, bytes], out: Path, root: str) -> int:
-    """Write the bag under one top-level folder `root`; atomic: a failed write leaves no file."""
+def write_zip(files: Mapping[str, bytes], out: Path, root: str, *, replace: bool = False) -> int:
+    """Write the bag under one top-level folder `root`; atomic: a failed write leaves no file.
+
+    The file gets the user's usual permissions (the umask, as for any file they save), so
+    colleagues on a shared drive can read it. An existing `out` is kept (FileExistsError)
+    unless `replace`.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".bundle-", suffix=".zip", dir=out.parent)
-    os.close(handle)
+    if not replace and out.exists():
+        raise FileExistsError(out)
+    temporary, handle = _new_file(out.parent)
     try:
-        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with (
+            os.fdopen(handle, "wb") as stream,
+            zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        ):
             for name, content in files.items():
                 archive.writestr(f"{root}/{name}", content)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        if replace:
+            os.replace(temporary, out)
+        else:
+            _move_unless_taken(temporary, out)
+    finally:
+        temporary.unlink(missing_ok=True)
     return out.stat().st_size
+
+
+def _new_file(folder: Path) -> tuple[Path, int]:
+    """A new hidden file in `folder`, created like any file the user saves (mode 0666 less
+    the umask; `tempfile` would make it 0600, readable by its owner alone)."""
+    while True:
+        path = folder / f".bundle-{secrets.token_hex(8)}.zip"
+        try:
+            return path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+
+
+def _move_unless_taken(source: Path, target: Path) -> None:
+    """Give `source` the name `target` unless a file took that name meanwhile."""
+    try:
+        os.link(source, target)  # fails if `target` exists: no check-then-write race
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links (some network drives)
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.replace(source, target)
 
 
 def read_bag(archive: SafeZip, progress: Progress | None = None) -> dict[str, bytes]:

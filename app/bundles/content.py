@@ -15,6 +15,8 @@ from sourcemark.app.models import (
     PageRange,
     PageSpan,
     Relation,
+    Story,
+    Tombstone,
     pages_of,
 )
 
@@ -43,6 +45,14 @@ class CaptureFile:
 
     capture: Capture
     warc: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRecord:
+    """A story as a bundle carries it: its details and which of the bundle's sources it holds."""
+
+    story: Story
+    article_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,19 @@ class BundleContent:
         """The pages an annotation's passage lies on, for a source with a page map."""
         spans = self.page_maps.get(annotation.article_id, ())
         return pages_of(spans, annotation.start, annotation.end)
+
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """article id -> its tags."""
+    stories: tuple[StoryRecord, ...] = ()
+    tombstones: tuple[Tombstone, ...] = ()
+    """Deletions (standing or undone) of records of the exported sources, so that importing
+    deletes what the exporting library deleted (the merge rules: app/merging.py)."""
+    story_id: str | None = None
+    """The story the bundle was exported for (`export --story`), if any."""
+
+    @cached_property
+    def story(self) -> StoryRecord | None:
+        return next((s for s in self.stories if s.story.id == self.story_id), None)
 
     def ocr_pages(self, article_id: str) -> list[int]:
         """The pages of a source whose text OCR read from a scan (it may hold errors)."""

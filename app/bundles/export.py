@@ -14,15 +14,23 @@ from sourcemark import __version__
 from sourcemark.app.bundles import native
 from sourcemark.app.bundles.bag import Progress, make_bag, write_zip
 from sourcemark.app.bundles.claimreview import claim_reviews
-from sourcemark.app.bundles.content import BundleContent, CaptureFile, Original, VersionText
+from sourcemark.app.bundles.content import (
+    BundleContent,
+    CaptureFile,
+    Original,
+    StoryRecord,
+    VersionText,
+)
 from sourcemark.app.bundles.report import report_html
 from sourcemark.app.bundles.safezip import DEFAULT_LIMITS
 from sourcemark.app.bundles.tables import claims_csv, quotes_csv, quotes_markdown
 from sourcemark.app.bundles.webannotation import annotation_collection
 from sourcemark.app.errors import BundleError, NotFound, SourcemarkError
 from sourcemark.app.library import Library, now
-from sourcemark.app.models import Kind
+from sourcemark.app.models import Kind, tombstone_from_row
+from sourcemark.app.stories import find_story, story_summaries
 from sourcemark.app.wording import count, file_size
+from sourcemark.db import queries
 
 _SAFE_ROOT = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -58,9 +66,17 @@ def export_bundle(
     article_ids: list[str] | None = None,
     kind: str | None = None,
     progress: Progress | None = None,
+    *,
+    story: str | None = None,
+    replace: bool = False,
 ) -> ExportSummary:
-    """Write the chosen articles (all when None) and their annotations (of one kind, if given)."""
-    content = collect(library, article_ids, _kind(kind), progress)
+    """Write the chosen articles (all when None, or a story's, by name or id) and their
+    annotations (of one kind, if given), with the deletions the importer must know about.
+
+    An existing file at `out` is refused unless `replace`."""
+    if not replace and out.exists():
+        raise _exists(out)
+    content = collect(library, article_ids, _kind(kind), progress, story=story)
     steps = len(content.articles) + 2
     exported_at = now()
     payload = native.native_files(content, exported_at)
@@ -80,7 +96,9 @@ def export_bundle(
     files = make_bag(payload, info)
     _check_fits(files)
     try:
-        size = write_zip(files, out, root)
+        size = write_zip(files, out, root, replace=replace)
+    except FileExistsError:
+        raise _exists(out) from None
     except OSError as error:
         raise BundleError(f"cannot write {out}: {error.strerror or error}") from None
     _advance(progress, steps, steps)
@@ -94,12 +112,25 @@ def collect(
     article_ids: list[str] | None,
     kind: Kind | None,
     progress: Progress | None = None,
+    *,
+    story: str | None = None,
 ) -> BundleContent:
-    """The selection as bundle content; links are kept when both their ends are in it."""
-    if article_ids is None:
+    """The selection as bundle content; links are kept when both their ends are in it.
+
+    The whole library carries every story and every deletion; a story carries itself and the
+    deletions of its sources (those in the trash too) and their annotations; chosen sources
+    carry their own deletions only.
+    """
+    featured = find_story(library, story) if story is not None else None
+    if featured is not None:
+        chosen = queries.story_members(library.db, featured.id)
+        scope = queries.story_members(library.db, featured.id, live=False)
+    elif article_ids is None:
         chosen = [summary.id for summary in library.articles()]
     else:
         chosen = list(dict.fromkeys(library.resolve_article_id(i) for i in article_ids))
+    if featured is None:
+        scope = chosen
     articles, originals, annotations, page_maps = [], {}, [], {}
     version_texts, captures = {}, {}
     for done, article_id in enumerate(chosen, 1):
@@ -129,6 +160,11 @@ def collect(
     ids = {a.id for a in annotations}
     links = tuple(k for k in library.links() if k.from_id in ids and k.to_id in ids)
     earlier = {a.id: v for a in annotations if (v := _earlier_versions(library, a.id))}
+    tags: dict[str, list[str]] = {}
+    for row in queries.tags_of(library.db, chosen) if chosen else []:
+        tags.setdefault(row["article_id"], []).append(row["tag"])
+    everything = featured is None and article_ids is None
+    tombstones = queries.tombstones(library.db, None if everything else scope)
     return BundleContent(
         tuple(articles),
         originals,
@@ -138,6 +174,27 @@ def collect(
         version_texts,
         captures,
         page_maps,
+        {article_id: tuple(found) for article_id, found in tags.items()},
+        _stories(library, chosen, featured.id if featured else None, everything),
+        tuple(tombstone_from_row(row) for row in tombstones),
+        featured.id if featured else None,
+    )
+
+
+def _stories(
+    library: Library, chosen: list[str], featured: str | None, everything: bool
+) -> tuple[StoryRecord, ...]:
+    """The stories a bundle carries, each with those of its sources the bundle carries."""
+    if not (everything or featured):
+        return ()
+    carried = set(chosen)
+    return tuple(
+        StoryRecord(
+            summary.story,
+            tuple(i for i in queries.story_members(library.db, summary.story.id) if i in carried),
+        )
+        for summary in story_summaries(library)
+        if everything or summary.story.id == featured
     )
 
 
@@ -168,6 +225,10 @@ def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
+def _exists(out: Path) -> BundleError:
+    return BundleError(f"{out} already exists: choose another name, or replace it (--force)")
+
+
 def _kind(kind: str | None) -> Kind | None:
     if kind is None:
         return None
@@ -187,7 +248,7 @@ def _check_fits(files: dict[str, bytes]) -> None:
         or largest > DEFAULT_LIMITS.member_bytes
     ):
         raise BundleError(
-            f"{len(files):,} files, {total:,} bytes is too large for one bundle "
+            f"{count(len(files), 'file')} and {file_size(total)} is too large for one bundle "
             "(export fewer articles; use a backup to copy a whole library)"
         )
 

@@ -7,7 +7,9 @@ Payload layout (paths under the bag's data/ folder):
     sources/<article id>/original.<ext>   the file as imported (its real name is only a label)
     sources/<article id>/versions/<n>.txt the text of each earlier version (format version 2)
     sources/<article id>/captures/<capture id>.warc.gz   each fetch of the page, as evidence
-Format version 1 (before versions and captures) is still read.
+Format version 3 adds each source's `updated_at` and tags, the stories, the tombstones (the
+deletions the importer must apply) and the story the bundle was made for. Versions 1 (before
+versions and captures) and 2 (before stories and deletions) are still read.
 """
 
 from __future__ import annotations
@@ -21,8 +23,14 @@ from typing import Any
 
 from sourcemark import __version__
 from sourcemark.app.bundles import schema, strictjson
-from sourcemark.app.bundles.content import BundleContent, CaptureFile, Original, VersionText
-from sourcemark.app.errors import BundleError
+from sourcemark.app.bundles.content import (
+    BundleContent,
+    CaptureFile,
+    Original,
+    StoryRecord,
+    VersionText,
+)
+from sourcemark.app.errors import BundleError, SourcemarkError
 from sourcemark.app.models import (
     Annotation,
     Article,
@@ -32,14 +40,19 @@ from sourcemark.app.models import (
     PageSpan,
     PassageStatus,
     Relation,
+    Story,
+    StoryStatus,
+    TargetType,
+    Tombstone,
     Verdict,
 )
+from sourcemark.app.naming import MAX_STORY_NAME, MAX_TAG, clean_name, clean_tag, folded
 from sourcemark.app.text import normalise
 
 RECORD = "sourcemark.json"
 FORMAT = "sourcemark-bundle"
-VERSION = 2
-READABLE_VERSIONS = (1, 2)
+VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 ORIGINAL_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf"}
 
 MAX_ARTICLES = 30_000
@@ -49,6 +62,9 @@ MAX_VERSIONS = 1_000
 MAX_CAPTURES = 10_000
 MAX_HEADERS = 500
 MAX_PAGES = 20_000
+MAX_TAGS = 1_000
+MAX_STORIES = 10_000
+MAX_TOMBSTONES = 1_000_000
 _SHORT, _LONG = 100_000, 10_000_000
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -100,6 +116,7 @@ def native_files(content: BundleContent, exported_at: str) -> dict[str, bytes]:
                 for e in versions
             ],
             "captures": [c.capture.to_dict() for c in captures],
+            "tags": list(content.tags.get(article.id, ())),
         }
         articles.append(metadata)
         files[text_path(article.id)] = article.text.encode("utf-8")
@@ -122,6 +139,12 @@ def native_files(content: BundleContent, exported_at: str) -> dict[str, bytes]:
             for a in content.annotations
         ],
         "links": [link.to_dict() for link in content.links],
+        "stories": [
+            {**record.story.to_dict(), "articles": list(record.article_ids)}
+            for record in content.stories
+        ],
+        "tombstones": [tombstone.to_dict() for tombstone in content.tombstones],
+        "story": content.story_id,
     }
     files[RECORD] = json.dumps(record, ensure_ascii=False).encode("utf-8")
     return files
@@ -149,12 +172,22 @@ def read_native(payload: Mapping[str, bytes], extra_files: set[str]) -> BundleCo
             "articles": schema.array(MAX_ARTICLES),
             "annotations": schema.array(MAX_ANNOTATIONS),
             "links": schema.array(MAX_LINKS),
+            # Checked below, once a record of an older version has them (none before 3).
+            "stories": _unchecked,
+            "tombstones": _unchecked,
+            "story": _unchecked,
         },
+        may_omit=frozenset({"stories", "tombstones", "story"}),
     )
     if record["version"] == 1:
         _as_version_two(record)
+    if record["version"] < 3:
+        _as_version_three(record)
     page_maps: dict[str, tuple[PageSpan, ...]] = {}
-    articles, originals, version_texts, captures = _articles(record["articles"], payload, page_maps)
+    tags: dict[str, tuple[str, ...]] = {}
+    articles, originals, version_texts, captures = _articles(
+        record["articles"], payload, page_maps, tags
+    )
     texts = {
         (article_id, version.number): version.text
         for article_id, versions in version_texts.items()
@@ -162,6 +195,13 @@ def read_native(payload: Mapping[str, bytes], extra_files: set[str]) -> BundleCo
     }
     annotations, versions = _annotations(record["annotations"], articles, texts)
     links = _links(record["links"], annotations)
+    stories = _stories(schema.array(MAX_STORIES)(record["stories"], RECORD), articles)
+    tombstones = _tombstones(
+        schema.array(MAX_TOMBSTONES)(record["tombstones"], RECORD), articles, annotations, stories
+    )
+    story_id = schema.optional(_uuid)(record["story"], f"{RECORD}: story")
+    if story_id is not None and story_id not in {s.story.id for s in stories}:
+        raise BundleError(f"{RECORD}: story {story_id} is not among the bundle's stories")
     expected = {RECORD, *extra_files}
     for article in articles.values():
         expected |= {text_path(article.id), metadata_path(article.id)}
@@ -185,7 +225,24 @@ def read_native(payload: Mapping[str, bytes], extra_files: set[str]) -> BundleCo
         version_texts,
         captures,
         page_maps,
+        tags,
+        tuple(stories),
+        tuple(tombstones),
+        story_id,
     )
+
+
+def _unchecked(value: Any, where: str) -> Any:
+    return value
+
+
+def _as_version_three(record: dict[str, Any]) -> None:
+    """A format-2 record in the form of format 3: no stories, tags or deletions; a source's
+    details last changed when it was imported."""
+    for item in record["articles"]:
+        if isinstance(item, dict):
+            item.update(updated_at=item.get("imported_at"), tags=[])
+    record.update(stories=[], tombstones=[], story=None)
 
 
 def _as_version_two(record: dict[str, Any]) -> None:
@@ -201,7 +258,10 @@ def _as_version_two(record: dict[str, Any]) -> None:
 
 
 def _articles(
-    items: list[Any], payload: Mapping[str, bytes], page_maps: dict[str, tuple[PageSpan, ...]]
+    items: list[Any],
+    payload: Mapping[str, bytes],
+    page_maps: dict[str, tuple[PageSpan, ...]],
+    tags: dict[str, tuple[str, ...]],
 ) -> tuple[
     dict[str, Article],
     dict[str, Original],
@@ -226,6 +286,8 @@ def _articles(
         earlier = fields.pop("versions")
         fetched = fields.pop("captures")
         pages = fields.pop("pages")
+        if found := tuple(fields.pop("tags")):
+            tags[article_id] = found
         text = _source_text(payload, article_id, fields["text_sha256"], where)
         articles[article_id] = Article(**fields, text=text)
         if pages:
@@ -394,6 +456,72 @@ def _links(items: list[Any], annotations: Mapping[str, Annotation]) -> tuple[Lin
     return tuple(links.values())
 
 
+def _stories(items: list[Any], articles: Mapping[str, Article]) -> list[StoryRecord]:
+    stories: list[StoryRecord] = []
+    ids: set[str] = set()
+    names: set[str] = set()
+    for number, item in enumerate(items, 1):
+        where = f"{RECORD}: story {number}"
+        fields = schema.fields(item, where, _STORY_FIELDS)
+        members = tuple(fields.pop("articles"))
+        story = Story(**fields)
+        try:
+            name = folded(story.name)
+            if clean_name(story.name) != story.name:
+                raise BundleError(f"{where}: its name is not in its stored form")
+        except SourcemarkError as error:
+            raise BundleError(f"{where}: {error}") from None
+        if story.id in ids or name in names:
+            raise BundleError(f"{where}: the same story (id or name) appears twice")
+        ids.add(story.id)
+        names.add(name)
+        missing = [article_id for article_id in members if article_id not in articles]
+        if missing or len(set(members)) != len(members):
+            raise BundleError(f"{where}: its sources are not the bundle's, or repeat")
+        stories.append(StoryRecord(story, members))
+    return stories
+
+
+def _tombstones(
+    items: list[Any],
+    articles: Mapping[str, Article],
+    annotations: Mapping[str, Annotation],
+    stories: list[StoryRecord],
+) -> list[Tombstone]:
+    carried = {*articles, *annotations, *(s.story.id for s in stories)}
+    tombstones: list[Tombstone] = []
+    ids: set[str] = set()
+    for number, item in enumerate(items, 1):
+        where = f"{RECORD}: tombstone {number}"
+        tombstone = Tombstone(**schema.fields(item, where, _TOMBSTONE_FIELDS))
+        if tombstone.id in ids:
+            raise BundleError(f"{where}: id {tombstone.id} appears twice")
+        ids.add(tombstone.id)
+        if (tombstone.restored_at is None) != (tombstone.restored_by is None):
+            raise BundleError(f"{where}: restored_at and restored_by go together")
+        if (tombstone.target_type is TargetType.STORY) != (tombstone.article_id is None):
+            raise BundleError(f"{where}: only a story's deletion has no source")
+        if (
+            tombstone.target_type is TargetType.ARTICLE
+            and tombstone.article_id != tombstone.target_id
+        ):
+            raise BundleError(f"{where}: a source's deletion names the source itself")
+        if tombstone.live and tombstone.target_id in carried:
+            raise BundleError(f"{where}: it deletes a record the bundle also carries")
+        tombstones.append(tombstone)
+    return tombstones
+
+
+def _tag(value: Any, where: str) -> str:
+    tag: str = schema.text(MAX_TAG)(value, where)
+    try:
+        if clean_tag(tag) != tag:
+            raise BundleError(f"{where}: {tag!r} is not a tag in its stored form")
+    except SourcemarkError as error:
+        raise BundleError(f"{where}: {error}") from None
+    return tag
+
+
 _uuid, _sha256 = schema.text(36, _UUID), schema.text(64, _SHA256)
 
 _ARTICLE_FIELDS: dict[str, schema.Check] = {
@@ -410,6 +538,8 @@ _ARTICLE_FIELDS: dict[str, schema.Check] = {
     "original_filename": schema.optional(schema.text(_SHORT)),
     "version": schema.positive,
     "extraction_warning": schema.text(_SHORT),
+    "updated_at": schema.timestamp,
+    "tags": schema.array(MAX_TAGS, _tag),
     "versions": schema.array(
         MAX_VERSIONS,
         lambda value, where: schema.fields(
@@ -469,4 +599,23 @@ _LINK_FIELDS: dict[str, schema.Check] = {
     "to_id": _uuid,
     "relation": schema.choice(Relation),
     "created_at": schema.timestamp,
+}
+_STORY_FIELDS: dict[str, schema.Check] = {
+    "id": _uuid,
+    "name": schema.text(MAX_STORY_NAME),
+    "description": schema.text(_SHORT),
+    "status": schema.choice(StoryStatus),
+    "created_at": schema.timestamp,
+    "updated_at": schema.timestamp,
+    "articles": schema.array(MAX_ARTICLES, _uuid),
+}
+_TOMBSTONE_FIELDS: dict[str, schema.Check] = {
+    "id": _uuid,
+    "target_type": schema.choice(TargetType),
+    "target_id": _uuid,
+    "article_id": schema.optional(_uuid),
+    "deleted_at": schema.timestamp,
+    "deleted_by": schema.text(200),
+    "restored_at": schema.optional(schema.timestamp),
+    "restored_by": schema.optional(schema.text(200)),
 }

@@ -15,9 +15,12 @@ from importlib import resources
 from itertools import pairwise
 
 from sourcemark import __version__
-from sourcemark.app.bundles.content import BundleContent
+from sourcemark.app.bundles.charts import chart_figure
+from sourcemark.app.bundles.content import BundleContent, StoryRecord
 from sourcemark.app.bundles.tables import quotes_by_speaker
 from sourcemark.app.models import Annotation, Article, Kind, Verdict
+from sourcemark.app.overview import charts
+from sourcemark.app.palette import css_variables
 from sourcemark.app.wording import count, ocr_notice
 
 CSS = resources.files("sourcemark.resources").joinpath("report.css")
@@ -30,7 +33,12 @@ _NEXT_PARAGRAPH = re.compile(r"\n(?=[^\n]*\S)")
 def report_html(content: BundleContent, exported_at: str) -> bytes:
     numbers = {annotation.id: n for n, annotation in enumerate(content.annotations, 1)}
     page = _Page(content, numbers)
-    title = f"Annotated bundle: {count(len(content.articles), 'source')}"
+    story = content.story
+    title = (
+        story.story.name
+        if story is not None
+        else f"Annotated bundle: {count(len(content.articles), 'source')}"
+    )
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -38,9 +46,10 @@ def report_html(content: BundleContent, exported_at: str) -> bytes:
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title>",
-        f"<style>{CSS.read_text(encoding='utf-8')}</style>",
+        f"<style>{css_variables()}\n{CSS.read_text(encoding='utf-8')}</style>",
         "</head><body>",
         page.header(title, exported_at),
+        page.story(story) if story is not None else "",
         page.claims(),
         page.quotes(),
         page.sources(),
@@ -83,6 +92,23 @@ class _Page:
             f"<nav><ol>{contents}</ol></nav></header>"
         )
 
+    def story(self, record: StoryRecord) -> str:
+        """A story's description, status and charts, before the claims."""
+        story = record.story
+        published = {a.id: a.published for a in self.content.articles}
+        figures = "".join(
+            chart_figure(chart, number)
+            for number, chart in enumerate(charts(published, self.content.annotations), 1)
+        )
+        description = (
+            f"<p class='description'>{escape(story.description)}</p>" if story.description else ""
+        )
+        return (
+            f"<section id='story'><p class='meta'>Story · status: "
+            f"<span class='badge status-{story.status.value}'>{escape(story.status.value)}"
+            f"</span></p>{description}<h2>At a glance</h2>{figures}</section>"
+        )
+
     def claims(self) -> str:
         rows = []
         for claim in self.content.of_kind(Kind.CLAIM):
@@ -92,17 +118,22 @@ class _Page:
                 f"<cite>{escape(self.content.article_by_id[r.article_id].title)}</cite></li>"
                 for r in self.content.rebuttals_of(claim.id)
             )
+            # data-label names each cell where a narrow screen lays the row out as a card.
             rows.append(
-                f"<tr><td class='num'>{self.ref(claim)}</td><td>{escape(claim.quote)}"
-                f"{_note(claim.note)}</td><td>{escape(claim.speaker)}</td>"
-                f"<td>{_verdict(claim.verdict)}</td>"
-                f"<td>{f'<ul>{rebuttals}</ul>' if rebuttals else '—'}</td>"
-                f"<td>{self.source_ref(article)}{self.page_label(claim, ', ')}</td></tr>"
+                f"<tr><td class='num'>{self.ref(claim)}</td>"
+                f"<td class='claim-text' data-label='Claim'>{escape(claim.quote)}"
+                f"{_note(claim.note)}</td>"
+                f"<td data-label='Speaker'>{escape(claim.speaker) or '—'}</td>"
+                f"<td data-label='Verdict'>{_verdict(claim.verdict)}</td>"
+                f"<td data-label='Rebuttals'>{f'<ul>{rebuttals}</ul>' if rebuttals else '—'}</td>"
+                f"<td data-label='Source'>{self.source_ref(article)}"
+                f"{self.page_label(claim, ', ')}</td></tr>"
             )
         if not rows:
             return "<section id='claims'><h2>Claims</h2><p>No claims in this bundle.</p></section>"
         return (
-            "<section id='claims'><h2>Claims</h2><table><thead><tr><th>#</th><th>Claim</th>"
+            "<section id='claims'><h2>Claims</h2><table class='claims'><thead><tr>"
+            "<th class='num'>#</th><th>Claim</th>"
             "<th>Speaker</th><th>Verdict</th><th>Rebuttals</th><th>Source</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></section>"
         )

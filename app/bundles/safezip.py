@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sourcemark.app.errors import BundleError
+from sourcemark.app.wording import sizes
 
 _MIB = 1024 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -138,15 +139,18 @@ class SafeZip:
             files[name] = info
         if declared > self.limits.total_bytes:
             raise BundleError(
-                f"the bundle unpacks to {declared:,} bytes (at most {self.limits.total_bytes:,})"
+                "the bundle unpacks to {} (at most {})".format(
+                    *sizes(declared, self.limits.total_bytes)
+                )
             )
         return files
 
     def _check_size(self, info: zipfile.ZipInfo) -> None:
         if info.file_size > self.limits.member_bytes:
             raise BundleError(
-                f"member {info.filename!r} is {info.file_size:,} bytes "
-                f"(at most {self.limits.member_bytes:,})"
+                f"member {info.filename!r} is {{}} (at most {{}})".format(
+                    *sizes(info.file_size, self.limits.member_bytes)
+                )
             )
         if info.file_size > self.limits.ratio_floor and info.file_size > self.limits.ratio * max(
             1, info.compress_size

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from enum import Enum
 from typing import Any
 
 from sourcemark.app.errors import BundleError
+from sourcemark.app.merging import instant
 
 Check = Callable[[Any, str], Any]
 """Called with a value and where it was found (for the message); returns the accepted value."""
@@ -47,11 +47,6 @@ def text(limit: int, pattern: re.Pattern[str] | None = None) -> Check:
 
 def optional(check: Check) -> Check:
     return lambda value, where: None if value is None else check(value, where)
-
-
-def instant(timestamp: str) -> datetime:
-    """A checked timestamp as an aware datetime, to compare times given with any UTC offset."""
-    return datetime.fromisoformat(timestamp)
 
 
 def timestamp(value: Any, where: str) -> str:

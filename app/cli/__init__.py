@@ -13,10 +13,13 @@ import sys
 from pathlib import Path
 
 from sourcemark import __version__
+from sourcemark.app.cli.parser import CommandParser
 from sourcemark.app.errors import SourcemarkError
 
 COMMAND_MODULES = (
     "sourcemark.app.cli.sources",
+    "sourcemark.app.cli.stories",
+    "sourcemark.app.cli.trash",
     "sourcemark.app.cli.capture",
     "sourcemark.app.cli.annotating",
     "sourcemark.app.cli.searching",
@@ -28,7 +31,7 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = CommandParser(add_help=False)
     common.add_argument(
         "--library",
         type=Path,
@@ -36,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="library folder (default: $SOURCEMARK_LIBRARY or the user data folder)",
     )
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="sourcemark",
         description="Sourcemark, the annotation desk for journalists. "
         "With no command, opens the desk window.",
@@ -60,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         return int(args.run(args) or 0)
     except SourcemarkError as error:
-        print(f"sourcemark: {error}", file=sys.stderr)
+        details = f" ({error.details})" if error.details else ""
+        print(f"sourcemark: {error}{details}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("sourcemark: interrupted", file=sys.stderr)

@@ -1,12 +1,18 @@
-"""Commands for annotations: annotate, annotations, edit, delete, link, unlink."""
+"""Commands for annotations: annotate, annotations, edit, delete, link, unlink, history,
+revert and cite."""
 
 from __future__ import annotations
 
 import argparse
+from collections import defaultdict
 
+from sourcemark.app.citations import CitationStyle, cite_annotation
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id, warn
+from sourcemark.app.cli.parser import positive_number, whole_number
 from sourcemark.app.errors import InvalidAnnotation, NotFound
-from sourcemark.app.models import Annotation, Kind, PageRange, Relation, Verdict
+from sourcemark.app.history import Version, revert, trash_events, versions
+from sourcemark.app.models import Annotation, Kind, Link, PageRange, Relation, Verdict
+from sourcemark.app.stories import find_story
 
 KINDS = [k.value for k in Kind]
 
@@ -21,9 +27,11 @@ def register(
     ann.add_argument("--kind", required=True, choices=KINDS)
     where = ann.add_mutually_exclusive_group(required=True)
     where.add_argument("--quote", help="the passage's exact text")
-    where.add_argument("--start", type=int, help="start offset (code points); needs --end")
-    ann.add_argument("--end", type=int, help="end offset (code points, exclusive)")
-    ann.add_argument("--occurrence", type=int, metavar="N", help="which match of --quote (1-based)")
+    where.add_argument("--start", type=whole_number, help="start offset (code points); needs --end")
+    ann.add_argument("--end", type=whole_number, help="end offset (code points, exclusive)")
+    ann.add_argument(
+        "--occurrence", type=positive_number, metavar="N", help="which match of --quote (1-based)"
+    )
     _detail_options(ann)
     ann.add_argument("--json", action="store_true", help="print the new annotation as JSON")
     ann.set_defaults(run=run_annotate)
@@ -31,6 +39,7 @@ def register(
     lst = subparsers.add_parser("annotations", parents=[common], help="list annotations")
     lst.add_argument("article", nargs="?", metavar="ARTICLE", help="only this article's")
     lst.add_argument("--kind", choices=KINDS, help="only this kind")
+    lst.add_argument("--story", metavar="NAME", help="only those of this story's sources")
     lst.add_argument("--json", action="store_true", help="print the list as JSON")
     lst.set_defaults(run=run_annotations)
 
@@ -62,6 +71,30 @@ def register(
     unlink.add_argument("target", metavar="CLAIM")
     unlink.add_argument("--relation", choices=[r.value for r in Relation], default="rebuts")
     unlink.set_defaults(run=run_unlink)
+
+    history = subparsers.add_parser(
+        "history", parents=[common], help="every version of an annotation, and what changed"
+    )
+    history.add_argument("annotation", metavar="ANNOTATION")
+    history.add_argument("--json", action="store_true", help="print the versions as JSON")
+    history.set_defaults(run=run_history)
+
+    back = subparsers.add_parser(
+        "revert", parents=[common], help="make an earlier version of an annotation current again"
+    )
+    back.add_argument("annotation", metavar="ANNOTATION")
+    back.add_argument("version", type=int, metavar="VERSION", help="its number in `history`")
+    back.add_argument("--json", action="store_true", help="print the annotation as JSON")
+    back.set_defaults(run=run_revert)
+
+    cite = subparsers.add_parser(
+        "cite", parents=[common], help="print an annotation's passage as a ready-to-paste citation"
+    )
+    cite.add_argument("annotation", metavar="ANNOTATION")
+    cite.add_argument(
+        "--style", choices=[s.value for s in CitationStyle], default="ap", help="(default: ap)"
+    )
+    cite.set_defaults(run=run_cite)
 
 
 def _detail_options(parser: argparse.ArgumentParser) -> None:
@@ -105,13 +138,38 @@ def run_annotate(args: argparse.Namespace) -> int:
 
 def run_annotations(args: argparse.Namespace) -> int:
     with library_for(args, read_only=True) as library:
-        found = library.annotations(args.article, Kind(args.kind) if args.kind else None)
+        story_id = find_story(library, args.story).id if args.story is not None else None
+        found = library.annotations(
+            args.article, Kind(args.kind) if args.kind else None, story_id=story_id
+        )
         pages = library.annotation_pages(found)
+        links: dict[str, list[Link]] = defaultdict(list)
+        for link in library.links():
+            links[link.from_id].append(link)
+            links[link.to_id].append(link)
+        shown = {a.id for a in found}
+        elsewhere = {link.seen_from(a)[1] for a in shown for link in links[a]} - shown
+        others = {a.id: a for a in (*found, *library.annotations_by_ids(sorted(elsewhere)))}
     if args.json:
-        print_json([{**a.to_dict(), "pages": _pages_dict(pages.get(a.id))} for a in found])
-    else:
-        for a in found:
-            print(_line(a, pages.get(a.id)))
+        print_json(
+            [
+                {
+                    **a.to_dict(),
+                    "pages": _pages_dict(pages.get(a.id)),
+                    "links": [k.to_dict() for k in links[a.id]],
+                }
+                for a in found
+            ]
+        )
+        return 0
+    for a in found:
+        print(_line(a, pages.get(a.id)))
+        for link in links[a.id]:
+            verb, other_id = link.seen_from(a.id)
+            other = others[other_id]
+            print(
+                f"    {verb} {short_id(other_id)} {other.kind.value} {one_line(other.quote, 50)!r}"
+            )
     return 0
 
 
@@ -135,7 +193,10 @@ def run_edit(args: argparse.Namespace) -> int:
 def run_delete(args: argparse.Namespace) -> int:
     with library_for(args) as library:
         deleted = library.delete_annotation(args.annotation).value
-    print(f"deleted {short_id(deleted.annotation.id)} (kept in its history)")
+    print(
+        f"moved {short_id(deleted.annotation.id)} to the trash "
+        f"(sourcemark restore-annotation {short_id(deleted.annotation.id)} brings it back)"
+    )
     return 0
 
 
@@ -152,4 +213,57 @@ def run_unlink(args: argparse.Namespace) -> int:
     if not removed:
         raise NotFound(f"there is no {args.relation!r} link from {args.source} to {args.target}")
     print(f"unlinked {args.source} {args.relation} {args.target}")
+    return 0
+
+
+def run_history(args: argparse.Namespace) -> int:
+    with library_for(args, read_only=True) as library:
+        found = versions(library, args.annotation)
+        events = trash_events(library, args.annotation)
+    if args.json:
+        print_json(
+            {
+                "versions": [v.to_dict() for v in found],
+                "deletions": [e.to_dict() for e in events],
+            }
+        )
+        return 0
+    for version in found:
+        print(_version_line(version))
+        for field, before, after in version.changes:
+            print(f"    {field}: {_value(before)} -> {_value(after)}")
+    for event in events:
+        undone = (
+            f", restored {event.restored_at[:19]} by {event.restored_by}"
+            if event.restored_at
+            else ""
+        )
+        print(f"{event.what} deleted {event.deleted_at[:19]} by {event.deleted_by}{undone}")
+    return 0
+
+
+def _version_line(version: Version) -> str:
+    state = "current" if version.current else version.reason
+    record = version.record
+    summary = " · ".join(
+        str(x) for x in (record["kind"], record["speaker"], record["verdict"] or "") if x
+    )
+    return f"{version.number:>3}  {version.made_at[:19]}  {state:14}  {summary}"
+
+
+def _value(value: object) -> str:
+    return repr(one_line(value, 60)) if isinstance(value, str) else str(value)
+
+
+def run_revert(args: argparse.Namespace) -> int:
+    with library_for(args) as library:
+        reverted = revert(library, args.annotation, args.version)
+    warn(reverted.warnings)
+    _print_annotation(reverted.value, args.json)
+    return 0
+
+
+def run_cite(args: argparse.Namespace) -> int:
+    with library_for(args, read_only=True) as library:
+        print(cite_annotation(library, args.annotation, args.style))
     return 0

@@ -19,9 +19,11 @@ def register(
     exp.add_argument("--out", type=Path, required=True, metavar="FILE.zip", help="bundle to write")
     exp.add_argument("articles", nargs="*", metavar="ARTICLE", help="article ids (unique prefixes)")
     exp.add_argument("--all", action="store_true", help="export every article in the library")
+    exp.add_argument("--story", metavar="NAME", help="export a story: its sources and itself")
     exp.add_argument(
         "--kind", choices=[k.value for k in Kind], help="only annotations of this kind"
     )
+    exp.add_argument("--force", action="store_true", help="replace FILE.zip if it exists")
     exp.add_argument("--json", action="store_true", help="print the summary as JSON")
     exp.set_defaults(run=run_export, usage_error=exp.error)
 
@@ -34,11 +36,16 @@ def register(
 
 
 def run_export(args: argparse.Namespace) -> int:
-    if bool(args.articles) == args.all:
-        args.usage_error("name the articles to export, or give --all (not both)")
+    if sum((bool(args.articles), args.all, args.story is not None)) != 1:
+        args.usage_error("name the articles to export, or give --all or --story (one of them)")
     with library_for(args) as library:
         summary = export_bundle(
-            library, args.out, None if args.all else args.articles, kind=args.kind
+            library,
+            args.out,
+            args.articles or None,
+            kind=args.kind,
+            story=args.story,
+            replace=args.force,
         )
     if args.json:
         print_json(summary.to_dict())

@@ -7,8 +7,10 @@ import sys
 from dataclasses import asdict
 
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
+from sourcemark.app.cli.parser import positive_number
 from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.search.index import MAX_LIMIT, SearchResults
+from sourcemark.app.stories import find_story
 
 
 def register(
@@ -19,13 +21,15 @@ def register(
         parents=[common],
         help='search articles and annotations (words, "phrases", AND/OR/NOT, field:value)',
         description="Fields: kind: speaker: verdict: outlet: author: title: note: published: "
-        "(e.g. published:2020-01 or published:[2020-01-01 TO 2020-01-10]).",
+        "story: tag: (e.g. published:2020-01, published:[2020-01-01 TO 2020-01-10], "
+        'story:"City budget", tag:budget).',
     )
     search.add_argument("query", metavar="QUERY", help="the search query")
     search.add_argument(
         "--kind", choices=[k.value for k in Kind], help="only annotations of this kind"
     )
     search.add_argument("--verdict", help=f"only claims with this verdict: {', '.join(Verdict)}")
+    search.add_argument("--story", metavar="NAME", help="only in this story's sources")
     _limit_and_json(search, default_limit=20)
     search.add_argument(
         "--all-versions",
@@ -52,7 +56,7 @@ def register(
 def _limit_and_json(parser: argparse.ArgumentParser, default_limit: int) -> None:
     parser.add_argument(
         "--limit",
-        type=int,
+        type=positive_number,
         default=default_limit,
         metavar="N",
         help=f"at most N results (1-{MAX_LIMIT}, default {default_limit})",
@@ -62,7 +66,10 @@ def _limit_and_json(parser: argparse.ArgumentParser, default_limit: int) -> None
 
 def run_search(args: argparse.Namespace) -> int:
     with library_for(args, read_only=True) as library:
-        results = library.search(args.query, kind=args.kind, verdict=args.verdict, limit=args.limit)
+        story_id = find_story(library, args.story).id if args.story is not None else None
+        results = library.search(
+            args.query, kind=args.kind, verdict=args.verdict, limit=args.limit, story_id=story_id
+        )
         earlier = (
             library.search_earlier_versions(args.query, limit=args.limit)
             if args.all_versions

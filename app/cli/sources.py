@@ -1,4 +1,4 @@
-"""Commands for sources: `import`, `pages` and `articles`."""
+"""Commands for sources: `import`, `pages`, `articles`, `edit-source` and `show`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from pathlib import Path
 from sourcemark.app import settings
 from sourcemark.app.capture.fetch import DEFAULT_FETCH_LIMITS, is_web_address
 from sourcemark.app.capture.importing import fetch_sources
-from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
+from sourcemark.app.cli.output import library_for, one_line, print_json, short_id, warn
+from sourcemark.app.cli.parser import byte_size
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import ImportFailed, SourcemarkError
 from sourcemark.app.importers import DEFAULT_MAX_BYTES, extract
@@ -23,7 +24,11 @@ from sourcemark.app.importing import (
     import_extractions,
 )
 from sourcemark.app.models import PageSpan
+from sourcemark.app.naming import clean_tag
 from sourcemark.app.page_images import PageImages
+from sourcemark.app.sources import EDITABLE, SourceRecord, edit_source, source_record
+from sourcemark.app.stories import find_story
+from sourcemark.app.wording import file_size
 
 
 def register(
@@ -45,10 +50,13 @@ def register(
         imp.add_argument(f"--{name}", help=f"set the source's {name} (overrides what is extracted)")
     imp.add_argument(
         "--max-size",
-        type=int,
+        type=byte_size,
         default=DEFAULT_MAX_BYTES,
-        metavar="BYTES",
-        help=f"refuse files larger than this (default {DEFAULT_MAX_BYTES:,})",
+        metavar="SIZE",
+        help=f"refuse files larger than this, e.g. 100MB (default {file_size(DEFAULT_MAX_BYTES)})",
+    )
+    imp.add_argument(
+        "--story", metavar="NAME", help="file the sources in this story (made if there is none)"
     )
     imp.add_argument(
         "--ocr-lang",
@@ -71,14 +79,38 @@ def register(
     pages.set_defaults(run=run_pages)
 
     arts = subparsers.add_parser("articles", parents=[common], help="list the library's sources")
+    arts.add_argument("--story", metavar="NAME", help="only the sources of this story")
+    arts.add_argument("--tag", metavar="TAG", help="only the sources with this tag")
     arts.add_argument("--json", action="store_true", help="print the list as JSON")
     arts.set_defaults(run=run_articles)
+
+    edit = subparsers.add_parser(
+        "edit-source",
+        parents=[common],
+        help="correct a source's title, outlet, author, URL or date (the text never changes)",
+    )
+    edit.add_argument("article", metavar="ARTICLE")
+    for name in EDITABLE:
+        edit.add_argument(f"--{name}", help=f"the source's new {name}")
+    edit.add_argument("--json", action="store_true", help="print the source's details as JSON")
+    edit.set_defaults(run=run_edit_source)
+
+    show = subparsers.add_parser(
+        "show", parents=[common], help="print a source: its details, text and annotations"
+    )
+    show.add_argument("article", metavar="ARTICLE")
+    show.add_argument(
+        "--json",
+        action="store_true",
+        help="print it as JSON (the text, and each annotation's code-point offsets into it)",
+    )
+    show.set_defaults(run=run_show)
 
 
 def _stdin_source(max_bytes: int) -> Extraction:
     data = sys.stdin.buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
-        return ImportFailed(f"over the {max_bytes:,}-byte size limit")
+        return ImportFailed(f"it is over the size limit of {file_size(max_bytes)}")
     try:
         return extract(data, "stdin.txt", max_bytes=max_bytes)  # BOM and charset detection too
     except ImportFailed as error:
@@ -110,7 +142,11 @@ def run_import(args: argparse.Namespace) -> int:
     names = [_label(name) for name in args.files]
     with library_for(args) as library:
         report = import_extractions(
-            library, names, _extractions(args.files, args.max_size, language), metadata=metadata
+            library,
+            names,
+            _extractions(args.files, args.max_size, language),
+            metadata=metadata,
+            story=args.story,
         ).value
         page_maps = {
             record.article_id: library.page_map(record.article_id)
@@ -133,15 +169,18 @@ def _print_report(report: ImportReport, files: int) -> None:
     for verb, records in (
         ("imported", report.imported),
         ("already in the library:", report.already_present),
+        ("in the trash (sourcemark restore-source brings it back):", report.in_trash),
     ):
         for record in records:
             print(f"{verb} {short_id(record.article_id)} {one_line(record.title)} ({record.name})")
+    if report.story is not None:
+        print(f"filed in the story {report.story!r}")
+
     for name, warning in report.warnings:
         print(f"sourcemark: warning: {name}: {warning}", file=sys.stderr)
     if files > 1:
         print(report.headline)
-    for line in report.advice:
-        print(line, file=sys.stderr)
+    warn(report.advice)
 
 
 def _report_json(report: ImportReport, page_maps: dict[str, list[PageSpan]]) -> dict[str, object]:
@@ -157,15 +196,28 @@ def _report_json(report: ImportReport, page_maps: dict[str, list[PageSpan]]) -> 
             for created, records in ((True, report.imported), (False, report.already_present))
             for record in records
         ],
+        "in_trash": [
+            {"file": record.name, "id": record.article_id, "title": record.title}
+            for record in report.in_trash
+        ],
+        "story": report.story,
         "failed": [{"file": name, "reason": reason} for name, reason in report.failed],
         "warnings": [{"file": name, "warning": warning} for name, warning in report.warnings],
         "metadata_not_applied": report.metadata_not_applied,
+        "advice": report.advice,
     }
 
 
 def run_articles(args: argparse.Namespace) -> int:
     with library_for(args, read_only=True) as library:
-        summaries = library.articles()
+        if args.story is None and args.tag is None:
+            summaries = library.articles()
+        else:
+            story_id = find_story(library, args.story).id if args.story is not None else None
+            tag = clean_tag(args.tag) if args.tag is not None else None
+            ids = library.article_ids(story_id=story_id, tag=tag)
+            found = library.article_summaries(ids)
+            summaries = [found[i] for i in ids]
     if args.json:
         print_json([asdict(s) for s in summaries])
         return 0
@@ -176,6 +228,61 @@ def run_articles(args: argparse.Namespace) -> int:
             f"{one_line(s.title, 50)}  {s.outlet}"
         )
     return 0
+
+
+def run_edit_source(args: argparse.Namespace) -> int:
+    changes = {name: getattr(args, name) for name in EDITABLE if getattr(args, name) is not None}
+    with library_for(args) as library:
+        article = edit_source(library, args.article, **changes).value
+    if args.json:
+        print_json(article.to_dict(with_text=False))
+    else:
+        details = " · ".join(x for x in (article.outlet, article.author, article.published) if x)
+        print(
+            f"{short_id(article.id)} {one_line(article.title)}"
+            + (f"  ({details})" if details else "")
+        )
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with library_for(args, read_only=True) as library:
+        record = source_record(library, args.article)
+    if args.json:
+        print_json(record.to_dict())
+    else:
+        _print_source(record)
+    return 0
+
+
+def _print_source(record: SourceRecord) -> None:
+    article = record.article
+    print(article.title or "Untitled source")
+    for label, value in (
+        ("id", article.id),
+        ("outlet", article.outlet),
+        ("author", article.author),
+        ("published", article.published),
+        ("url", article.url),
+        ("stories", ", ".join(story.name for story in record.stories)),
+        ("tags", " ".join(record.tags)),
+    ):
+        if value:
+            print(f"{label + ':':11}{value}")
+    for other_id, title in record.same_url:
+        print(f"{'same url:':11}{short_id(other_id)} {one_line(title)}")
+    if len(record.versions) > 1:
+        print(f"{'versions:':11}{len(record.versions)} (the latest shown; `versions` lists them)")
+    print()
+    print(article.text)
+    if record.annotations:
+        print()
+    for a in record.annotations:
+        details = " · ".join(x for x in (a.speaker, a.verdict.label if a.verdict else "") if x)
+        print(
+            f"{short_id(a.id)}  {a.kind.value:8}  {a.start}-{a.end}  {one_line(a.quote, 60)!r}"
+            + (f"  [{details}]" if details else "")
+        )
 
 
 def run_pages(args: argparse.Namespace) -> int:

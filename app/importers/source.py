@@ -11,6 +11,7 @@ from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import ImportFailed, SourcemarkError
 from sourcemark.app.models import PageSpan
 from sourcemark.app.text import drop_control_characters, normalise
+from sourcemark.app.wording import sizes
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # Text longer than this is refused: a text file within the default size limit fits, and a PDF
@@ -52,7 +53,12 @@ class ExtractedSource:
 
 def check_size(size: int, max_bytes: int) -> None:
     if size > max_bytes:
-        raise ImportFailed(f"{size:,} bytes is over the {max_bytes:,}-byte size limit")
+        raise ImportFailed(over_size_limit(size, max_bytes))
+
+
+def over_size_limit(size: int, max_bytes: int) -> str:
+    shown, limit = sizes(size, max_bytes)
+    return f"{shown} is over the size limit of {limit}"
 
 
 def readable(text: str, *, empty: str) -> str:

@@ -14,8 +14,11 @@ Document = dict[str, Any]
 _ANNOTATION_ROWS = """
     SELECT n.id, n.article_id, n.kind, n.start, n."end", n.quote, n.note, n.speaker, n.verdict,
            a.title, a.outlet, a.author, a.published
-    FROM annotations n JOIN articles a ON a.id = n.article_id
+    FROM annotations n JOIN articles a
+      ON a.id = n.article_id AND a.tombstone_id IS NULL AND n.tombstone_id IS NULL
 """
+# The index holds what the library holds: nothing in the trash (see db/migrations.py, V5).
+_LIVE_ARTICLES = "SELECT * FROM articles WHERE tombstone_id IS NULL"
 _CHUNK = 500  # ids per `IN (...)`, well under SQLite's variable limit
 
 
@@ -84,7 +87,7 @@ def _marks(ids: list[str]) -> str:
 
 def articles_by_id(db: sqlite_utils.Database, ids: Iterable[str]) -> Iterator[dict[str, Any]]:
     for chunk in _chunks(list(ids)):
-        yield from _rows(db, f"SELECT * FROM articles WHERE id IN ({_marks(chunk)})", chunk)
+        yield from _rows(db, f"{_LIVE_ARTICLES} AND id IN ({_marks(chunk)})", chunk)
 
 
 def annotations_by_id(db: sqlite_utils.Database, ids: Iterable[str]) -> Iterator[dict[str, Any]]:
@@ -100,7 +103,7 @@ def annotations_of_articles(
 
 
 def all_articles(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
-    return _rows(db, "SELECT * FROM articles ORDER BY id")
+    return _rows(db, f"{_LIVE_ARTICLES} ORDER BY id")
 
 
 def all_annotations(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
@@ -110,7 +113,8 @@ def all_annotations(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
 def document_count(db: sqlite_utils.Database) -> int:
     """How many documents the index should hold: one per article and per annotation."""
     row = db.execute(
-        "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM annotations)"
+        "SELECT (SELECT count(*) FROM articles WHERE tombstone_id IS NULL) + "
+        f"(SELECT count(*) FROM ({_ANNOTATION_ROWS}))"
     ).fetchone()
     return int(row[0])
 

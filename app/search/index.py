@@ -37,6 +37,7 @@ from sourcemark.app.search import documents
 from sourcemark.app.search.query import parse
 from sourcemark.app.search.results import Hit, SearchResults, read_hits
 from sourcemark.app.search.schema import INDEX_FORMAT, SCHEMA, KindField, VerdictField
+from sourcemark.app.search.scopes import expand_scopes, sources_query
 from sourcemark.app.search.snippets import Wanted, highlight_terms
 from sourcemark.app.storage import write_transaction
 from sourcemark.db import writes
@@ -294,17 +295,19 @@ class SearchIndex:
         kind: str | None = None,
         verdict: str | None = None,
         limit: int = 20,
+        within: list[str] | None = None,
     ) -> SearchResults:
-        """Ranked articles and annotations matching a query (see app/search/query.py)."""
+        """Ranked articles and annotations matching a query (see app/search/query.py), of the
+        sources `within` only, if given."""
         began = time.perf_counter()
-        parsed = parse(query_text)
+        parsed = expand_scopes(parse(query_text), self._db)
         searcher = self._fresh_searcher()
         # Score every match, never skipping blocks or whole segments that cannot reach the top
         # N (Whoosh's default): the total then comes exact and for free, where counting
         # afterwards ran the whole query again, per segment.
         collector = collectors.FilterCollector(
             collectors.TopCollector(_checked_limit(limit), usequality=False, replace=0),
-            allow=self._filter(searcher, kind, verdict),
+            allow=_within(searcher, self._filter(searcher, kind, verdict), within),
             restrict=_META,
         )
         searcher.search_with_collector(parsed, collector)
@@ -393,6 +396,16 @@ def index_status(directory: Path, db: sqlite_utils.Database, identity: str) -> I
     identity_matches = state.get("identity") == identity
     agrees = identity_matches and pending == 0 and count == expected
     return IndexStatus(True, True, identity_matches, count, expected, pending, agrees)
+
+
+def _within(
+    searcher: Searcher, allowed: set[int] | None, sources: list[str] | None
+) -> set[int] | None:
+    """Narrow a filter to the documents of some sources (a story's), if given."""
+    if sources is None:
+        return allowed
+    of_sources = set(searcher.docs_for_query(sources_query(sources)))
+    return of_sources if allowed is None else allowed & of_sources
 
 
 def _document_count(searcher: Searcher) -> int:

@@ -15,7 +15,8 @@ from sourcemark.app.errors import QueryError
 from sourcemark.app.search.schema import DEFAULT_FIELDS, QUERY_FIELDS, SCHEMA
 
 MAX_QUERY_CHARS = 1000
-_WHOLE = ("kind", "verdict", "published")  # fields whose value is one item, never words
+# Fields whose value is one item, never words (a story's name is one item too).
+_WHOLE = ("kind", "verdict", "published", "story", "tag")
 _FIELD_HELP = ", ".join(f"{name}:" for name in QUERY_FIELDS)
 
 
@@ -28,7 +29,7 @@ class _KnownFieldsPlugin(plugins.Plugin):  # type: ignore[misc]  # Whoosh is unt
         return [(self._check, 98), (self._unquote_choices, 105)]
 
     def _check(self, parser: object, group: syntax.GroupNode) -> syntax.GroupNode:
-        for node in group:
+        for at, node in enumerate(group):
             if isinstance(node, syntax.GroupNode):
                 self._check(parser, node)
             elif isinstance(node, syntax.FieldnameNode):
@@ -39,6 +40,7 @@ class _KnownFieldsPlugin(plugins.Plugin):  # type: ignore[misc]  # Whoosh is unt
                         'put text with a colon in "quotes"'
                     )
                 node.fieldname = name
+                _check_value(name, group[at + 1] if at + 1 < len(group) else None)
         return group
 
     def _unquote_choices(self, parser: object, group: syntax.GroupNode) -> syntax.GroupNode:
@@ -54,10 +56,51 @@ class _KnownFieldsPlugin(plugins.Plugin):  # type: ignore[misc]  # Whoosh is unt
         return group
 
 
+_EXAMPLES = {
+    "kind": "claim",
+    "speaker": "lucero",
+    "verdict": "false",
+    "outlet": '"associated press"',
+    "author": "smith",
+    "title": "subpoenas",
+    "note": "fbi",
+    "published": "2020-01",
+}
+_RANGE_EXAMPLE = "published:[2020-01-01 TO 2020-01-10]"
+
+
+def _check_value(name: str, value: object) -> None:
+    """The mistakes Whoosh would not report, or would report as something else: a field
+    with no value (it searched the field's name as a word) and a range left open."""
+    example = f"{name}:{_EXAMPLES.get(name, 'word')}"
+    if value is None or isinstance(value, syntax.Whitespace):
+        raise QueryError(
+            f"'{name}:' has no value after it: write the value right after the colon, "
+            f'as in {example} (put text with a colon in "quotes")'
+        )
+    if isinstance(value, plugins.PhrasePlugin.PhraseNode) and not value.text.strip():
+        raise QueryError(f"'{name}:' is followed by empty quotes: put a value in them")
+    if isinstance(value, syntax.WordNode) and value.text[:1] in "[{":
+        raise QueryError(
+            f"the range after '{name}:' has no closing ']' (or '}}'): write it as {_RANGE_EXAMPLE}"
+        )
+    if isinstance(value, syntax.WordNode) and value.text[:1] in "]}":
+        raise QueryError(
+            f"'{name}:' is followed by {value.text[0]!r}, which closes no range: "
+            f"write a range as {_RANGE_EXAMPLE}"
+        )
+    if isinstance(value, syntax.RangeNode) and not value.start and not value.end:
+        raise QueryError(
+            f"the range after '{name}:' has neither a start nor an end: "
+            f"write it as {_RANGE_EXAMPLE}, or leave out one end as in published:[2020 TO]"
+        )
+
+
 def _build_parser() -> MultifieldParser:
     parser = MultifieldParser(list(DEFAULT_FIELDS), SCHEMA)
     # Field names are letters only, so "10:30" stays text rather than naming a field "10".
-    parser.replace_plugin(plugins.FieldsPlugin(expr=r"(?P<text>[A-Za-z_]+):"))
+    # Unknown names are refused above; `story:` and `tag:` are kept for app/search/scopes.py.
+    parser.replace_plugin(plugins.FieldsPlugin(expr=r"(?P<text>[A-Za-z_]+):", remove_unknown=False))
     parser.add_plugin(_KnownFieldsPlugin())
     return parser
 

@@ -60,9 +60,13 @@ def date_key(published: str) -> int | None:
 def date_bounds(text: str) -> tuple[int, int]:
     """The lowest and highest date keys a query date covers: '2020-01' spans all of January."""
     text = text.strip()
-    key = date_key(text) if _DATE.fullmatch(text) else None
+    if not _DATE.fullmatch(text):
+        raise QueryError(
+            f"published: {text!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY (2020-01-18)"
+        )
+    key = date_key(text)
     if key is None:
-        raise QueryError(f"published: {text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise QueryError(f"published: {text!r} does not exist on the calendar")
     if key % 100:
         return key, key
     if key % 10000:
@@ -94,6 +98,8 @@ class PublishedField(fields.NUMERIC):  # type: ignore[misc]  # Whoosh is untyped
         # An inclusive start takes the earliest day the date covers, an exclusive one the last.
         low = date_bounds(start)[1 if startexcl else 0] if start else None
         high = date_bounds(end)[0 if endexcl else 1] if end else None
+        if low is not None and high is not None and low > high:
+            raise QueryError(f"the published: range starts ({start}) after it ends ({end})")
         return query.NumericRange(fieldname, low, high, startexcl, endexcl, boost=boost)
 
 
@@ -161,4 +167,16 @@ SCHEMA = build_schema()
 
 # Fields a free-text word searches, and the fields users may name in a query.
 DEFAULT_FIELDS = ("body", "headline", "note", "speaker")
-QUERY_FIELDS = ("kind", "speaker", "verdict", "outlet", "author", "title", "note", "published")
+# `story:` and `tag:` are not indexed: app/search/scopes.py turns them into sets of sources.
+QUERY_FIELDS = (
+    "kind",
+    "speaker",
+    "verdict",
+    "outlet",
+    "author",
+    "title",
+    "note",
+    "published",
+    "story",
+    "tag",
+)

@@ -290,6 +290,13 @@ def test_linking_a_rebuttal_to_a_claim_in_another_article_and_undoing(
 
     qtbot.mouseClick(form.open_claim, Qt.MouseButton.LeftButton)
     assert window.article_id == other.id and window.annotations.selected_id() == claim.id
+    assert form.rebutted_by.isVisibleTo(form)  # the claim names the rebuttal answering it
+    assert f'href="{rebuttal.id}"' in form.rebutted_by.text()
+    assert "Police records show" in form.rebutted_by.text()
+    form.rebutted_by.linkActivated.emit(rebuttal.id)  # a click on the link
+    assert window.article_id == article.id and window.annotations.selected_id() == rebuttal.id
+    assert not form.rebutted_by.isVisibleTo(form)
+    qtbot.mouseClick(form.open_claim, Qt.MouseButton.LeftButton)
 
     window.desk_actions.undo.trigger()
     assert bare_library.links() == []

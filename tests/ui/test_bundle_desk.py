@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
 from sourcemark.ui import main_window
-from sourcemark.ui.bundle_dialogs import ExportDialog, ExportRequest
+from sourcemark.ui.bundle_dialogs import ExportDialog, ExportRequest, ReplaceBundleQuestion
 from tests.ui.conftest import MakeWindow, add_article
 
 TEXT = "Budget story\n\nThe mayor said the budget builds 10,000 homes. Critics disagree."
@@ -46,7 +46,9 @@ def test_export_then_import_the_bundle_into_another_library(
     monkeypatch.setattr(
         ExportDialog,
         "ask",
-        classmethod(lambda cls, parent, default, open_article: ExportRequest(out, None, None)),
+        classmethod(
+            lambda cls, parent, default, open_article, story: ExportRequest(out, None, None)
+        ),
     )
     window = make_window(bare_library)
     with qtbot.waitSignal(window.operations.ended, timeout=30_000):
@@ -87,3 +89,38 @@ def test_a_bad_bundle_is_explained_and_changes_nothing(
     assert "not-a-bundle.zip" in failed.args[0] or "zip" in failed.args[0]
     assert bare_library.articles() == []
     assert not window.status.activity.isVisibleTo(window)
+
+
+def test_export_over_an_existing_file_asks_first(
+    bare_library: Library,
+    make_window: MakeWindow,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    add_article(bare_library, TEXT)
+    out = tmp_path / "story.zip"
+    out.write_bytes(b"the editor's copy")
+    monkeypatch.setattr(
+        ExportDialog,
+        "ask",
+        classmethod(
+            lambda cls, parent, default, open_article, story: ExportRequest(out, None, None)
+        ),
+    )
+    answers = [False, True]
+    asked: list[Path] = []
+
+    def answer(cls: type[ReplaceBundleQuestion], parent: object, path: Path) -> bool:
+        asked.append(path)
+        return answers.pop(0)
+
+    monkeypatch.setattr(ReplaceBundleQuestion, "ask", classmethod(answer))
+    window = make_window(bare_library)
+    window.desk_actions.export.trigger()  # "Cancel": nothing runs, the file stays
+    assert asked == [out] and not window.operations.is_running("Exporting bundle")
+    assert out.read_bytes() == b"the editor's copy"
+    with qtbot.waitSignal(window.operations.ended, timeout=30_000):
+        window.desk_actions.export.trigger()  # "Replace"
+    assert asked == [out, out]
+    assert out.read_bytes().startswith(b"PK")

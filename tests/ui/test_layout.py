@@ -14,7 +14,9 @@ from sourcemark.app.library import Library
 from sourcemark.ui.annotation_panel import AnnotationPanel
 from sourcemark.ui.bundle_dialogs import ExportDialog
 from sourcemark.ui.desk import STYLE_SHEET
+from sourcemark.ui.main_window import SIDE_FLOORS
 from sourcemark.ui.reader import NARROWEST_READING_CHARS
+from sourcemark.ui.reading_splitter import give_way
 from tests.ui.conftest import MakeWindow, add_article
 
 
@@ -102,3 +104,32 @@ def test_a_narrow_annotation_list_still_shows_the_passages(
         header = panel.list.header()
         assert panel.list.horizontalScrollBar().maximum() == 0, f"columns overflow at {width}"
         assert header.sectionSize(1) >= max(header.sectionSize(2), header.sectionSize(3))
+
+
+def test_the_sides_lend_the_reader_what_it_lacks_down_to_their_minimums() -> None:
+    assert give_way([300, 400, 300], [200, 100, 250], 1, 500) == [234, 500, 266]  # in proportion
+    assert give_way([300, 400, 300], [200, 100, 250], 1, 900) == [200, 550, 250]  # all they spare
+    assert give_way([300, 700, 300], [200, 100, 250], 1, 600) == [300, 700, 300]  # room enough
+    assert sum(give_way([333, 111, 299], [100, 50, 100], 1, 400)) == 743
+    # a hidden panel (the page beside the text) lends nothing
+    assert give_way([300, 400, 0, 300], [200, 100, 150, 250], 1, 500) == [234, 500, 0, 266]
+    # a reader wider than it wants makes a squeezed panel whole first
+    assert give_way([300, 1000, 0, 100], [200, 100, 150, 250], 1, 600) == [300, 850, 0, 250]
+
+
+@pytest.mark.parametrize("width, height", [(1400, 900), (1024, 700)])
+def test_the_side_panels_give_way_to_the_reader(
+    bare_library: Library, make_window: MakeWindow, width: int, height: int
+) -> None:
+    add_article(bare_library, "The mayor said crime fell. " * 40, title="Crime")
+    window = make_window(bare_library)
+    window.resize(width, height)
+    QApplication.processEvents()
+    left, reader, _pages, right = window.splitter.sizes()
+    wanted = window.reader.comfortable_width()
+    assert reader >= wanted or (left, right) == SIDE_FLOORS
+    assert left >= SIDE_FLOORS[0] and right >= SIDE_FLOORS[1]  # never squeezed past use
+    chars = (
+        window.reader.text.viewport().width() // window.reader.text.fontMetrics().averageCharWidth()
+    )
+    assert chars >= 50, f"{chars} characters a line at {width}×{height}"

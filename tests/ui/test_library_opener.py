@@ -55,3 +55,17 @@ def test_a_library_that_cannot_be_opened_is_explained(qtbot: QtBot, tmp_path: Pa
         opener.open(not_a_folder)
     assert failed.args[0] == f"{not_a_folder} is a file, not a library folder"
     qtbot.waitUntil(lambda: not opener.is_running)
+
+
+def test_the_progress_dialog_is_gone_before_the_refusal_shows(qtbot: QtBot, tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("not a library")
+    opener = LibraryOpener()
+    dialogs_at_refusal: list[object] = []
+    opener.failed.connect(
+        lambda message, details: dialogs_at_refusal.append(opener.progress_dialog)
+    )
+    with qtbot.waitSignal(opener.failed, timeout=30_000):
+        opener.open(not_a_folder)
+    assert dialogs_at_refusal == [None]  # a modal refusal would open over "Opening the library…"
+    qtbot.waitUntil(lambda: not opener.is_running)

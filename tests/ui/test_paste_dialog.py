@@ -101,8 +101,9 @@ def test_ask_returns_the_source_or_none_when_cancelled(qtbot: QtBot) -> None:
         dialog.accept() if accept else dialog.reject()
 
     QTimer.singleShot(0, lambda: answer(True))
-    source = PasteSourceDialog.ask(None)
-    assert source is not None and source.outlet == "Wire"
+    pasted = PasteSourceDialog.ask(None)
+    assert pasted is not None and pasted.source.outlet == "Wire"
+    assert pasted.given == {"outlet": "Wire"}  # the title came from the text, not the user
 
     QTimer.singleShot(0, lambda: answer(False))
     assert PasteSourceDialog.ask(None) is None

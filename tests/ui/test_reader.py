@@ -210,3 +210,10 @@ def test_clicking_a_highlight_selects_it_and_selecting_in_the_list_marks_the_pas
         text.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(2, text.viewport().height() - 2)
     )
     assert window.annotations.selected_id() == first.id  # a click on plain text changes nothing
+
+
+def test_the_desk_draws_each_kind_in_the_palette_the_report_uses() -> None:
+    from sourcemark.app.palette import KIND_COLOURS as SHARED
+    from sourcemark.ui.highlights import KIND_COLOURS
+
+    assert {kind: colour.name() for kind, colour in KIND_COLOURS.items()} == SHARED

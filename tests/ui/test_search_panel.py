@@ -208,3 +208,42 @@ def test_hits_fit_the_list_width_when_there_are_enough_to_scroll(
     results = panel.results
     qtbot.waitUntil(results.verticalScrollBar().isVisible)  # the list has laid its rows out
     assert results.horizontalScrollBar().maximum() == 0  # no snippet runs past the right edge
+
+
+def test_enter_again_opens_the_first_hit_of_the_same_query(
+    qtbot: QtBot, panel: SearchPanel
+) -> None:
+    opened: list[tuple[str, int, int]] = []
+    panel.openRequested.connect(lambda *args: opened.append(args))
+    search_now(qtbot, panel, "homes")
+    assert panel.model.rowCount() > 1 and opened == []  # the first Enter searched
+    first = hits(panel)[0]
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    assert opened == [(first.article_id, first.start, first.end)]
+    assert panel.results.hasFocus() and panel.results.currentIndex().row() == 0
+    panel.query.setText("union")  # another query: Enter searches it first
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    assert len(opened) == 1 and hits(panel)[0] != first
+    panel.kind.setCurrentIndex(panel.kind.findData(Kind.QUOTE))  # a filter searches again
+    (quote,) = hits(panel)
+    panel.query.setFocus()
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    assert opened[-1] == (quote.article_id, quote.start, quote.end)
+
+
+def test_a_single_click_previews_a_hit_and_arrows_preview_the_next(
+    qtbot: QtBot, panel: SearchPanel
+) -> None:
+    previewed: list[tuple[str, int, int]] = []
+    opened: list[tuple[str, int, int]] = []
+    panel.previewRequested.connect(lambda *args: previewed.append(args))
+    panel.openRequested.connect(lambda *args: opened.append(args))
+    search_now(qtbot, panel, "homes OR fares")
+    assert previewed == []  # showing the hits of a search previews nothing
+    second = hits(panel)[1]
+    where = panel.results.visualRect(panel.model.index(1)).center()
+    qtbot.mouseClick(panel.results.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert previewed[-1] == (second.article_id, second.start, second.end) and opened == []
+    qtbot.keyClick(panel.results, Qt.Key.Key_Down)
+    third = hits(panel)[2]
+    assert previewed[-1] == (third.article_id, third.start, third.end) and opened == []

@@ -3,6 +3,7 @@ remembered settings, switching libraries, starting the desk and closing it."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,7 @@ from sourcemark.app.opening import open_library
 from sourcemark.ui import desk, library_dialogs
 from sourcemark.ui.import_dialog import ImportSummaryDialog
 from sourcemark.ui.main_window import MainWindow
-from sourcemark.ui.paste_dialog import PasteSourceDialog
+from sourcemark.ui.paste_dialog import PastedSource, PasteSourceDialog
 from tests.conftest import REPO
 from tests.ui.conftest import MakeWindow, add_article
 
@@ -111,9 +112,8 @@ def test_clicking_a_source_opens_it_with_its_annotations(
 def test_paste_as_new_source_imports_and_opens_it(
     bare_library: Library, make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pasted = from_pasted_text("Statement\n\nWe never said that.").with_metadata(
-        title="Press statement", outlet="City Hall"
-    )
+    given = {"title": "Press statement", "outlet": "City Hall"}
+    pasted = PastedSource(from_pasted_text("Statement\n\nWe never said that."), given)
     monkeypatch.setattr(PasteSourceDialog, "ask", classmethod(lambda cls, parent: pasted))
     window = make_window(bare_library)
     qtbot.keyClick(
@@ -127,6 +127,26 @@ def test_paste_as_new_source_imports_and_opens_it(
     assert window.reader.title.text() == "Press statement"
     assert window.sources.selected_id() == summary.id
     assert window.status.counts.text() == "1 source · 0 annotations · 0 links"
+
+
+def test_pasting_a_text_already_here_says_the_typed_title_was_not_applied(
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "Statement\n\nWe never said that."
+    article = bare_library.import_source(from_pasted_text(text)).value.article
+    pasted = PastedSource(from_pasted_text(text), {"title": "Press statement"})
+    monkeypatch.setattr(PasteSourceDialog, "ask", classmethod(lambda cls, parent: pasted))
+    window = make_window(bare_library)
+    problems: list[str] = []
+    monkeypatch.setattr(window, "show_problem", problems.append)
+    window.desk_actions.paste.trigger()
+    assert window.article_id == article.id
+    assert problems == [
+        f"The pasted text is already in the library as {article.id[:8]}, so the title given "
+        f"was not applied; to change it: sourcemark edit-source {article.id[:8]} "
+        "--title 'Press statement'"
+    ]
+    assert bare_library.article(article.id).title == "Statement"
 
 
 def test_ctrl_o_imports_in_the_background_and_opens_the_first_import(
@@ -256,14 +276,22 @@ def test_a_second_copy_on_the_same_library_gets_a_clear_message_and_exit_code_1(
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "open\n"
-        told: list[str] = []
-        monkeypatch.setattr(desk, "refuse", told.append)
+        told: list[tuple[str, str]] = []
+        monkeypatch.setattr(
+            desk, "refuse", lambda message, details: told.append((message, details))
+        )
         assert desk.run_desk(path) == 1
     finally:
         holder.communicate("", timeout=30)
-    (message,) = told
-    assert message.startswith("Cannot open the library: the library is in use by PID")
-    assert str(holder.pid) in message
+    ((message, details),) = told
+    # The holder took the lock as a command would (it did not say it is a desk window).
+    assert message.startswith(
+        "Cannot open the library. This library is being changed by a Sourcemark command "
+        "still running on this computer (since "
+    )
+    assert message.endswith("). Wait for it to finish, or open another library.")
+    assert str(holder.pid) not in message  # the process id is for the details
+    assert details.startswith(f"Held by PID {holder.pid} on host {socket.gethostname()} since ")
 
 
 def test_run_desk_shows_the_window_on_the_library_and_exits_0(
@@ -325,3 +353,22 @@ def test_ctrl_digits_move_the_focus_between_panels(
     ):
         qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
         assert widget.hasFocus()
+
+
+def test_a_previewed_hit_is_shown_and_the_focus_stays_on_the_hits(
+    bare_library: Library, make_window: MakeWindow, qtbot: QtBot
+) -> None:
+    text = "Budget story\n\nThe mayor said the budget builds homes. Critics disagree."
+    first = add_article(bare_library, "Another story\n\nNothing here.", title="Other")
+    article = add_article(bare_library, text, title="Budget")
+    window = make_window(bare_library)
+    window.open_article(first.id)
+    window.focus_search()
+    start = text.index("Critics")
+    window.search.previewRequested.emit(article.id, start, start + len("Critics disagree"))
+    assert window.article_id == article.id
+    assert window.reader.text.textCursor().selectedText() == "Critics disagree"
+    assert window.search.query.hasFocus()
+    window.search.openRequested.emit(article.id, start, start + len("Critics"))
+    assert window.reader.text.hasFocus()
+    assert window.reader.text.textCursor().selectedText() == "Critics"

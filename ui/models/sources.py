@@ -6,13 +6,15 @@ canFetchMore/fetchMore, and summaries are read from the library a page at a time
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
 from sourcemark.app.library import Library
 from sourcemark.app.models import ArticleSummary
 from sourcemark.ui.models import column_title, plain_tooltip
+from sourcemark.ui.models.stories import ARTICLES_MIME, articles_mime
 
 PAGE_SIZE = 200
 COLUMNS = ("Title", "Outlet", "Date", "Claims", "Quotes", "Rebuttals")
@@ -29,6 +31,8 @@ class SourcesModel(QAbstractTableModel):
         self.library = library
         self.contains = ""
         self.order = "published"
+        self.story_id = ""
+        """Only this story's sources ("" for every source)."""
         self._ids: list[str] = []
         self._shown = 0
         self._summaries: dict[str, ArticleSummary] = {}
@@ -39,7 +43,9 @@ class SourcesModel(QAbstractTableModel):
     def reload(self) -> None:
         """Read the ids again: after imports, or a change of `contains` (filter) or `order`."""
         self.beginResetModel()
-        self._ids = self.library.article_ids(self.contains, self.order)
+        self._ids = self.library.article_ids(
+            self.contains, self.order, story_id=self.story_id or None
+        )
         self._shown = 0
         self._summaries.clear()
         self.endResetModel()
@@ -97,6 +103,18 @@ class SourcesModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
         self._shown += more
         self.endInsertRows()
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [ARTICLES_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
+        """The dragged sources' ids, for dropping onto a story."""
+        rows = sorted({index.row() for index in indexes if index.isValid()})
+        return articles_mime([self._ids[row] for row in rows])
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
