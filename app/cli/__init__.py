@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "sourcemark.app.cli.maintenance",
     "sourcemark.app.cli.settings",
     "sourcemark.app.cli.server",
+    "sourcemark.app.cli.team",
 )
 
 

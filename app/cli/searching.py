@@ -8,6 +8,7 @@ from dataclasses import asdict
 
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
 from sourcemark.app.cli.parser import positive_number
+from sourcemark.app.cli.team import run_team_search
 from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.search.index import MAX_LIMIT, SearchResults
 from sourcemark.app.stories import find_story
@@ -30,6 +31,12 @@ def register(
     )
     search.add_argument("--verdict", help=f"only claims with this verdict: {', '.join(Verdict)}")
     search.add_argument("--story", metavar="NAME", help="only in this story's sources")
+    search.add_argument(
+        "--team",
+        action="store_true",
+        help="search the newsroom's server (every shared story you may see) instead",
+    )
+    search.add_argument("--speaker", help="with --team: only annotations by this speaker")
     _limit_and_json(search, default_limit=20)
     search.add_argument(
         "--all-versions",
@@ -65,6 +72,8 @@ def _limit_and_json(parser: argparse.ArgumentParser, default_limit: int) -> None
 
 
 def run_search(args: argparse.Namespace) -> int:
+    if args.team:
+        return run_team_search(args)
     with library_for(args, read_only=True) as library:
         story_id = find_story(library, args.story).id if args.story is not None else None
         results = library.search(

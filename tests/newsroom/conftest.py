@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 from psycopg import sql
 
-from sourcemark.app.newsroom import server
+from sourcemark.app.library import Library
+from sourcemark.app.newsroom import server, team
+from sourcemark.app.newsroom.sync import sync_once
+from sourcemark.app.stories import add_to_story, create_story
+from tests.newsroom.laptops import article, laptop
 from tests.postgres import PostgresServer, running_server
 
 
@@ -78,3 +83,46 @@ def newsroom(postgres: PostgresServer) -> Iterator[Newsroom]:
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(room.dbname)))
         for name in room.reporters:
             conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+@pytest.fixture(autouse=True)
+def _no_keyring(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test touches the user's keyring or ~/.pgpass: a keyring that fails, a private HOME."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.delenv("PGPASSFILE", raising=False)
+
+
+@pytest.fixture
+def desk(newsroom: Newsroom) -> tuple[Reporter, Reporter]:
+    """alice and bob, reporters of the Metro desk."""
+    newsroom.desk("Metro")
+    return newsroom.reporter("alice", "Metro"), newsroom.reporter("bob", "Metro")
+
+
+@pytest.fixture
+def shared(
+    tmp_path: Path, desk: tuple[Reporter, Reporter]
+) -> Iterator[tuple[Library, Library, dict[str, str]]]:
+    """alice's story "Crime figures" (two sources, a claim and a quote) shared with Metro and
+    synced to bob's laptop."""
+    alice = laptop(tmp_path, "alice", desk[0])
+    bob = laptop(tmp_path, "bob", desk[1])
+    first = article(alice, "Mayor")
+    second = article(alice, "Council", "The council said the figures were cooked. " * 3)
+    story = create_story(alice, "Crime figures").value
+    add_to_story(alice, story.name, [first, second])
+    ids = {
+        "first": first,
+        "second": second,
+        "claim": alice.annotate_quote(first, "claim", "the safest big city in America").value.id,
+        "quote": alice.annotate_quote(first, "quote", "Police data show").value.id,
+    }
+    team.share(alice, story.name, "Metro")
+    sync_once(alice)
+    sync_once(bob)
+    yield alice, bob, ids
+    alice.close()
+    bob.close()

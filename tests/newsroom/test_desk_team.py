@@ -1,0 +1,91 @@
+"""The desk's newsroom: Team menu, indicator and background sync between two desk windows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from sourcemark.app.library import Library
+from sourcemark.app.newsroom import team
+from sourcemark.app.opening import open_library
+from sourcemark.app.stories import add_to_story, create_story
+from sourcemark.ui import team as team_ui
+from sourcemark.ui.main_window import MainWindow
+from sourcemark.ui.team import SyncState
+from tests.newsroom.conftest import Newsroom, Reporter
+from tests.newsroom.laptops import article
+from tests.ui.conftest import _private_settings  # noqa: F401 (every test's own QSettings)
+
+
+def window_on(qtbot: QtBot, library: Library) -> MainWindow:
+    window = MainWindow(library)
+    qtbot.addWidget(window)
+    window.show()
+    window.team.soon.setInterval(50)
+    return window
+
+
+def synced(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: not window.operations.is_running(team_ui.SYNCING), timeout=20000)
+
+
+def test_two_desks_share_a_story_and_see_each_others_annotations(
+    qtbot: QtBot,
+    tmp_path: Path,
+    newsroom: Newsroom,
+    desk: tuple[Reporter, Reporter],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    alice_lib = open_library(tmp_path / "alice")
+    source = article(alice_lib, "Mayor")
+    story = create_story(alice_lib, "Crime figures").value
+    add_to_story(alice_lib, story.name, [source])
+    alice = window_on(qtbot, alice_lib)
+    bob = window_on(qtbot, open_library(tmp_path / "bob"))
+    assert not alice.team.indicator.isVisibleTo(alice)
+    for window, reporter in ((alice, desk[0]), (bob, desk[1])):
+        answer = (reporter.dsn, reporter.name, reporter.password)
+        monkeypatch.setattr(
+            team_ui.JoinDialog, "ask", classmethod(lambda cls, parent, given=answer: given)
+        )
+        window.team.join_action.trigger()
+        synced(qtbot, window)
+        assert window.team.state is SyncState.SYNCED
+    monkeypatch.setattr(team_ui, "ask_share", lambda parent, stories: ("Crime figures", "Metro"))
+    alice.team.share_action.trigger()
+    synced(qtbot, alice)
+    bob.team.sync_action.trigger()
+    synced(qtbot, bob)
+    assert source in bob.library.article_ids()
+    # An annotation made on one desk syncs by itself a moment later, and reaches the other.
+    claim = alice.operations.run(
+        lambda library: library.annotate_quote(source, "claim", "the safest big city in America")
+    )
+    assert claim is not None
+    qtbot.waitUntil(lambda: alice.operations.is_running(team_ui.SYNCING), timeout=5000)
+    synced(qtbot, alice)
+    assert team.team_of(alice.library) and alice.team.state is SyncState.SYNCED
+    bob.team.sync_now()
+    synced(qtbot, bob)
+    assert bob.library.annotation(claim.value.id).quote == "the safest big city in America"
+    alice.close()
+    bob.close()
+
+
+def test_offline_the_desk_says_so_and_keeps_working(
+    qtbot: QtBot, tmp_path: Path, newsroom: Newsroom, desk: tuple[Reporter, Reporter]
+) -> None:
+    library = open_library(tmp_path / "alice")
+    team.join(library, desk[0].dsn, desk[0].name, desk[0].password)
+    library.db.execute(
+        "UPDATE meta SET value = ? WHERE key = 'team_dsn'",
+        ("host=127.0.0.1 port=1 dbname=x user=alice connect_timeout=2",),
+    )
+    window = window_on(qtbot, library)
+    qtbot.waitUntil(lambda: window.team.state is SyncState.OFFLINE, timeout=20000)
+    assert "cannot connect" in window.team.indicator.toolTip()
+    source = article(window.library, "Written on the train")
+    assert source in window.library.article_ids()
+    window.close()

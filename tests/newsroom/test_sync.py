@@ -1,0 +1,134 @@
+"""Two laptops, one newsroom: sharing, syncing, offline edits merged by the rules, and a
+reporter of another desk who sees none of it."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import psycopg
+
+from sourcemark.app.library import Library
+from sourcemark.app.newsroom import replica, team
+from sourcemark.app.newsroom.sync import sync_once
+from sourcemark.app.opening import open_library
+from sourcemark.app.stories import add_to_story, create_story
+from sourcemark.app.trash import delete_source
+from tests.cli import sourcemark
+from tests.newsroom.conftest import Newsroom, Reporter
+from tests.newsroom.laptops import article, converged, laptop, server_dump
+
+
+def test_a_shared_story_and_its_annotations_reach_the_other_laptop(
+    tmp_path: Path, newsroom: Newsroom, desk: tuple[Reporter, Reporter]
+) -> None:
+    alice_r, bob_r = desk
+    alice = laptop(tmp_path, "alice", alice_r)
+    bob = laptop(tmp_path, "bob", bob_r)
+    source = alice.article(article(alice, "Mayor"))
+    story = create_story(alice, "Crime figures").value
+    add_to_story(alice, story.name, [source.id])
+    claim = alice.annotate_quote(source.id, "claim", "the safest big city in America").value
+    team.share(alice, story.name, "Metro")
+    assert sync_once(alice).value.pushed > 0
+    sync_once(bob)
+    assert bob.annotation(claim.id).quote == claim.quote
+    mine = bob.annotate_quote(source.id, "rebuttal", "violent crime fell by 4 percent").value
+    bob.edit_annotation(claim.id, verdict="false", note="FBI data disagree")
+    sync_once(bob)
+    sync_once(alice)
+    assert alice.annotation(mine.id).kind.value == "rebuttal"
+    assert alice.annotation(claim.id).note == "FBI data disagree"
+    sync_once(bob)
+    assert replica.dump(alice.db) == replica.dump(bob.db) == server_dump(newsroom, "Metro")
+    creators = {row[0]: row[1] for row in alice.db.execute("SELECT id, creator FROM annotations")}
+    assert creators[mine.id] == "bob"
+    assert creators[claim.id] == "bob"  # bob made its current version
+    path = alice.path
+    alice.close()
+    exported = sourcemark(
+        "export", "--story", "Crime figures", "--out", tmp_path / "b.zip", library=path
+    )
+    assert exported.returncode == 0, exported.stderr
+    with zipfile.ZipFile(tmp_path / "b.zip") as bundle:
+        name = next(n for n in bundle.namelist() if n.endswith("annotations.jsonld"))
+        items = json.loads(bundle.read(name))["first"]["items"]
+    assert {item["creator"]["name"] for item in items} == {"bob"}
+    alice = open_library(path)
+    alice.close()
+    bob.close()
+
+
+def test_offline_edits_on_two_laptops_merge_by_the_rules(
+    newsroom: Newsroom, shared: tuple[Library, Library, dict[str, str]]
+) -> None:
+    alice, bob, ids = shared
+    # A day offline: both edit the claim (bob last); bob deletes the quote, alice edits it
+    # afterwards; alice deletes the second source, which bob leaves alone.
+    alice.edit_annotation(ids["claim"], note="alice's note")
+    bob.edit_annotation(ids["claim"], note="bob's note")
+    bob.delete_annotation(ids["quote"])
+    alice.edit_annotation(ids["quote"], note="still needed")
+    delete_source(alice, ids["second"])
+    sync_once(alice)
+    bob_round = sync_once(bob).value
+    sync_once(alice)
+    for library in (alice, bob):
+        assert library.annotation(ids["claim"]).note == "bob's note"
+        assert library.annotation(ids["quote"]).note == "still needed"  # edited after deletion
+        assert ids["second"] not in library.article_ids()  # deleted, untouched elsewhere
+    # Conflicts are reported where they were met (the claim edited twice, the quote deleted
+    # and edited), and the losing version kept in the history.
+    assert {c.record_id for c in bob_round.conflicts} == {ids["claim"], ids["quote"]}
+    kept = {entry["record"]["note"]: entry["record"] for entry in bob.history(ids["claim"])}
+    assert kept["alice's note"]["creator"] == "alice"  # who made the version that lost
+    assert "alice's note" in [entry["record"]["note"] for entry in alice.history(ids["claim"])]
+    assert converged(newsroom, "Metro", alice, bob)
+
+
+def test_a_reporter_of_another_desk_sees_none_of_it(
+    tmp_path: Path, newsroom: Newsroom, shared: tuple[Library, Library, dict[str, str]]
+) -> None:
+    newsroom.desk("Politics")
+    carol_r = newsroom.reporter("carol", "Politics")
+    carol = laptop(tmp_path, "carol", carol_r)
+    report = sync_once(carol).value
+    assert report.pulled == 0 and carol.articles() == []
+    carol.close()
+    with psycopg.connect(carol_r.login) as conn:
+        for table in ("records", "changes"):
+            assert conn.execute(f"SELECT count(*) FROM sourcemark.{table}").fetchone() == (0,)
+
+
+def test_private_stories_never_leave_the_laptop(
+    newsroom: Newsroom, shared: tuple[Library, Library, dict[str, str]]
+) -> None:
+    alice, bob, _ = shared
+    private = article(alice, "Private", "A tip from a source who must stay anonymous. " * 2)
+    story = create_story(alice, "Tips").value
+    add_to_story(alice, story.name, [private])
+    alice.annotate_quote(private, "quote", "must stay anonymous", occurrence=1)
+    sync_once(alice)
+    with newsroom.admin() as conn:
+        rows = conn.execute(
+            "SELECT count(*) FROM sourcemark.changes WHERE body::text LIKE %s", ("%anonymous%",)
+        ).fetchone()
+    assert rows == (0,)
+
+
+def test_search_team_finds_what_the_desk_shared(
+    tmp_path: Path, newsroom: Newsroom, shared: tuple[Library, Library, dict[str, str]]
+) -> None:
+    alice, bob, ids = shared
+    hits = team.search_team(bob, "safest cities", kind="claim")
+    assert [hit.id for hit in hits] == [ids["claim"]]
+    assert hits[0].stories == ["Crime figures"] and hits[0].creator == "alice"
+    assert "[safest]" in hits[0].snippet and "[city]" in hits[0].snippet
+    path = bob.path
+    bob.close()
+    found = sourcemark("search", "--team", "safest", "--kind", "claim", "--json", library=path)
+    assert found.returncode == 0, found.stderr
+    assert [hit["id"] for hit in json.loads(found.stdout)] == [ids["claim"]]
+    text = sourcemark("search", "--team", "police data", library=path).stdout
+    assert f"quote      {ids['quote'][:8]} Metro [Crime figures] by alice" in text
