@@ -26,10 +26,14 @@ def same_content(one: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
 
 def incoming_wins(current: Mapping[str, Any], incoming: Mapping[str, Any]) -> bool:
     """The merge rule for two versions of a record: the one changed last is current; at the
-    same instant the one whose canonical form sorts last, so every replica picks the same."""
+    same instant the one on a newer text version of its source (an annotation placed on a
+    refetched text keeps its time), then the one whose canonical form sorts last, so every
+    replica picks the same."""
     mine, theirs = _instant(current["updated_at"]), _instant(incoming["updated_at"])
     if mine != theirs:
         return theirs > mine
+    if current.get("version") != incoming.get("version"):
+        return int(incoming.get("version") or 0) > int(current.get("version") or 0)
     return canonical(content(incoming)) > canonical(content(current))
 
 

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import psycopg
 
+from sourcemark.app.capture.record import PageCapture
+from sourcemark.app.capture.refetch import store_fetched
+from sourcemark.app.importers import ExtractedSource
 from sourcemark.app.library import Library
 from sourcemark.app.newsroom import replica, team
 from sourcemark.app.newsroom.sync import sync_once
@@ -17,7 +20,7 @@ from sourcemark.app.stories import add_to_story, create_story
 from sourcemark.app.trash import delete_source
 from tests.cli import sourcemark
 from tests.newsroom.conftest import Newsroom, Reporter
-from tests.newsroom.laptops import article, converged, laptop, server_dump
+from tests.newsroom.laptops import TEXT, article, converged, laptop, server_dump
 
 
 def test_a_shared_story_and_its_annotations_reach_the_other_laptop(
@@ -132,3 +135,38 @@ def test_search_team_finds_what_the_desk_shared(
     assert [hit["id"] for hit in json.loads(found.stdout)] == [ids["claim"]]
     text = sourcemark("search", "--team", "police data", library=path).stdout
     assert f"quote      {ids['quote'][:8]} Metro [Crime figures] by alice" in text
+
+
+def test_a_new_version_of_a_shared_source_reaches_the_desk_with_its_passages(
+    newsroom: Newsroom, shared: tuple[Library, Library, dict[str, str]]
+) -> None:
+    alice, bob, ids = shared
+    edited = TEXT.replace("the safest big city", "one of the safest big cities") + " More."
+    capture = PageCapture(
+        "https://example.org/mayor",
+        "https://example.org/mayor",
+        "2024-05-02T10:00:00Z",
+        200,
+        (("content-type", "text/html"),),
+        "text/html",
+        "0" * 64,
+        b"",
+    )
+    extracted = ExtractedSource(
+        title="Mayor",
+        text=edited,
+        source_format="html",
+        original=edited.encode(),
+        filename="mayor.html",
+        capture=capture,
+    )
+    assert store_fetched(alice, ids["first"], extracted).value.version == 2
+    sync_once(alice)
+    sync_once(bob)
+    source = bob.article(ids["first"])
+    assert (source.version, source.text) == (2, edited)
+    assert bob.version_text(ids["first"], 1) == TEXT
+    quote = bob.annotation(ids["quote"])
+    assert (quote.version, quote.quote) == (2, "Police data show")
+    assert bob.annotation(ids["claim"]).status.value == "edited"
+    assert converged(newsroom, "Metro", alice, bob)
