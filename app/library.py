@@ -636,6 +636,11 @@ class Library:
             self.db, annotation.id, json.dumps(record, ensure_ascii=False), reason, now()
         )
 
+    def creators(self, annotation_ids: list[str]) -> dict[str, str]:
+        """Who made each annotation's current version (the reporter's name once synced
+        through the newsroom, else the local user's), for those that say."""
+        return queries.creators(self.db, annotation_ids)
+
     def history(self, annotation_id: str) -> list[dict[str, Any]]:
         """Earlier versions of an annotation, oldest first."""
         return [

@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self._connect_actions()
         self._connect()
         self.team = TeamSync(self, self.operations, self.status)
+        self.annotations.creators_of = library.creators
         self.status.show_counts(library.counts())
         self._update_title()
         self._restore_settings()

@@ -30,7 +30,6 @@ from sourcemark.app.newsroom import sync, team
 from sourcemark.app.newsroom.connection import NewsroomUnreachable
 from sourcemark.app.newsroom.sync import SyncReport, sync_once
 from sourcemark.app.stories import story_summaries
-from sourcemark.db import sync as sync_rows
 from sourcemark.ui.operations import Operations
 from sourcemark.ui.status import DeskStatusBar
 from sourcemark.ui.tasks import Cancelled, Progress
@@ -61,12 +60,8 @@ def sync_round(library: Library, progress: Progress, cancelled: Cancelled) -> Ou
     try:
         outcome = sync_once(library)
     except NewsroomUnreachable as error:
-        return Outcome(Round(None, str(error), _unseen(library)))
-    return outcome.with_value(Round(outcome.value, None, _unseen(library)))
-
-
-def _unseen(library: Library) -> int:
-    return len(sync_rows.conflicts(library.db, unseen_only=True))
+        return Outcome(Round(None, str(error), sync.unseen_conflicts(library)))
+    return outcome.with_value(Round(outcome.value, None, sync.unseen_conflicts(library)))
 
 
 class JoinDialog(QDialog):
@@ -231,7 +226,7 @@ class TeamSync(QObject):
             ),
         ]
         QMessageBox.information(self.window, "Sync status", "\n".join(lines))
-        self.operations.run(_mark_seen)
+        self.operations.run(sync.mark_conflicts_seen)
         if self.state is SyncState.CONFLICTS:
             self._show(SyncState.SYNCED)
 
@@ -241,9 +236,3 @@ class TeamSync(QObject):
             self.every.stop()
             self.soon.stop()
             self._refresh_menu()
-
-
-def _mark_seen(library: Library) -> Outcome[int]:
-    with library.operation():
-        seen = sync_rows.mark_conflicts_seen(library.db)
-    return Outcome(seen)

@@ -270,3 +270,15 @@ def _retry_pending(library: Library, applier: Applier) -> None:
             sync.release(library.db)
             sync.drop_pending(library.db, row["kind"], row["record_id"])
             progress = True
+
+
+def unseen_conflicts(library: Library) -> int:
+    """Conflicts the merge met that the reporter has not looked at yet."""
+    return len(sync.conflicts(library.db, unseen_only=True))
+
+
+def mark_conflicts_seen(library: Library) -> Outcome[int]:
+    """The reporter has read the conflicts (the desk's sync status)."""
+    with library.operation():
+        seen = sync.mark_conflicts_seen(library.db)
+    return Outcome(seen)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from sourcemark.app.library import Library
@@ -70,6 +71,12 @@ def test_two_desks_share_a_story_and_see_each_others_annotations(
     bob.team.sync_now()
     synced(qtbot, bob)
     assert bob.library.annotation(claim.value.id).quote == "the safest big city in America"
+    bob.open_article(source)  # the desk shows who made it
+    model = bob.annotations.model
+    row = model.row_of(claim.value.id)
+    assert row is not None
+    tip = model.data(model.index(row, 1), Qt.ItemDataRole.ToolTipRole)
+    assert "By alice" in tip
     alice.close()
     bob.close()
 
