@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
         self.reader.text.tag_actions = list(self.desk_actions.tag.values())
         self._connect_actions()
         self._connect()
-        self.team = TeamSync(self, self.operations, self.status)
+        self.team = TeamSync(self, self.operations, self.status, self.search, self.open_passage)
         self.annotations.creators_of = library.creators
         self.status.show_counts(library.counts())
         self._update_title()

@@ -7,8 +7,10 @@ connection): the desk never waits on the network, and offline it simply says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QAction
@@ -30,11 +32,14 @@ from sourcemark.app.newsroom import sync, team
 from sourcemark.app.newsroom.connection import NewsroomUnreachable
 from sourcemark.app.newsroom.sync import SyncReport, sync_once
 from sourcemark.app.stories import story_summaries
+from sourcemark.app.wording import count
 from sourcemark.ui.operations import Operations
+from sourcemark.ui.search_panel import SearchPanel
 from sourcemark.ui.status import DeskStatusBar
 from sourcemark.ui.tasks import Cancelled, Progress
 
 SYNCING = "Syncing"
+SEARCHING = "Searching the newsroom"
 AFTER_CHANGE_MS = 3000
 EVERY_MS = 30_000
 
@@ -108,10 +113,21 @@ def ask_share(parent: QWidget | None, stories: list[str]) -> tuple[str, str] | N
 class TeamSync(QObject):
     """The Team menu, the indicator and the background rounds of one desk window."""
 
-    def __init__(self, window: QMainWindow, operations: Operations, status: DeskStatusBar) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        operations: Operations,
+        status: DeskStatusBar,
+        search: SearchPanel,
+        open_passage: Callable[[str, int, int], None],
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.operations = operations
+        self.search = search
+        self.open_passage = open_passage
+        self.waiting_to_open: tuple[str, int, int] | None = None
+        """A newsroom hit asked for, opened once the sync brought its source."""
         self.indicator = QLabel()
         self.indicator.setObjectName("syncIndicator")
         status.addPermanentWidget(self.indicator)
@@ -139,6 +155,8 @@ class TeamSync(QObject):
         self.every.setInterval(EVERY_MS)
         self.every.timeout.connect(self.sync_now)
         operations.changed.connect(self._changed)
+        search.teamSearchRequested.connect(self.search_team)
+        search.pullRequested.connect(self.pull_and_open)
         self._refresh_menu()
         if team.joined(operations.library):
             self.every.start()
@@ -146,6 +164,8 @@ class TeamSync(QObject):
 
     def stop(self) -> None:
         """The window closes: no more rounds (one running is waited for with the others)."""
+        if self.stopped:
+            return
         self.stopped = True
         self.soon.stop()
         self.every.stop()
@@ -162,6 +182,7 @@ class TeamSync(QObject):
             action.setEnabled(joined)
         self.leave_action.setEnabled(joined)
         self.indicator.setVisible(joined)
+        self.search.set_team_available(joined)
 
     def _show(self, state: SyncState, detail: str = "") -> None:
         self.state = state
@@ -182,12 +203,44 @@ class TeamSync(QObject):
         self.operations.start(SYNCING, sync_round, self._round_done, quiet=True)
 
     def _round_done(self, result: Round) -> None:
+        if self.waiting_to_open is not None:
+            article_id, start, end = self.waiting_to_open
+            self.waiting_to_open = None
+            if result.offline is None:
+                self.open_passage(article_id, start, end)
         if result.offline is not None:
             self._show(SyncState.OFFLINE, result.offline)
         elif result.unseen_conflicts:
             self._show(SyncState.CONFLICTS, f"{result.unseen_conflicts}")
         else:
             self._show(SyncState.SYNCED)
+
+    @Slot(str, object, object)
+    def search_team(self, query: str, kind: str | None, verdict: str | None) -> None:
+        """Search the newsroom off the GUI thread; the hits go to the search list."""
+
+        def work(library: Library, progress: Progress, cancelled: Cancelled) -> Outcome[Any]:
+            return team.answer_for_desk(library, query, kind, verdict)
+
+        if not self.operations.is_running(SEARCHING):
+            self.operations.start(SEARCHING, work, self._answered, quiet=True)
+
+    def _answered(self, answer: team.TeamAnswer) -> None:
+        if answer.problem is not None:
+            self.search.show_team_problem(answer.problem)
+            return
+        summary = f"{count(len(answer.hits), 'hit')} on the newsroom's server"
+        if answer.not_here:
+            summary += f" ({count(len(answer.not_here), 'source')} not here yet: Enter pulls)"
+        self.search.show_team_hits(answer.hits, answer.not_here, summary)
+
+    @Slot(str, int, int)
+    def pull_and_open(self, article_id: str, start: int, end: int) -> None:
+        """A newsroom hit whose source is not on this laptop: sync, then open it."""
+        self.waiting_to_open = (article_id, start, end)
+        self._show(SyncState.SYNCING, "pulling the story")
+        if not self.operations.is_running(SYNCING):
+            self.operations.start(SYNCING, sync_round, self._round_done, quiet=True)
 
     @Slot()
     def ask_join(self) -> None:

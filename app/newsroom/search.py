@@ -1,18 +1,21 @@
 """Searching the newsroom: PostgreSQL full-text search over every shared record a reporter may
 see (their desks' records: `sourcemark.matching` finds them through the GIN index, and row-level
 security guards the rows it returns), with English stemming, web-search syntax
-(`websearch_to_tsquery`: words, "phrases", OR, -word) and highlighted snippets (`ts_headline`).
+(`websearch_to_tsquery`: words, "phrases", OR, -word) and snippets (`ts_headline`) whose
+matches are wrapped in « », as the local search's are.
 Local search stays on the library's Whoosh index.
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sourcemark.app.newsroom.protocol import Connection
+from sourcemark.app.search.results import Hit
 
-_HEADLINE = "StartSel=[, StopSel=], MaxWords=30, MinWords=10, MaxFragments=2"
+_HEADLINE = "StartSel=«, StopSel=», MaxWords=30, MinWords=10, MaxFragments=2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,13 @@ class TeamHit:
     creator: str | None
     stories: list[str]
     rank: float
+    source_title: str
+    """The title of the source a hit is in (its own, for a source)."""
+    outlet: str
+    published: str
+    start: int
+    """Code-point offsets of an annotation's passage in its source (0, 0 otherwise)."""
+    end: int
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,6 +86,9 @@ def search(
             LIMIT %(limit)s
         )
         SELECT d.name, h.kind, h.id, h.article_id, h.body, h.rank,
+               (SELECT a.body FROM sourcemark.records a
+                WHERE a.desk_id = h.desk_id AND a.kind = 'article' AND a.id = h.article_id)
+                   AS source,
                coalesce((SELECT array_agg(s.body->>'name' ORDER BY s.body->>'name')
                          FROM sourcemark.records m JOIN sourcemark.records s
                            ON s.desk_id = m.desk_id AND s.kind = 'story'
@@ -115,6 +128,33 @@ def search(
             creator=body.get("creator"),
             stories=list(stories),
             rank=float(rank),
+            source_title=str((source or {}).get("title", "")),
+            outlet=str((source or {}).get("outlet", "")),
+            published=str((source or {}).get("published", "")),
+            start=int(body.get("start", 0)) if record_kind == "annotation" else 0,
+            end=int(body.get("end", 0)) if record_kind == "annotation" else 0,
         )
-        for desk, record_kind, record_id, article_id, body, rank, stories, snippet in rows
+        for desk, record_kind, record_id, article_id, body, rank, source, stories, snippet in rows
     ]
+
+
+def as_hit(hit: TeamHit) -> Hit:
+    """A newsroom hit as the desk's search list shows a hit (sources and annotations only)."""
+    assert hit.article_id is not None
+    escaped = html.escape(hit.snippet).replace("«", "<b>").replace("»", "</b>")
+    return Hit(
+        doc_type="annotation" if hit.kind == "annotation" else "article",
+        article_id=hit.article_id,
+        annotation_id=hit.id if hit.kind == "annotation" else None,
+        title=hit.source_title,
+        outlet=hit.outlet,
+        published=hit.published,
+        kind=hit.annotation_kind,
+        speaker=hit.speaker or "",
+        verdict=hit.verdict,
+        score=hit.rank,
+        start=hit.start,
+        end=hit.end,
+        snippet=hit.snippet,
+        snippet_html=escaped,
+    )

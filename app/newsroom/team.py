@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from sourcemark.app.changes import Outcome
-from sourcemark.app.errors import SourcemarkError
+from sourcemark.app.errors import NotFound, SourcemarkError
 from sourcemark.app.library import Library, now
 from sourcemark.app.newsroom import credentials, protocol
 from sourcemark.app.newsroom.connection import (
@@ -22,7 +22,8 @@ from sourcemark.app.newsroom.connection import (
     connected,
 )
 from sourcemark.app.newsroom.replica import queue_closure
-from sourcemark.app.newsroom.search import TeamHit, search
+from sourcemark.app.newsroom.search import TeamHit, as_hit, search
+from sourcemark.app.search.results import Hit
 from sourcemark.app.stories import find_story
 from sourcemark.db import queries, sync
 
@@ -164,3 +165,33 @@ def search_team(
         return search(
             conn, query, kind=kind, speaker=speaker, verdict=verdict, story=story, limit=limit
         )
+
+
+@dataclass(frozen=True, slots=True)
+class TeamAnswer:
+    """The newsroom's hits for the desk, which of their sources this laptop lacks, or why
+    the newsroom could not answer."""
+
+    hits: list[Hit]
+    not_here: set[str]
+    problem: str | None = None
+
+
+def answer_for_desk(
+    library: Library, query: str, kind: str | None, verdict: str | None, limit: int = 50
+) -> Outcome[TeamAnswer]:
+    """`search_team` for the desk's search list (offline is an answer, not a failure)."""
+    try:
+        found = search_team(library, query, kind=kind, verdict=verdict, limit=limit)
+    except SourcemarkError as error:
+        return Outcome(TeamAnswer([], set(), str(error)))
+    hits = [as_hit(hit) for hit in found if hit.article_id is not None]
+    return Outcome(TeamAnswer(hits, {h.article_id for h in hits if not _holds(library, h)}))
+
+
+def _holds(library: Library, hit: Hit) -> bool:
+    try:
+        library.article(hit.article_id)
+    except NotFound:
+        return False
+    return True

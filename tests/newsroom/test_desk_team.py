@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from sourcemark.app.library import Library
 from sourcemark.app.newsroom import team
+from sourcemark.app.newsroom.sync import sync_once
 from sourcemark.app.opening import open_library
 from sourcemark.app.stories import add_to_story, create_story
 from sourcemark.ui import team as team_ui
@@ -96,3 +97,36 @@ def test_offline_the_desk_says_so_and_keeps_working(
     source = article(window.library, "Written on the train")
     assert source in window.library.article_ids()
     window.close()
+
+
+def test_the_team_scope_finds_a_story_not_here_and_enter_pulls_it(
+    qtbot: QtBot, tmp_path: Path, newsroom: Newsroom, desk: tuple[Reporter, Reporter]
+) -> None:
+    alice = open_library(tmp_path / "alice")
+    team.join(alice, desk[0].dsn, desk[0].name, desk[0].password)
+    source = article(alice, "Mayor")
+    add_to_story(alice, create_story(alice, "Crime figures").value.name, [source])
+    claim = alice.annotate_quote(source, "claim", "the safest big city in America").value
+    team.share(alice, "Crime figures", "Metro")
+    sync_once(alice)
+    alice.close()
+    bob_library = open_library(tmp_path / "bob")
+    team.join(bob_library, desk[1].dsn, desk[1].name, desk[1].password)
+    bob = window_on(qtbot, bob_library)
+    bob.team.every.stop()  # no background round: the story stays on the server until asked
+    bob.team.stopped = True
+    panel = bob.search
+    assert not panel.scope.isHidden()
+    panel.scope.setCurrentIndex(1)
+    panel.query.setText("safest cities")
+    panel.search()
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=20000)
+    assert "not here yet" in panel.summary.text()
+    hits = [panel.model.hit(row) for row in range(panel.model.rowCount())]
+    assert [h.annotation_id for h in hits if h.doc_type == "annotation"] == [claim.id]
+    row = next(n for n, h in enumerate(hits) if h.annotation_id == claim.id)
+    bob.team.stopped = False
+    panel.results.activated.emit(panel.model.index(row))  # Enter on the hit: pull, then open
+    qtbot.waitUntil(lambda: bob.article_id == source, timeout=20000)
+    assert bob.library.annotation(claim.id).quote == "the safest big city in America"
+    bob.close()

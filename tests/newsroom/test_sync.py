@@ -127,7 +127,8 @@ def test_search_team_finds_what_the_desk_shared(
     hits = team.search_team(bob, "safest cities", kind="claim")
     assert [hit.id for hit in hits] == [ids["claim"]]
     assert hits[0].stories == ["Crime figures"] and hits[0].creator == "alice"
-    assert "[safest]" in hits[0].snippet and "[city]" in hits[0].snippet
+    assert "«safest»" in hits[0].snippet and "«city»" in hits[0].snippet
+    assert (hits[0].source_title, hits[0].start, hits[0].end) == ("Mayor", 27, 57)
     path = bob.path
     bob.close()
     found = sourcemark("search", "--team", "safest", "--kind", "claim", "--json", library=path)

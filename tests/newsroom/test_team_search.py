@@ -62,7 +62,8 @@ def test_team_search_stems_filters_and_highlights(newsroom: Newsroom) -> None:
     with seed(newsroom.reporter("alice", "Metro"), "Metro") as conn:
         hits = search(conn, "falling crime")
         assert [h.id for h in hits] == ["n1"]
-        assert hits[0].snippet.count("[") == 2 and "[crimes]" in hits[0].snippet
+        assert hits[0].snippet.count("«") == 2 and "«crimes»" in hits[0].snippet
+        assert (hits[0].source_title, hits[0].outlet) == ("Mayor on crime", "AP")
         assert hits[0].stories == ["Crime figures"] and hits[0].creator == "alice"
         assert {h.id for h in search(conn, "crime")} == {"s1", "a1", "n1", "n2"}
         assert [h.id for h in search(conn, "crime", kind="quote")] == ["n2"]
