@@ -57,7 +57,10 @@ def test_a_shared_story_and_its_annotations_reach_the_other_laptop(
     with zipfile.ZipFile(tmp_path / "b.zip") as bundle:
         name = next(n for n in bundle.namelist() if n.endswith("annotations.jsonld"))
         items = json.loads(bundle.read(name))["first"]["items"]
+        report = bundle.read(next(n for n in bundle.namelist() if n.endswith("report.html")))
     assert {item["creator"]["name"] for item in items} == {"bob"}
+    # The claims table names who made the claim; the margin notes, the claim and the rebuttal.
+    assert report.decode().count("<p class='by'>by bob</p>") == 3
     alice = open_library(path)
     alice.close()
     bob.close()
