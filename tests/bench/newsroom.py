@@ -15,17 +15,31 @@ import argparse
 import json
 import multiprocessing
 import random
+import re
+import shutil
 import statistics
+import tempfile
 import time
 import uuid
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 
-from sourcemark.app.newsroom import protocol, server
+from sourcemark.app.importers import ExtractedSource
+from sourcemark.app.library import Library
+from sourcemark.app.newsroom import protocol, replica, server, team
+from sourcemark.app.newsroom.connection import connected
 from sourcemark.app.newsroom.protocol import Change, Cursor
 from sourcemark.app.newsroom.records import content, incoming_wins
 from sourcemark.app.newsroom.search import search
+from sourcemark.app.newsroom.sync import sync_once
+from sourcemark.app.opening import open_library
+from sourcemark.app.stories import add_to_story, create_story
+from sourcemark.db import queries
 from tests.postgres import running_server
 
 SHARED_RECORDS = 20
@@ -131,6 +145,139 @@ def _iso(stamp: float) -> str:
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def laptop_run(
+    url: str,
+    name: str,
+    password: str,
+    folder: str,
+    article_id: str,
+    changes: int,
+    expected: int,
+    start_at: float,
+) -> dict[str, Any]:
+    """One reporter on a laptop of their own: a library (without its search index, to measure
+    the sync), annotating and editing the shared story, a sync round after each change."""
+    rng = random.Random(name)
+    latencies: list[float] = []
+    conflicts = 0
+    with open_library(Path(folder), with_index=False) as library:
+        library.user = name
+        # The password in the DSN: used for the join, never stored (no keyring, no ~/.pgpass).
+        team.join(library, make_conninfo(url, password=password), name, None)
+        while time.time() < start_at:
+            time.sleep(0.01)
+        sync_once(library, password=password)
+        text = library.article(article_id).text
+        sentences = [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]{20,}[.!?]", text)]
+        for n in range(changes):
+            mine = [a for a in library.annotations(article_id) if a.note.startswith(name + ":")]
+            others = library.annotations(article_id)
+            if others and rng.random() < 1 / 3:
+                target = rng.choice(others if rng.random() < 0.5 else mine or others)
+                library.edit_annotation(target.id, note=f"{name}: edit {n}")
+            else:
+                start, end = rng.choice(sentences)
+                library.annotate(article_id, "quote", start, end, note=f"{name}: {n}")
+            conflicts += _round(library, password, name, latencies)
+        deadline = time.time() + 300
+        while time.time() < deadline:  # until every change is on the server and pulled here
+            conflicts += _round(library, password, name, latencies)
+            with connected(make_conninfo(url, user=name), password=password) as conn:
+                done = _logged(conn) >= expected and protocol.horizon(conn) > _newest(conn)
+            if done:
+                conflicts += _round(library, password, name, latencies)
+                break
+            time.sleep(0.2)
+        return {"latencies": latencies, "conflicts": conflicts, "dump": replica.dump(library.db)}
+
+
+def _round(library: Library, password: str, name: str, latencies: list[float]) -> int:
+    outcome = sync_once(library, password=password)
+    arrived = time.time()
+    for annotation_id in outcome.changes.annotations:
+        row = queries.annotation(library.db, annotation_id)
+        if row is not None and row["creator"] != name:
+            made = datetime.fromisoformat(row["updated_at"]).timestamp()
+            latencies.append(arrived - made)
+    return len(outcome.value.conflicts)
+
+
+def laptops(reporters: int, changes: int) -> dict[str, Any]:
+    """The load test with real libraries: each reporter a process with its own library."""
+    work = Path(tempfile.mkdtemp(prefix="sourcemark-newsroom-bench-"))
+    try:
+        with running_server() as cluster:
+            dbname = cluster.create_database()
+            dsn = cluster.dsn(dbname)
+            server.init(dsn)
+            server.add_desk(dsn, "Metro")
+            logins = [server.add_reporter(dsn, f"reporter{n}", "Metro") for n in range(reporters)]
+            url = cluster.url(dbname)
+            first = logins[0]
+            assert first.password is not None
+            with open_library(work / "origin", with_index=False) as origin:
+                origin.user = first.name
+                team.join(origin, make_conninfo(url, password=first.password), first.name, None)
+                text = resources.files("sourcemark.resources") / "ice-subpoenas-nyc.txt"
+                extracted = ExtractedSource(
+                    title="ICE subpoenas",
+                    text=text.read_text(encoding="utf-8"),
+                    source_format="text",
+                    original=b"",
+                    filename="ice.txt",
+                )
+                article_id = origin.import_source(extracted).value.article.id
+                story = create_story(origin, "Load").value
+                add_to_story(origin, story.name, [article_id])
+                team.share(origin, story.name, "Metro")
+                sync_once(origin, password=first.password)
+            with psycopg.connect(dsn) as conn:
+                row = conn.execute("SELECT count(*) FROM sourcemark.changes").fetchone()
+            already = int(row[0]) if row else 0
+            start_at = time.time() + 5
+            jobs = [
+                (
+                    url,
+                    login.name,
+                    login.password,
+                    str(work / login.name),
+                    article_id,
+                    changes,
+                    already + reporters * changes,
+                    start_at,
+                )
+                for login in logins
+            ]
+            with multiprocessing.get_context("spawn").Pool(reporters) as pool:
+                results = pool.starmap(laptop_run, jobs)
+            elapsed = time.time() - start_at
+            with psycopg.connect(dsn) as conn:
+                rows = conn.execute("SELECT kind, id, body FROM sourcemark.records").fetchall()
+                logged = conn.execute("SELECT count(*) FROM sourcemark.changes").fetchone()
+            truth = {
+                f"{kind}:{rid}": content(body)
+                for kind, rid, body in rows
+                if not body.get("removed")
+            }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    latencies = [v for r in results for v in r["latencies"]]
+    total = (logged[0] if logged else 0) - already
+    return {
+        "mode": "laptops (own libraries, search index off)",
+        "reporters": reporters,
+        "changes_per_reporter": changes,
+        "changes_logged": total,
+        "seconds": round(elapsed, 1),
+        "changes_per_second": round(total / elapsed, 1),
+        "arrivals": len(latencies),
+        "latency_p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "latency_p95_ms": round(_percentile(latencies, 0.95) * 1000, 1),
+        "conflicts_reported": sum(r["conflicts"] for r in results),
+        "converged": all(r["dump"] == truth for r in results),
+    }
 
 
 def search_only(sources: int) -> dict[str, Any]:
@@ -245,8 +392,15 @@ def main() -> None:
     parser.add_argument(
         "--search-only", type=int, metavar="SOURCES", help="only measure search over SOURCES"
     )
+    parser.add_argument(
+        "--laptops",
+        action="store_true",
+        help="reporters with libraries of their own (the real sync), not the protocol alone",
+    )
     args = parser.parse_args()
-    if args.search_only:
+    if args.laptops:
+        print(json.dumps(laptops(args.reporters, args.changes), indent=2))
+    elif args.search_only:
         print(json.dumps(search_only(args.search_only), indent=2))
     else:
         print(json.dumps(load(args.reporters, args.changes), indent=2))
