@@ -61,3 +61,26 @@ def test_versions_and_warc_files_travel_in_a_bundle(
         assert moved.annotated_quote == "the harbour is the safest in the country"
         counts = import_bundle(theirs, out).value  # a second time changes nothing
         assert (counts.added, counts.articles_added) == (0, 0)
+
+
+def test_a_colleague_who_had_the_first_version_gets_the_refetched_one(
+    library: Library, web: WebServer, tmp_path: Path
+) -> None:
+    url = web.serve("/story", article_page("Harbour", FIRST))
+    article_id = import_urls(library, [url], limits=QUICK).value.article_ids[0]
+    note = library.annotate_quote(article_id, "quote", "the harbour is the safest in the country")
+    export_bundle(library, tmp_path / "before.zip")
+    with open_library(tmp_path / "theirs") as theirs:
+        import_bundle(theirs, tmp_path / "before.zip")  # the colleague has version 1
+        web.serve("/story", article_page("Harbour", SECOND))
+        refetch(library, [article_id], limits=QUICK)  # the reporter refetches: version 2
+        export_bundle(library, tmp_path / "after.zip")
+
+        report = import_bundle(theirs, tmp_path / "after.zip").value
+        assert report.versions_added == 1 and report.updated == 1 and report.conflicting == 0
+        assert [v.number for v in theirs.versions(article_id)] == [1, 2]
+        assert theirs.article(article_id).text == library.article(article_id).text
+        assert theirs.captures(article_id) == library.captures(article_id)
+        assert theirs.annotation(note.value.id) == library.annotation(note.value.id)
+        again = import_bundle(theirs, tmp_path / "after.zip").value
+        assert (again.versions_added, again.updated) == (0, 0)

@@ -182,3 +182,37 @@ def test_search_covers_the_latest_version_and_all_versions_on_request(
     old = library.version_text(article_id, 1)
     assert old[earlier.start : earlier.end] == "safest"
     assert library.search_earlier_versions("calmest") == []
+
+
+def test_refetch_a_story_fetches_its_sources_with_an_address_only(
+    tmp_path: Path, web: WebServer
+) -> None:
+    lib = tmp_path / "lib"
+    first = web.serve("/first", article_page("First", ORIGINAL))
+    second = web.serve("/second", article_page("Second", ORIGINAL[:2]))
+    web.serve("/elsewhere", article_page("Not in the story", ORIGINAL[2:]))
+    done = sourcemark("import", first, second, "--story", "Harbour", "--json", library=lib)
+    assert done.returncode == 0, done.stderr
+    sourcemark("import", web.url("/elsewhere"), library=lib)
+    sourcemark("import", "-", "--story", "Harbour", stdin="Notes typed by hand.", library=lib)
+    web.serve("/second", article_page("Second", [ORIGINAL[0], "A new second paragraph."]))
+
+    done = sourcemark("refetch", "--story", "harbour", "--json", library=lib)
+    assert done.returncode == 0, done.stderr
+    results = {r["title"]: r["status"] for r in json.loads(done.stdout)}
+    assert results == {"First": "unchanged", "Second": "changed"}
+    refused = sourcemark("refetch", "--story", "Harbour", "--all", library=lib)
+    assert refused.returncode == 1 and "one of them" in refused.stderr
+
+
+def test_an_annotation_moved_onto_a_new_version_keeps_its_old_placement_in_its_history(
+    library: Library, web: WebServer
+) -> None:
+    article_id = imported(library, web)
+    quote = library.annotate_quote(article_id, "quote", "This is the safest harbour").value
+    republish(web, [ORIGINAL[0], ORIGINAL[1].replace("safest", "calmest"), *ORIGINAL[2:]])
+    refetch(library, [article_id], limits=QUICK)
+    moved = library.annotation(quote.id)
+    assert moved.version == 2 and moved.updated_at > quote.updated_at
+    (earlier,) = library.history(quote.id)
+    assert earlier["record"]["version"] == 1 and earlier["record"]["quote"] == quote.quote

@@ -84,6 +84,7 @@ class DeskActions(QObject):
         self.pages = self._make("&Page beside the text", "Ctrl+P")
         self.import_url = self._make("Import from &URL…", "Ctrl+L")
         self.refetch = self._make("&Refetch source", "Ctrl+Shift+R")
+        self.refetch_story = self._make("Refetch the story's sources")
         self.versions = self._make("&Versions and changes…")
         self.changed_passages = self._make("&Changed since capture…")
         self.check_extraction = self._make("Check &extraction…")
@@ -155,7 +156,9 @@ class DeskActions(QObject):
         go_menu.addActions([self.focus_sources, self.focus_reader, self.focus_annotations])
         go_menu.addAction(self.pages)
         source_menu = bar.addMenu("&Source")
-        source_menu.addActions([self.refetch, self.versions, self.changed_passages])
+        source_menu.addActions(
+            [self.refetch, self.refetch_story, self.versions, self.changed_passages]
+        )
         source_menu.addSeparator()
         source_menu.addAction(self.check_extraction)
         help_menu = bar.addMenu("&Help")

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from sourcemark.app import backup
 from sourcemark.app.bundles import BundleImportReport, ExportSummary, export_bundle, import_bundle
 from sourcemark.app.capture.importing import import_urls
-from sourcemark.app.capture.refetch import RefetchReport, RefetchStatus, refetch
+from sourcemark.app.capture.refetch import RefetchReport, RefetchStatus, refetch, web_sources
 from sourcemark.app.changes import Changes, Outcome
 from sourcemark.app.citations import CitationStyle, cite_annotation, cite_span
 from sourcemark.app.errors import SourcemarkError
@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
         wire(actions.pages, self.pages.toggle)
         wire(actions.import_url, self.ask_import_urls)
         wire(actions.refetch, self.refetch_source)
+        wire(actions.refetch_story, self.refetch_story)
         wire(actions.versions, self.show_versions)
         wire(actions.changed_passages, lambda: self.show_versions(passages=True))
         wire(actions.check_extraction, self.check_extraction)
@@ -692,6 +693,22 @@ class MainWindow(QMainWindow):
             library: Library, progress: Progress, cancelled: Cancelled
         ) -> Outcome[RefetchReport]:
             return refetch(library, [article_id], progress=progress, cancelled=cancelled)
+
+        self.operations.start(REFETCHING, work, self._refetched)
+
+    def refetch_story(self) -> None:
+        """Fetch every source of the chosen story that has a web address again, in the
+        background, with progress."""
+        if not self.story_id:
+            self.show_status("Choose a story first, then refetch its sources.")
+            return
+        story_id = self.story_id
+
+        def work(
+            library: Library, progress: Progress, cancelled: Cancelled
+        ) -> Outcome[RefetchReport]:
+            ids = web_sources(library, library.article_ids(story_id=story_id))
+            return refetch(library, ids, progress=progress, cancelled=cancelled)
 
         self.operations.start(REFETCHING, work, self._refetched)
 

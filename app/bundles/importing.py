@@ -28,7 +28,7 @@ from typing import Any
 from sourcemark.app import anchoring
 from sourcemark.app.bundles import native
 from sourcemark.app.bundles.bag import Progress, read_bag
-from sourcemark.app.bundles.content import BundleContent, StoryRecord
+from sourcemark.app.bundles.content import BundleContent, CaptureFile, StoryRecord
 from sourcemark.app.bundles.export import VIEWS
 from sourcemark.app.bundles.safezip import DEFAULT_LIMITS, Limits, SafeZip
 from sourcemark.app.changes import ChangeLog, Outcome
@@ -79,6 +79,8 @@ class BundleImportReport:
     articles_added: int = 0
     articles_matched: int = 0
     articles_updated: int = 0
+    versions_added: int = 0
+    """Later versions of sources already here (refetched elsewhere), added in order."""
     added: int = 0
     unchanged: int = 0
     updated: int = 0
@@ -105,6 +107,8 @@ class BundleImportReport:
             f"{count(self.added, 'new annotation')}, {self.updated:,} updated, "
             f"{self.unchanged:,} unchanged, {count(self.links_added, 'new link')}"
         )
+        if self.versions_added:
+            line += f", {count(self.versions_added, 'later version')} of sources already here"
         if self.stories_added or self.stories_merged:
             line += f", {self.stories_added + self.stories_merged:,} stories"
         if self.deleted:
@@ -228,6 +232,9 @@ class _Merge:
         if local is None:
             self.add_article(article)
             return
+        self.catch_up_versions(local_id, article.id)
+        local = queries.article(self.db, local_id)
+        assert local is not None
         self.local_texts[local_id] = local["text"]
         self.local_versions[local_id] = local["version"]
         self.report.articles_matched += 1
@@ -236,6 +243,38 @@ class _Merge:
             self.meet_local_deletion(
                 TargetType.ARTICLE, local_id, self.change_of(article), local["title"]
             )
+
+    def catch_up_versions(self, local_id: str, bundle_id: str) -> None:
+        """When the bundle holds every version this library has of a source and later ones
+        (a refetch made elsewhere), add the later ones in order, with the captures that made
+        them. Versions that went different ways are left as they are (the annotations are
+        then re-anchored onto the local text)."""
+        local = [row["text_sha256"] for row in queries.versions(self.db, local_id)]
+        theirs = self.content.version_texts.get(bundle_id, ())
+        if len(theirs) <= len(local) or [v.text_sha256 for v in theirs[: len(local)]] != local:
+            return
+        for version in theirs[len(local) :]:
+            writes.add_version(
+                self.db, {**asdict(version), "article_id": local_id, "page_text": None}
+            )
+        known = {row["id"] for row in queries.captures(self.db, local_id)}
+        for fetched in self.content.captures.get(bundle_id, ()):
+            if fetched.capture.id not in known:
+                self.insert_capture(local_id, fetched)
+        self.log.article(local_id)
+        self.report.versions_added += len(theirs) - len(local)
+
+    def insert_capture(self, article_id: str, fetched: CaptureFile) -> None:
+        record = fetched.capture.to_dict()
+        writes.insert_capture(
+            self.db,
+            {
+                **record,
+                "article_id": article_id,
+                "headers": json.dumps(record["headers"]),
+                "warc": fetched.warc,
+            },
+        )
 
     def add_article(self, article: Article) -> None:
         original = self.content.originals.get(article.id)
@@ -257,14 +296,7 @@ class _Merge:
                 self.db, {**asdict(version), "article_id": article.id, "page_text": None}
             )
         for fetched in self.content.captures.get(article.id, ()):
-            writes.insert_capture(
-                self.db,
-                {
-                    **fetched.capture.to_dict(),
-                    "headers": json.dumps(fetched.capture.to_dict()["headers"]),
-                    "warc": fetched.warc,
-                },
-            )
+            self.insert_capture(article.id, fetched)
         self.log.article(article.id, listed=True)
         self.local_texts[article.id] = article.text
         self.local_versions[article.id] = article.version

@@ -14,7 +14,7 @@ site never holds the library.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -128,6 +128,11 @@ def refetch(
     return Outcome(report, changes)
 
 
+def web_sources(library: Library, article_ids: Iterable[str]) -> list[str]:
+    """Those of the sources that can be fetched again: captured, or with a web address."""
+    return [i for i in article_ids if library.captures(i) or library.article(i).url]
+
+
 def refetch_url(library: Library, article: Article) -> str:
     """Where a source is fetched again: the address its last capture asked for, else its URL."""
     captures = library.captures(article.id)
@@ -232,7 +237,10 @@ def _place_annotations(
         )
         updates = _placement_changes(annotation, placed.status, placed.anchor, wording, number)
         if updates:
-            writes.update_annotation(library.db, annotation.id, updates)
+            # A change like any other: the earlier placement stays in the history, and the
+            # newer time makes bundle and sync merges carry the new placement over.
+            library.keep_history(annotation, "edited")
+            writes.update_annotation(library.db, annotation.id, {**updates, "updated_at": now()})
         if placed.status is not PassageStatus.SAME:
             now_reads = placed.anchor.quote if placed.anchor is not None else None
             changed.append(PassageChange(annotation.id, placed.status, wording, now_reads))

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 from sourcemark.app.capture.compare import compare, word_segments
-from sourcemark.app.capture.refetch import RefetchStatus, refetch
+from sourcemark.app.capture.refetch import RefetchStatus, refetch, web_sources
 from sourcemark.app.cli.output import library_for, print_json, short_id
 from sourcemark.app.errors import SourcemarkError
-from sourcemark.app.library import Library
+from sourcemark.app.stories import find_story
 
 
 def register(
@@ -24,6 +24,7 @@ def register(
     )
     ref.add_argument("articles", nargs="*", metavar="ARTICLE", help="article ids (or prefixes)")
     ref.add_argument("--all", action="store_true", help="every source with a web address")
+    ref.add_argument("--story", metavar="NAME", help="every source of this story with an address")
     ref.add_argument("--json", action="store_true", help="print the report as JSON")
     ref.set_defaults(run=run_refetch)
 
@@ -66,10 +67,14 @@ def register(
 
 
 def run_refetch(args: argparse.Namespace) -> int:
-    if args.all == bool(args.articles):
-        raise SourcemarkError("name the sources to refetch, or give --all (not both)")
+    if sum((bool(args.articles), args.all, args.story is not None)) != 1:
+        raise SourcemarkError("name the sources to refetch, or give --all or --story (one of them)")
     with library_for(args) as library:
-        ids = _web_sources(library) if args.all else args.articles
+        if args.articles:
+            ids = args.articles
+        else:
+            story_id = find_story(library, args.story).id if args.story is not None else None
+            ids = web_sources(library, library.article_ids(story_id=story_id))
         report = refetch(library, ids).value
     if args.json:
         print_json([result.to_dict() for result in report.results])
@@ -84,10 +89,6 @@ def run_refetch(args: argparse.Namespace) -> int:
                 )
         print(report.headline)
     return 1 if report.of(RefetchStatus.FAILED) else 0
-
-
-def _web_sources(library: Library) -> list[str]:
-    return [s.id for s in library.articles() if library.captures(s.id) or library.article(s.id).url]
 
 
 def run_versions(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from sourcemark.app.capture.importing import import_urls
 from sourcemark.app.importing import ImportReport
 from sourcemark.app.models import PassageStatus
 from sourcemark.app.opening import open_library
+from sourcemark.app.stories import add_to_story, create_story
 from sourcemark.ui.capture_views import (
     DELETED_STYLE,
     INSERTED_STYLE,
@@ -119,6 +120,35 @@ def test_refetch_shows_the_new_version_and_marks_what_changed(
     ]
     assert rows[1][0] == "removed" and rows[1][3] == "(removed)"
     assert window.library.annotation(quote.value.id).status is PassageStatus.EDITED
+
+
+def test_refetching_a_story_fetches_each_of_its_sources_in_the_background(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    web: WebServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    library = open_library(tmp_path / "lib")
+    urls = [web.serve(f"/{n}", article_page(f"Story {n}", FIRST)) for n in range(2)]
+    article_ids = import_urls(library, urls).value.article_ids
+    story = create_story(library, "Harbour").value
+    add_to_story(library, story.id, article_ids)
+    window = make_window(library)
+    problems: list[str] = []
+    monkeypatch.setattr(window, "show_problem", problems.append)
+    window.desk_actions.refetch_story.trigger()  # no story chosen yet
+    assert problems == [] and "Choose a story first" in window.statusBar().currentMessage()
+    window.choose_story(story.id)
+    web.serve("/1", article_page("Story 1", SECOND))
+    window.desk_actions.refetch_story.trigger()
+    qtbot.waitUntil(
+        lambda: "changed: version 2" in window.statusBar().currentMessage(), timeout=30_000
+    )
+    said = window.statusBar().currentMessage()
+    assert "Story 0: unchanged (version 1)" in said and "Story 1: changed: version 2" in said
+    assert problems == []  # no annotated passage changed: a status line, not a dialog
+    assert [v.number for v in library.versions(article_ids[1])] == [1, 2]
 
 
 def test_the_page_text_is_shown_beside_the_extracted_text(
