@@ -26,6 +26,7 @@ from sourcemark.app.capture.record import PageCapture
 from sourcemark.app.changes import ChangeLog, Outcome
 from sourcemark.app.errors import AmbiguousId, InvalidAnnotation, NotFound, SourcemarkError
 from sourcemark.app.importers import ExtractedSource
+from sourcemark.app.languages import detect_language, normalise_language
 from sourcemark.app.lock import WriterLock
 from sourcemark.app.models import (
     Annotation,
@@ -49,6 +50,7 @@ from sourcemark.app.models import (
     pages_of,
 )
 from sourcemark.app.people import local_user
+from sourcemark.app.search.claims import THRESHOLD as SIMILARITY_THRESHOLD
 from sourcemark.app.search.index import SearchIndex, SearchResults
 from sourcemark.app.search.versions import VersionHit, search_earlier_versions
 from sourcemark.app.storage import write_transaction
@@ -150,6 +152,12 @@ class Library:
         if self.index is not None:
             self.index.sync(self.db)
 
+    def settle_index(self) -> None:
+        """After a bulk change: merge the index's full tiers of segments, so that a library
+        used only from the command line (no desk, no idle upkeep) keeps searching fast."""
+        if self.index is not None:
+            self.index.merge_segments()
+
     @contextmanager
     def operation(self) -> Iterator[ChangeLog]:
         """One operation: a write transaction whose changes are logged, then the index sync."""
@@ -183,6 +191,7 @@ class Library:
             if progress is not None:
                 progress(len(results), total)
         self.sync_index()
+        self.settle_index()
         return Outcome(results, log.changes())
 
     def _store_source(self, source: ExtractedSource, log: ChangeLog) -> ImportResult:
@@ -211,7 +220,12 @@ class Library:
             extraction_warning=source.extraction_warning,
             updated_at=stamp,
         )
-        writes.insert_article(self.db, article.to_dict(), (source.filename, source.original))
+        language = source.language or detect_language(source.text)
+        writes.insert_article(
+            self.db,
+            {**article.to_dict(), "language": language},
+            (source.filename, source.original),
+        )
         writes.insert_page_map(self.db, article.id, [span.to_dict() for span in source.pages])
         if source.page_text:
             writes.set_page_text(self.db, article.id, article.version, source.page_text)
@@ -300,6 +314,23 @@ class Library:
         row = queries.article(self.db, self.resolve_article_id(article_id))
         assert row is not None
         return article_from_row(row)
+
+    def language(self, article_id: str) -> str:
+        """The language a source is written in (an ISO 639 code, e.g. `de`)."""
+        return queries.article_language(self.db, self.resolve_article_id(article_id))
+
+    def set_language(self, article_id: str, language: str) -> Outcome[str]:
+        """Correct a source's language; its text and annotations are indexed again with that
+        language's stemmer. The value is the code stored."""
+        article_id = self.resolve_article_id(article_id)
+        try:
+            code = normalise_language(language)
+        except ValueError as error:
+            raise SourcemarkError(str(error)) from None
+        with self.operation() as log:
+            writes.set_article_language(self.db, article_id, code)
+            log.article(article_id, listed=True)  # lists show the language
+        return Outcome(code, log.changes())
 
     def is_live(self, article_id: str) -> bool:
         """Whether a source (a full id) is in the library: not in the trash, not destroyed."""
@@ -741,23 +772,35 @@ class Library:
         kind: str | None = None,
         verdict: str | None = None,
         limit: int = 20,
+        read: int | None = None,
         story_id: str | None = None,
     ) -> SearchResults:
         """Ranked articles and annotations matching a query (syntax: app/search/query.py),
-        within one story's sources if given."""
+        within one story's sources if given; the first `read` hits (all by default) are read
+        with their snippets, the rest by the index's `more`."""
         within = queries.story_members(self.db, story_id) if story_id is not None else None
         return self._search_index().search(
-            query, kind=kind, verdict=verdict, limit=limit, within=within
+            query, kind=kind, verdict=verdict, limit=limit, read=read, within=within
         )
 
     def search_earlier_versions(self, query: str, *, limit: int = 20) -> list[VersionHit]:
         """Matches in the earlier versions of sources (the index holds the latest only)."""
         return search_earlier_versions(self.db, query, limit=limit)
 
-    def similar(self, annotation_id: str, *, limit: int = 10) -> SearchResults:
-        """Passages and annotations in other articles resembling an annotation (id or prefix)."""
+    def similar(
+        self, annotation_id: str, *, limit: int = 10, min_score: float = SIMILARITY_THRESHOLD
+    ) -> SearchResults:
+        """Claims (then other passages) in other articles that state what an annotation (id or
+        prefix) states."""
         annotation_id = self.resolve_annotation_id(annotation_id)
-        return self._search_index().similar(annotation_id, limit=limit)
+        return self._search_index().similar(annotation_id, limit=limit, min_score=min_score)
+
+    def similar_to_text(
+        self, statement: str, *, limit: int = 10, min_score: float = SIMILARITY_THRESHOLD
+    ) -> SearchResults:
+        """Have we checked this before? The library's claims that state what `statement`
+        states, with their verdicts; an empty list means nothing similar."""
+        return self._search_index().similar_to_text(statement, limit=limit, min_score=min_score)
 
     def _search_index(self) -> SearchIndex:
         if self.index is None:

@@ -1,10 +1,11 @@
 """One writer per library: `<library>/sourcemark.lock`, holding the owner's PID and host.
 
-The lock itself is an exclusive `flock` on that file. The kernel drops it when the owner dies,
-however it dies, so a lock left by a killed process is never mistaken for a live one and two
-processes taking over a stale lock at once cannot both win. The file's content (PID, host)
-only names the owner in messages. A clean release deletes the file, so a lock file found
-with an owner in it means the previous session ended without closing: an unclean exit.
+The lock itself is an exclusive OS lock on that file, taken through `portalocker` (`flock` on
+Linux and macOS, `LockFileEx`/`msvcrt.locking` on Windows). The kernel drops it when the owner
+dies, however it dies, so a lock left by a killed process is never mistaken for a live one and
+two processes taking over a stale lock at once cannot both win. The file's content (PID, host)
+only names the owner in messages. A clean release empties and deletes the file, so a lock file
+found with an owner in it means the previous session ended without closing: an unclean exit.
 
 Within one process the lock is re-entrant: the desk opens extra `Library` objects in worker
 threads, and each holds a share of the same lock until the last one closes.
@@ -14,7 +15,7 @@ writer works.
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import json
 import os
 import socket
@@ -24,12 +25,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import portalocker
+
 from sourcemark.app.errors import LibraryBusy, StorageError
 from sourcemark.app.layout import LOCK_FILE
 from sourcemark.app.storage import translated_storage_errors
 from sourcemark.db.connection import on_read_only_media
 
 _OWNER_READS, _OWNER_READ_PAUSE_S = 20, 0.01
+_OPEN_FLAGS = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 
 DESK, COMMAND = "desk", "command"
@@ -136,11 +140,21 @@ class _ProcessHold:
         if self.holders > 0:
             return
         del _held[self.path]
+        removed = False
         if clean:
-            # Delete while still holding the flock: a process that opened the file meanwhile
+            os.ftruncate(self.fd, 0)  # names no owner, so not an unclean exit, even if left behind
+            # Delete while still holding the lock: a process that opened the file meanwhile
             # finds it gone from the folder once it locks it, and starts over (see `_take`).
-            self.path.unlink(missing_ok=True)
+            try:
+                self.path.unlink(missing_ok=True)
+                removed = True
+            except PermissionError:
+                pass  # Windows removes no open file: delete it once closed, below
         os.close(self.fd)
+        if clean and not removed:
+            # Windows: fails while another process has it open, which leaves it empty: harmless.
+            with contextlib.suppress(OSError):
+                self.path.unlink(missing_ok=True)
 
 
 _registry_guard = threading.Lock()
@@ -168,10 +182,12 @@ def _take(path: Path) -> tuple[int, Owner | None]:
         )
     while True:
         with translated_storage_errors(path.parent):
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | _OPEN_FLAGS, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            portalocker.lock(
+                fd, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING
+            )
+        except portalocker.AlreadyLocked:
             owner = _owner_once_written(fd)
             os.close(fd)
             if owner is None:
@@ -197,7 +213,7 @@ def state(library_path: Path) -> LockState:
     """Whether the library's writer lock is free, held or stale, without taking it."""
     path = (library_path / LOCK_FILE).resolve()
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY | _OPEN_FLAGS)
     except FileNotFoundError:
         return LockState("free")
     try:
@@ -206,8 +222,8 @@ def state(library_path: Path) -> LockState:
             return LockState("held", owner)
         try:
             # A shared probe conflicts with the owner's exclusive lock but not with other probes.
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
+            portalocker.lock(fd, portalocker.LockFlags.SHARED | portalocker.LockFlags.NON_BLOCKING)
+        except portalocker.AlreadyLocked:
             return LockState("held", owner)
         return LockState("stale", owner) if owner else LockState("free")
     finally:
@@ -224,7 +240,8 @@ def _still_in_folder(path: Path, fd: int) -> bool:
 def _read_owner(fd: int) -> Owner | None:
     """The owner recorded in the lock file; None if it is empty or being written."""
     try:
-        data = json.loads(os.pread(fd, 4096, 0))
+        os.lseek(fd, 0, os.SEEK_SET)
+        data = json.loads(os.read(fd, 4096))
         return Owner(
             int(data["pid"]),
             str(data["host"]),
@@ -255,5 +272,6 @@ def _write_owner(fd: int) -> None:
     }
     data = json.dumps(record).encode()
     os.ftruncate(fd, 0)
-    os.pwrite(fd, data, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, data)
     os.fsync(fd)

@@ -167,6 +167,7 @@ class ArticleSummary:
     author: str
     published: str
     imported_at: str
+    language: str
     claims: int
     quotes: int
     rebuttals: int

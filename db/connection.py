@@ -40,7 +40,10 @@ def connect(path: Path, *, read_only: bool = False) -> sqlite_utils.Database:
 
 
 def on_read_only_media(path: Path) -> bool:
-    """True when `path`'s folder is on a file system mounted read-only."""
+    """True when `path`'s folder is on a file system mounted read-only (Windows has no
+    `statvfs`: there a read-only medium shows as a failed write instead)."""
+    if not hasattr(os, "statvfs"):
+        return False
     try:
         return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
     except OSError:

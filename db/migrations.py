@@ -406,7 +406,15 @@ BEGIN
 END;
 """
 
-# Version 8: the newsroom's sync (docs/newsroom.md). While the library has joined a team,
+# Version 8: the language each source is written in (ISO 639 code), which picks the stemmer
+# its text and annotations are indexed with. Sources stored before it are taken as English.
+V8 = """
+ALTER TABLE articles ADD COLUMN language TEXT NOT NULL DEFAULT 'en'
+    CHECK (language GLOB '[a-z][a-z]' OR language GLOB '[a-z][a-z][a-z]');
+CREATE INDEX articles_by_language ON articles (language);
+"""
+
+# Version 9: the newsroom's sync (docs/newsroom.md). While the library has joined a team,
 # triggers write a `sync_outbox` row in the same transaction as each change to a record that
 # may be shared; the sync pushes those of shared stories (the others are dropped: private
 # stories never leave the laptop). Changes the sync applies from the server are not queued
@@ -430,7 +438,7 @@ _SYNCED = (
     ("links", "link", "{row}.from_id || '/' || {row}.to_id || '/' || {row}.relation"),
     ("tombstones", "tombstone", "{row}.id"),
 )
-V8 = """
+V9 = """
 CREATE TABLE sync_control (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     joined INTEGER NOT NULL DEFAULT 0 CHECK (joined IN (0, 1)),
@@ -486,7 +494,7 @@ ALTER TABLE annotations ADD COLUMN creator TEXT NOT NULL DEFAULT '';
     for event in ("INSERT", "UPDATE", "DELETE")
 )
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -51,7 +51,7 @@ def trash_pointer(db: sqlite_utils.Database, table: str, row_id: str) -> str | N
 
 
 _SUMMARY_SELECT = """
-        SELECT a.id, a.title, a.outlet, a.author, a.published, a.imported_at,
+        SELECT a.id, a.title, a.outlet, a.author, a.published, a.imported_at, a.language,
                count(n.id) FILTER (WHERE n.kind = 'claim') AS claims,
                count(n.id) FILTER (WHERE n.kind = 'quote') AS quotes,
                count(n.id) FILTER (WHERE n.kind = 'rebuttal') AS rebuttals
@@ -62,6 +62,11 @@ _ARTICLE_ORDERS = {
     "title": "title COLLATE NOCASE, published DESC, id",
     "outlet": "outlet COLLATE NOCASE, published DESC, id",
 }
+
+
+def article_language(db: sqlite_utils.Database, article_id: str) -> str:
+    row = db.execute("SELECT language FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return str(row[0])
 
 
 def article_summaries(db: sqlite_utils.Database) -> list[Row]:
@@ -335,7 +340,8 @@ def superseded_versions(db: sqlite_utils.Database) -> list[Row]:
     """Every version that is not its source's current one, with the source's metadata."""
     return _rows(
         db,
-        "SELECT v.article_id, v.number, v.text, a.title, a.outlet, a.author, a.published "
+        "SELECT v.article_id, v.number, v.text, a.title, a.outlet, a.author, a.published, "
+        "a.language "
         "FROM article_versions v JOIN articles a ON a.id = v.article_id "
         "WHERE v.number <> a.version AND a.tombstone_id IS NULL "
         "ORDER BY v.article_id, v.number",

@@ -26,6 +26,10 @@ def insert_article(
         )
 
 
+def set_article_language(db: sqlite_utils.Database, article_id: str, language: str) -> None:
+    db.execute("UPDATE articles SET language = ? WHERE id = ?", (language, article_id))
+
+
 def insert_page_map(db: sqlite_utils.Database, article_id: str, pages: list[Row]) -> None:
     """Insert a new article's page map: rows of page, start, end and ocr."""
     db.table("article_pages").insert_all(

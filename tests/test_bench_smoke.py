@@ -30,6 +30,9 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         search_rounds=2,
         large_source_chars=50_000,
         large_source_annotations=100,
+        cli_files=40,
+        cli_batch=20,
+        claims_noise_articles=60,
         saved_pages=3,
         pdf_files=1,
         pdf_pages=2,
@@ -60,6 +63,11 @@ def test_every_figure_is_measured(results: dict[str, Any]) -> None:
         "memory",
         "memory_headless",
         "open_large_source",
+        "search_first",
+        "rebuild",
+        "cli_import",
+        "similar_text",
+        "claims",
         "html_bulk",
         "pdf_text",
         "pdf_ocr",
@@ -86,6 +94,34 @@ def test_every_engine_finds_the_same_documents(results: dict[str, Any]) -> None:
     for query, engines in per_query.items():
         assert engines[WHOOSH]["total"] == engines[FTS5]["total"] > 0, query
         assert engines["sourcemark"]["total"] > 0, query
+
+
+def test_command_line_import_reports_each_batch(results: dict[str, Any]) -> None:
+    figure = _figures(results)["cli_import"]
+    assert (
+        len(figure["details"]["batch_rates"]) == len(figure["details"]["whoosh_batch_rates"]) == 2
+    )
+    assert figure["goal"] is not None and figure["goal_met"] in (True, False)
+
+
+def test_claim_matching_is_scored_beside_its_baselines(results: dict[str, Any]) -> None:
+    figure = _figures(results)["claims"]
+    metrics = figure["details"]["metrics"]
+    assert figure["details"]["pairs"] > 50  # the smoke run's library holds a part of the set
+    for name in ("sourcemark", "sourcemark_unthresholded", "bm25", "whoosh_or"):
+        assert 0 < metrics[name]["map5"] <= metrics[name]["recall5"] <= 1
+    assert set(figure["ratios"]) == {"bm25", "whoosh_or"}
+    assert "MAP@5 ÷ BM25" in results["markdown"]
+
+
+def test_the_claim_matching_set_holds_at_least_200_pairs() -> None:
+    from tests.bench.claims import FIXTURES
+
+    corpus = json.loads((FIXTURES / "corpus.json").read_text(encoding="utf-8"))["pairs"]
+    written = json.loads((FIXTURES / "written.json").read_text(encoding="utf-8"))
+    sample = json.loads((FIXTURES / "sample.json").read_text(encoding="utf-8"))
+    assert len(corpus) + len(written) + len(sample) >= 200
+    assert all(item["paraphrase"] and item["near_miss"] for item in written + sample)
 
 
 def test_the_reader_shows_every_highlight(results: dict[str, Any]) -> None:

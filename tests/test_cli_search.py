@@ -83,6 +83,33 @@ def test_similar_by_id_prefix(filled: tuple[Path, dict[str, str]]) -> None:
     assert missing.returncode == 1 and "no annotation" in missing.stderr
 
 
+def test_similar_text_lists_claims_with_verdict_speaker_source_and_score(
+    filled: tuple[Path, dict[str, str]],
+) -> None:
+    path, ids = filled
+    statement = "Sanctuary policies were the only reason for the killing"
+    result = sourcemark("similar", "--text", statement, "--json", library=path)
+    assert result.returncode == 0, result.stderr
+    hits = json.loads(result.stdout)["hits"]
+    assert hits[0]["annotation_id"] == ids["claim"]
+    assert hits[0]["kind"] == "claim" and hits[0]["verdict"] == "false"
+    assert hits[0]["title"] == "Raid" and hits[0]["published"] == "2020-01-18"
+    assert all(0 < hit["score"] <= 1 for hit in hits)
+    assert [hit["score"] for hit in hits[1:]] == sorted(
+        (h["score"] for h in hits[1:]), reverse=True
+    )
+
+    shown = sourcemark("similar", "--text", statement, library=path)
+    assert shown.returncode == 0, shown.stderr
+    first = shown.stdout.splitlines()[0]
+    assert first.split()[1] == "False" and ids["claim"][:8] in first
+
+    nothing = sourcemark("similar", "--text", "The weather was mild on Sunday", library=path)
+    assert nothing.returncode == 0 and nothing.stdout.strip() == "nothing similar in the library"
+    both = sourcemark("similar", ids["claim"][:6], "--text", statement, library=path)
+    assert both.returncode == 2
+
+
 def test_rebuild_index_reports_progress_and_count(filled: tuple[Path, dict[str, str]]) -> None:
     path, _ = filled
     result = sourcemark("rebuild-index", library=path)

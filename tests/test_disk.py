@@ -7,6 +7,7 @@ CAP_SYS_ADMIN and are skipped without it); the simulated cases run everywhere.
 from __future__ import annotations
 
 import errno
+import os
 import re
 import subprocess
 import sys
@@ -235,3 +236,13 @@ def bare_library_with_a_story(path: Path) -> Library:
     annotated_library(library)
     library.import_source(from_pasted_text(_big_text(7)))
     return library
+
+
+def test_a_library_opens_where_there_is_no_statvfs_as_on_windows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(os, "statvfs")
+    with open_library(tmp_path / "library", with_index=False) as library:
+        library.import_source(from_pasted_text("The port reopened on Monday."))
+    with open_library(tmp_path / "library", read_only=True, with_index=False) as library:
+        assert library.counts()["articles"] == 1

@@ -297,8 +297,10 @@ def test_similar_finds_the_same_claim_in_other_articles(
 
 def test_library_searches_through_its_index(library: Library, desk: dict[str, str]) -> None:
     assert hit_ids(library.search("demand", kind="quote")) == {desk["quote"]}
+    assert not library.similar(desk["claim"][:8]).hits  # nothing else says it: an answer too
+    echo = add_article(library, "The sole reason for the killing was sanctuary policies, he said.")
     similar = library.similar(desk["claim"][:8]).hits
-    assert similar and all(hit.article_id != desk["raid"] for hit in similar)
+    assert [hit.article_id for hit in similar] == [echo.id]
 
 
 def test_a_library_without_index_says_so(bare_library: Library) -> None:

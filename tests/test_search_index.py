@@ -308,10 +308,21 @@ def test_the_total_is_exact_whatever_the_limit_across_segments(tmp_path: Path) -
         assert {lib.search("mayor budget", limit=limit).total for limit in (3, 40, 500)} == {both}
 
 
+@pytest.mark.parametrize(
+    "rows, words, parallel",
+    [
+        (60, 30, True),  # enough rows holding enough article text
+        (60, 2, False),  # as many rows of short texts: one writer is faster
+        (120, 2, True),  # enough rows whatever they hold
+        (40, 30, False),
+    ],
+)
 def test_a_bulk_sync_uses_the_parallel_writer_and_agrees_with_the_database(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: int, words: int, parallel: bool
 ) -> None:
-    rows = search_index._BULK_SYNC_ROWS
+    monkeypatch.setattr(search_index, "_BULK_SYNC_ROWS", 100)
+    monkeypatch.setattr(search_index, "_BULK_SYNC_ARTICLE_ROWS", 50)
+    monkeypatch.setattr(search_index, "_BULK_SYNC_TEXT_CHARS", 60 * 100)
     kinds: list[str] = []
     real_writer = whoosh_index.FileIndex.writer
 
@@ -322,8 +333,46 @@ def test_a_bulk_sync_uses_the_parallel_writer_and_agrees_with_the_database(
 
     monkeypatch.setattr(whoosh_index.FileIndex, "writer", spy)
     with open_library(tmp_path / "lib") as lib:
-        lib.import_many(from_pasted_text(f"Bulk wire story {n} on turnout.") for n in range(rows))
+        kinds.clear()  # opening the library wrote its first index
+        lib.import_many(
+            from_pasted_text(f"Bulk wire story {n} on turnout." + " More of it." * words)
+            for n in range(rows)
+        )
         assert lib.index is not None and lib.index.status(lib.db).agrees
         assert lib.search("turnout", limit=5).total == rows
         assert lib.db.execute("SELECT count(*) FROM index_outbox").fetchone()[0] == 0
-    assert ("MpWriter" in kinds) == (search_index._BULK_PROCS > 1)  # one core: one writer
+    # One core: always one writer.
+    assert ("MpWriter" in kinds) == (parallel and search_index._BULK_PROCS > 1)
+
+
+@pytest.mark.parametrize(
+    "sizes, budget, merged",
+    [
+        ([1000] * 7, None, set()),  # a tier is merged only once full
+        ([1000] * 8, None, set(range(8))),
+        ([1000] * 8 + [10**7], None, set(range(8))),  # bigger segments stay
+        ([1000] * 8 + [600_000] * 8, None, set(range(16))),  # every full tier
+        ([1000] * 8 + [600_000] * 8, 100_000, set(range(8))),  # within a sync's budget
+        ([600_000] * 8, 100_000, set()),
+    ],
+)
+def test_segments_merge_by_full_size_tiers(
+    sizes: list[int], budget: int | None, merged: set[int]
+) -> None:
+    assert search_index.tiers_to_merge(sizes, budget) == merged
+
+
+def test_idle_merges_leave_one_segment_per_tier() -> None:
+    assert search_index.tiers_to_merge([1000, 2000, 600_000, 10**7], None, 2) == {0, 1}
+
+
+def test_one_commit_per_source_keeps_the_segments_few(library: Library) -> None:
+    """Each import and annotation commits a segment; full tiers merge as they go, so the
+    searcher never faces one segment per document (what made imports slow down)."""
+    assert library.index is not None
+    for number in range(60):
+        article = add_article(library, f"Source {number} says the river rose {number} cm.")
+        library.annotate_quote(article.id, "claim", "the river rose")
+    segments = library.index._fresh_searcher().reader().leaf_readers()
+    assert len(segments) <= search_index._CROWDED_SEGMENTS
+    assert len(hit_ids(library.search("river", limit=500))) == 120

@@ -48,6 +48,7 @@ from sourcemark.ui.capture_views import (
     VersionsDialog,
     provenance,
 )
+from sourcemark.ui.check_statement import CheckStatementWindow
 from sourcemark.ui.commands import (
     CommandContext,
     CreateAnnotation,
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self.stories = StoriesPanel(library)
         self.sources = SourcesPanel(library)
         self.search = SearchPanel(library)
+        self.checker: CheckStatementWindow | None = None
         self.reader = Reader()
         self.overview = StoryOverviewPanel()
         self.centre = QStackedWidget()
@@ -177,6 +179,7 @@ class MainWindow(QMainWindow):
         wire(actions.find_in_source_key, self.reader.start_find)
         wire(actions.find_next, self.reader.find_bar.find_next)
         wire(actions.find_previous, self.reader.find_bar.find_previous)
+        wire(actions.check_statement, self.check_statement)
         wire(actions.open_library, self.ask_open_library)
         wire(actions.focus_sources, self._focus(self.sources.list))
         wire(actions.focus_reader, self._focus(self.reader.text))
@@ -566,6 +569,13 @@ class MainWindow(QMainWindow):
         self.left.setCurrentWidget(self.search)
         self.search.focus_query()
 
+    def check_statement(self) -> None:
+        """Have we checked this before? The statement box, holding the reader's selection."""
+        if self.checker is None:
+            self.checker = CheckStatementWindow(self.library, self)
+            self.checker.openRequested.connect(self.open_passage)
+        self.checker.start(self.reader.text.textCursor().selectedText().replace("\u2029", " "))
+
     @Slot(str)
     def find_similar(self, annotation_id: str) -> None:
         """List the passages of other sources that resemble an annotation."""
@@ -796,8 +806,11 @@ class MainWindow(QMainWindow):
 
     def import_bundle(self) -> None:
         path = ask_bundle_file(self)
-        if path is None:
-            return
+        if path is not None:
+            self.import_bundle_file(path)
+
+    def import_bundle_file(self, path: Path) -> None:
+        """Check and merge the bundle at `path` in the background."""
 
         def work(library: Library, progress: Progress, _: Cancelled) -> Outcome[BundleImportReport]:
             return import_bundle(library, path, progress)

@@ -2,11 +2,13 @@
 
 Queries use the core's query language (app/search/query.py). A search takes a few
 milliseconds, so it runs on the GUI thread: debounced while the user types, at once on Enter.
+Only the hits that fill the list are read and laid out at once; the rest as it scrolls.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
 
 DEBOUNCE_MS = 250
 RESULT_LIMIT = 50
+_SHORTEST_HIT_PX = 48  # a hit is at least two lines: the first screen holds no more than this
 _MARGIN = 6
 _MARKER_WIDTH = 4
 # Matched words: a background that reads the same on selected and unselected rows.
@@ -213,12 +216,13 @@ class SearchPanel(QWidget):
             return
         within_story = self.story_id if self.in_story.isChecked() else ""
         try:
-            self._search_index()
+            index = self._search_index()
             results = self._library.search(
                 text,
                 kind=self.kind.currentData(),
                 verdict=self.verdict.currentData(),
                 limit=RESULT_LIMIT,
+                read=self._first_screen(),
                 story_id=within_story or None,
             )
         except SourcemarkError as error:
@@ -226,7 +230,8 @@ class SearchPanel(QWidget):
             self._show_hits([], "")
             return
         self._show_problem("")
-        self._show_hits(results.hits, _summary(results))
+        self.model.set_results(results, index.more)
+        self._show_summary(_summary(results))
         self._answered = self._asked()
 
     def _asked(self) -> tuple[str, object, object]:
@@ -281,10 +286,17 @@ class SearchPanel(QWidget):
             raise SourcemarkError("this library has no search index open")
         return self._library.index
 
+    def _first_screen(self) -> int:
+        """How many hits can show at once in the list as it is now."""
+        return max(1, self.results.viewport().height() // _SHORTEST_HIT_PX + 1)
+
     def _show_hits(self, hits: list[Hit], summary: str) -> None:
         self.model.set_hits(hits)
+        self._show_summary(summary)
+
+    def _show_summary(self, summary: str) -> None:
         self.summary.setText(summary)
-        if hits:
+        if self.model.rowCount():
             self.results.setCurrentIndex(self.model.index(0))
 
     def _show_problem(self, message: str) -> None:
@@ -324,8 +336,9 @@ class SearchPanel(QWidget):
 
 def _summary(results: SearchResults) -> str:
     line = f"{count(results.total, 'hit')} in {results.elapsed_ms:.0f} ms"
-    if results.total > len(results.hits):
-        line += f", showing the best {len(results.hits)}"
+    ranked = len(results.hits) + len(results.pending)
+    if results.total > ranked:
+        line += f", showing the best {ranked}"
     return line
 
 
@@ -337,9 +350,10 @@ def _shorten(text: str, limit: int = 80) -> str:
 class HitDelegate(QStyledItemDelegate):
     """Draws a hit: a kind marker and label, the source's title, then the highlighted snippet."""
 
-    def __init__(self, view: QListView) -> None:
+    def __init__(self, view: QListView, label: Callable[[Hit], str] = hit_label) -> None:
         super().__init__(view)
         self._view = view
+        self._label = label
 
     def paint(
         self,
@@ -378,11 +392,10 @@ class HitDelegate(QStyledItemDelegate):
         document = self._document(index.data(HIT_ROLE), width, option.palette, selected=False)
         return QSize(width, int(document.size().height()) + 2 * _MARGIN)
 
-    @staticmethod
-    def _document(hit: Hit, width: int, palette: QPalette, selected: bool) -> QTextDocument:
+    def _document(self, hit: Hit, width: int, palette: QPalette, selected: bool) -> QTextDocument:
         roles = QPalette.ColorRole
         muted = palette.color(roles.HighlightedText if selected else roles.PlaceholderText).name()
-        label, source = html.escape(hit_label(hit)), html.escape(hit_source_line(hit))
+        label, source = html.escape(self._label(hit)), html.escape(hit_source_line(hit))
         document = QTextDocument()
         document.setDocumentMargin(0)
         document.setDefaultStyleSheet(_HIT_STYLE)

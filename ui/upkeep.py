@@ -23,7 +23,7 @@ def keep_up(library: Library, _progress: Progress, cancelled: Cancelled) -> Outc
     """Back up when due, then merge the small segments quick index updates leave behind."""
     made = backup_if_due(library.path)
     if not cancelled() and library.index is not None:
-        library.index.merge_segments()
+        library.index.merge_segments(thorough=True)
     return Outcome(made)
 
 

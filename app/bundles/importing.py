@@ -33,6 +33,7 @@ from sourcemark.app.bundles.export import VIEWS
 from sourcemark.app.bundles.safezip import DEFAULT_LIMITS, Limits, SafeZip
 from sourcemark.app.changes import ChangeLog, Outcome
 from sourcemark.app.errors import BundleError
+from sourcemark.app.languages import detect_language
 from sourcemark.app.library import Library, now
 from sourcemark.app.merging import (
     MERGE_AGENT,
@@ -279,6 +280,7 @@ class _Merge:
     def add_article(self, article: Article) -> None:
         original = self.content.originals.get(article.id)
         first, *later = self.content.version_texts[article.id]
+        # Bundles do not carry a language yet: a new source's is detected, as on import.
         writes.insert_article(
             self.db,
             {
@@ -286,6 +288,7 @@ class _Merge:
                 "text": first.text,
                 "text_sha256": first.text_sha256,
                 "version": 1,
+                "language": detect_language(first.text),
             },
             None if original is None else (original.filename, original.content),
         )

@@ -2,6 +2,8 @@
 
 Exit codes: 0 success, 1 a user error (one line naming the problem), 2 usage.
 Each command module exposes `register(subparsers, common)`; its commands set `run`.
+With no command the desk opens; with a bundle instead (`sourcemark story.zip`, as a file
+manager's "Open with" runs it) the desk opens and offers to import it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import argparse
 import importlib
 import os
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sourcemark import __version__
@@ -29,9 +33,19 @@ COMMAND_MODULES = (
     "sourcemark.app.cli.server",
     "sourcemark.app.cli.team",
 )
+BUNDLE_SUFFIX = ".zip"
 
 
-def build_parser() -> argparse.ArgumentParser:
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """What the command line asks for: a command (`args.command`), else the desk, which offers
+    to import `bundle` when one was given."""
+
+    args: argparse.Namespace
+    bundle: Path | None = None
+
+
+def _common_options() -> argparse.ArgumentParser:
     common = CommandParser(add_help=False)
     common.add_argument(
         "--library",
@@ -40,10 +54,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="library folder (default: $SOURCEMARK_LIBRARY or the user data folder)",
     )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options()
     parser = CommandParser(
         prog="sourcemark",
         description="Sourcemark, the annotation desk for journalists. "
-        "With no command, opens the desk window.",
+        "With no command, opens the desk window; with a bundle (sourcemark story.zip), opens "
+        "the desk and offers to import it.",
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"Sourcemark {__version__}")
@@ -57,6 +77,29 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         module.register(subparsers, common)
     return parser
+
+
+def parse_command_line(argv: Sequence[str]) -> Invocation:
+    """Read the arguments; a usage error exits with code 2, as argparse does."""
+    parser = build_parser()
+    opener = argparse.ArgumentParser(
+        add_help=False, parents=[_common_options()], exit_on_error=False
+    )
+    opener.add_argument("bundle", nargs="?")
+    try:
+        opened, extra = opener.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return Invocation(parser.parse_args(argv))  # the full parser explains the mistake
+    # No command ends in .zip: a lone word that does is a bundle to open in the desk.
+    if extra or opened.bundle is None or not opened.bundle.lower().endswith(BUNDLE_SUFFIX):
+        return Invocation(parser.parse_args(argv))
+    bundle = Path(opened.bundle).expanduser()
+    if not bundle.is_file():
+        parser.error(f"no bundle file at {bundle}")
+    args = argparse.Namespace(command=None)
+    if hasattr(opened, "library"):
+        args.library = opened.library
+    return Invocation(args, bundle.resolve())
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,7 +10,8 @@ from sourcemark.app.cli.output import library_for, one_line, print_json, short_i
 from sourcemark.app.cli.parser import positive_number
 from sourcemark.app.cli.team import run_team_search
 from sourcemark.app.models import Kind, Verdict
-from sourcemark.app.search.index import MAX_LIMIT, SearchResults
+from sourcemark.app.search.claims import THRESHOLD as SIMILARITY_THRESHOLD
+from sourcemark.app.search.index import MAX_LIMIT, Hit, SearchResults
 from sourcemark.app.stories import find_story
 
 
@@ -48,9 +49,23 @@ def register(
     similar = subparsers.add_parser(
         "similar",
         parents=[common],
-        help="passages and annotations in other articles resembling an annotation",
+        help="have we checked this before? claims stating what a statement or annotation states",
+        description="Ranks the library's claims (then other passages) by how likely they state "
+        "the same claim, with verdict, speaker, source, date and a similarity from 0 to 1. "
+        "Nothing below the similarity threshold is shown.",
     )
-    similar.add_argument("annotation", metavar="ANNOTATION", help="annotation id (unique prefix)")
+    given = similar.add_mutually_exclusive_group(required=True)
+    given.add_argument(
+        "annotation", metavar="ANNOTATION", nargs="?", help="annotation id (unique prefix)"
+    )
+    given.add_argument("--text", metavar="STATEMENT", help="a statement to check")
+    similar.add_argument(
+        "--min-score",
+        type=float,
+        default=SIMILARITY_THRESHOLD,
+        metavar="S",
+        help=f"show matches this similar or more (0-1, default {SIMILARITY_THRESHOLD})",
+    )
     _limit_and_json(similar, default_limit=10)
     similar.set_defaults(run=run_similar)
 
@@ -99,9 +114,33 @@ def run_search(args: argparse.Namespace) -> int:
 
 def run_similar(args: argparse.Namespace) -> int:
     with library_for(args, read_only=True) as library:
-        results = library.similar(args.annotation, limit=args.limit)
-    _print(results, args.json)
+        if args.text is not None:
+            results = library.similar_to_text(args.text, limit=args.limit, min_score=args.min_score)
+        else:
+            results = library.similar(args.annotation, limit=args.limit, min_score=args.min_score)
+    if args.json:
+        _print(results, as_json=True)
+        return 0
+    for hit in results.hits:
+        verdict = hit.verdict.label if hit.verdict else (hit.kind or "passage").capitalize()
+        source = hit_source(hit)
+        print(
+            f"{hit.score:.2f}  {verdict:12}  {short_id(hit.annotation_id or hit.article_id)}  "
+            f"{one_line(hit.snippet, 70)}"
+        )
+        print(f"      {hit.speaker or 'no speaker'} · {source}")
+    if not results.hits:
+        print("nothing similar in the library")
+    else:
+        print(f"{len(results.hits)} of {results.total} similar ({results.elapsed_ms:.0f} ms)")
     return 0
+
+
+def hit_source(hit: Hit) -> str:
+    """The source's title, outlet and date, as one line."""
+    details = ", ".join(part for part in (hit.outlet, hit.published) if part)
+    title = one_line(hit.title or "Untitled source", 50)
+    return f"{title} ({details})" if details else title
 
 
 def run_rebuild(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""Commands for sources: `import`, `pages`, `articles`, `edit-source` and `show`."""
+"""Commands for sources: `import`, `pages`, `articles`, `edit-source`, `show` and
+`set-language`."""
 
 from __future__ import annotations
 
@@ -105,6 +106,15 @@ def register(
         help="print it as JSON (the text, and each annotation's code-point offsets into it)",
     )
     show.set_defaults(run=run_show)
+
+    language = subparsers.add_parser(
+        "set-language",
+        parents=[common],
+        help="correct the language a source is written in (it is indexed again with it)",
+    )
+    language.add_argument("article", metavar="ARTICLE", help="article id (unique prefix)")
+    language.add_argument("language", metavar="CODE", help="ISO 639-1 code, e.g. en, de, fr")
+    language.set_defaults(run=run_set_language)
 
 
 def _stdin_source(max_bytes: int) -> Extraction:
@@ -224,7 +234,7 @@ def run_articles(args: argparse.Namespace) -> int:
     for s in summaries:
         counts = f"{s.claims}c {s.quotes}q {s.rebuttals}r"
         print(
-            f"{short_id(s.id)}  {s.published or '----------':10}  {counts:>11}  "
+            f"{short_id(s.id)}  {s.published or '----------':10}  {s.language:3}  {counts:>11}  "
             f"{one_line(s.title, 50)}  {s.outlet}"
         )
     return 0
@@ -318,3 +328,11 @@ def run_pages(args: argparse.Namespace) -> int:
             ocr = "  OCR" if span.ocr else ""
             print(f"p. {span.page:<5} {span.start}-{span.end}{ocr}  {shown}")
     return 1 if any(isinstance(found, ImportFailed) for found in image.values()) else 0
+
+
+def run_set_language(args: argparse.Namespace) -> int:
+    with library_for(args) as library:
+        article_id = library.resolve_article_id(args.article)
+        code = library.set_language(article_id, args.language).value
+    print(f"{short_id(article_id)} is in {code}")
+    return 0

@@ -314,6 +314,7 @@ def _metadata(tree: lxml.html.HtmlElement) -> dict[str, str]:
         "outlet": found.sitename or "",
         "url": found.url or "",
         "published": found.date or "",
+        "language": tree.get("lang") or "",
     }
 
 

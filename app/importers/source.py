@@ -9,6 +9,7 @@ from typing import Any
 from sourcemark.app.capture.record import PageCapture
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import ImportFailed, SourcemarkError
+from sourcemark.app.languages import normalise_language
 from sourcemark.app.models import PageSpan
 from sourcemark.app.text import drop_control_characters, normalise
 from sourcemark.app.wording import sizes
@@ -36,6 +37,7 @@ class ExtractedSource:
     author: str = ""
     url: str = ""
     published: str = ""
+    language: str = ""  # declared by the source (a page's lang attribute), else detected
     page_text: str = ""
     """All the visible text of a web page, to check the extraction against (HTML only)."""
     extraction_warning: str = ""
@@ -94,6 +96,7 @@ def from_extracted_fields(
         outlet=_one_line(fields.get("outlet", "")),
         author=_one_line(fields.get("author", "")),
         url=url if url.lower().startswith(("http://", "https://")) else "",
+        language=_declared_language(fields.get("language", "")),
         published=_valid_date(fields.get("published", "")),
     )
 
@@ -108,4 +111,12 @@ def _valid_date(value: str) -> str:
     try:
         return parse_published(value[:MAX_FIELD_CHARS])
     except SourcemarkError:
+        return ""
+
+
+def _declared_language(value: str) -> str:
+    """A language the page declares (`<html lang="de-AT">`), if it is a language code."""
+    try:
+        return normalise_language(value) if value.strip() else ""
+    except ValueError:
         return ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import math
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -22,7 +23,6 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlite_utils
-from whoosh import collectors, query
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
@@ -33,12 +33,29 @@ from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 from sourcemark.app.errors import LibraryBusy, NotFound, QueryError, SourcemarkError
 from sourcemark.app.layout import INDEX_DIR
-from sourcemark.app.search import documents
+from sourcemark.app.models import Kind, Verdict
+from sourcemark.app.search import claims, documents
 from sourcemark.app.search.query import parse
-from sourcemark.app.search.results import Hit, SearchResults, read_hits
-from sourcemark.app.search.schema import INDEX_FORMAT, SCHEMA, KindField, VerdictField
+from sourcemark.app.search.results import (
+    Hit,
+    Ranked,
+    SearchResults,
+    annotation_hit,
+    passage_hit,
+    read_hits,
+    with_pages,
+)
+from sourcemark.app.search.schema import (
+    ENGLISH,
+    INDEX_FORMAT,
+    SCHEMA,
+    KindField,
+    VerdictField,
+    family,
+)
 from sourcemark.app.search.scopes import expand_scopes, sources_query
 from sourcemark.app.search.snippets import Wanted, highlight_terms
+from sourcemark.app.search.vectors import Mask, Vectors
 from sourcemark.app.storage import write_transaction
 from sourcemark.db import writes
 
@@ -49,24 +66,34 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 META_KEY = "meta"
-_META = query.Term("key", META_KEY)
 _WRITE_LOCK = "MAIN_WRITELOCK"  # the lock file Whoosh's own writers take
 _REBUILD_WAIT_S = 30.0  # a rebuild waits this long for another writer to finish
 _SYNC_MB = 64
 _REBUILD_MB = 256
-# Syncs never merge (that would put seconds on the critical path), but past this many segments
-# queries slow down, so a sync merges the small ones if nobody called `merge_segments` in time.
-_MAX_SEGMENTS = 16
-_SMALL_SEGMENT_DOCS = 2000
-# A crowded sync folds only segments this small (one per saved annotation): milliseconds. An
-# import's segment can hold under 2,000 documents yet take a minute to merge on a busy machine.
-_SYNC_MERGE_DOCS = 50
-# A sync this large (an import, a catch-up) indexes with Whoosh's multiprocess writer.
-_BULK_SYNC_ROWS = 1000
+# Segments are kept in size tiers (each tier _TIER_FACTOR times the one below, by bytes on
+# disk): when a tier fills up with _TIER_FACTOR segments they are merged into one of the next
+# tier, so a library of N documents keeps O(log N) segments and each document is rewritten
+# O(log N) times. Merges stay off the critical path: a sync merges only as a safety valve,
+# when the index holds over _CROWDED_SEGMENTS (merging on every eighth saved annotation put
+# 1.9 s of 4.1 s of commits into merges, and one merge of 17 small segments took 300-400 ms
+# on a busy machine), and then only the full tiers whose merge fits _SYNC_MERGE_BYTES. At the
+# end of a bulk import (the desk's or the command line's) `merge_segments` merges every full
+# tier whatever its size, so a library used only from the terminal keeps few segments too; the
+# desk's idle upkeep, in the background, merges every tier holding two or more.
+_TIER_FACTOR = 8
+_TIER_BASE_BYTES = 64 * 1024
+_SYNC_MERGE_BYTES = 1024 * 1024
+_CROWDED_SEGMENTS = 4 * _TIER_FACTOR
+# A sync this large (an import, a catch-up) indexes with Whoosh's multiprocess writer: 5,000
+# rows, or 1,000 holding 2 MB of article text. Below that, starting the worker processes costs
+# more than they save (2,500 one-claim files waited 18 s on the workers' commit), while 1,000
+# full articles index twice as fast with two workers.
+_BULK_SYNC_ROWS = 5000
+_BULK_SYNC_ARTICLE_ROWS = 1000
+_BULK_SYNC_TEXT_CHARS = 2_000_000
 _BULK_PROCS = min(4, os.cpu_count() or 1)
 MAX_LIMIT = 500
-_SIMILAR_TERMS = 12
-_SIMILAR_MIN_COMMON = 20  # in a small library, no word counts as common
+MAX_STATEMENT_CHARS = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +138,8 @@ class SearchIndex:
         self._identity = identity
         self._applied = 0  # the last outbox seq known to be in the index (it only grows)
         self._searcher: Searcher = ix.searcher()
-        self._filters: dict[tuple[str, str], set[int]] = {}
+        self._vectors = Vectors(self._searcher)
+        self._analyses_present: frozenset[str] | None = None
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -173,7 +201,7 @@ class SearchIndex:
         if newest <= self._applied:  # applied by a read-only open, which cannot prune
             _prune_outbox(db, self._applied)
             return 0
-        writer = self._try_writer(bulk=newest - self._applied >= _BULK_SYNC_ROWS)
+        writer = self._try_writer(bulk=self._is_bulk(db, newest))
         if writer is None:
             return 0
         try:
@@ -187,8 +215,8 @@ class SearchIndex:
             writer.update_document(
                 key=META_KEY, doc_type="meta", state=self._new_state(rows[-1][0])
             )
-            crowded = len(writer.segments) > _MAX_SEGMENTS
-            merge = _merge_segments_under(_SYNC_MERGE_DOCS) if crowded else NO_MERGE
+            crowded = len(writer.segments) > _CROWDED_SEGMENTS
+            merge = _merge_full_tiers(_SYNC_MERGE_BYTES, _TIER_FACTOR) if crowded else NO_MERGE
             writer.commit(mergetype=merge)
         except OSError:
             # Disk full or read-only: the rows stay in the outbox and a later sync applies them.
@@ -201,14 +229,23 @@ class SearchIndex:
         _prune_outbox(db, rows[-1][0])
         return len(rows)
 
-    def merge_segments(self) -> bool:
-        """Merge the small segments syncs leave behind (call when idle); False if another
+    def _is_bulk(self, db: sqlite_utils.Database, newest: int) -> bool:
+        rows = newest - self._applied
+        if rows >= _BULK_SYNC_ROWS:
+            return True
+        if rows < _BULK_SYNC_ARTICLE_ROWS:
+            return False
+        return documents.pending_text_chars(db, self._applied) >= _BULK_SYNC_TEXT_CHARS
+
+    def merge_segments(self, *, thorough: bool = False) -> bool:
+        """Merge every full tier of segments, whatever it costs (after a bulk import), or,
+        `thorough`, every tier holding two or more (the desk's idle upkeep); False if another
         writer is busy."""
         writer = self._try_writer()
         if writer is None:
             return False
         try:
-            writer.commit(mergetype=_merge_segments_under(_SMALL_SEGMENT_DOCS))
+            writer.commit(mergetype=_merge_full_tiers(None, 2 if thorough else _TIER_FACTOR))
         except BaseException:
             _abandon(writer)
             raise
@@ -283,7 +320,8 @@ class SearchIndex:
         self._ix.close()
         self._ix = ix
         self._searcher = ix.searcher()
-        self._filters.clear()
+        self._vectors = Vectors(self._searcher)
+        self._analyses_present = None
 
     # --- searching --------------------------------------------------------------------------
 
@@ -292,55 +330,120 @@ class SearchIndex:
         self,
         query_text: str,
         *,
-        kind: str | None = None,
-        verdict: str | None = None,
+        kind: Kind | str | None = None,
+        verdict: Verdict | str | None = None,
         limit: int = 20,
+        read: int | None = None,
         within: list[str] | None = None,
     ) -> SearchResults:
         """Ranked articles and annotations matching a query (see app/search/query.py), of the
-        sources `within` only, if given."""
+        sources `within` only, if given.
+
+        The best `limit` are ranked and the first `read` of them (all by default) read back
+        from SQLite with their snippets; `more` reads the rest when they are wanted.
+        """
         began = time.perf_counter()
-        parsed = expand_scopes(parse(query_text), self._db)
+        limit = _checked_limit(limit)
         searcher = self._fresh_searcher()
-        # Score every match, never skipping blocks or whole segments that cannot reach the top
-        # N (Whoosh's default): the total then comes exact and for free, where counting
-        # afterwards ran the whole query again, per segment.
-        collector = collectors.FilterCollector(
-            collectors.TopCollector(_checked_limit(limit), usequality=False, replace=0),
-            allow=_within(searcher, self._filter(searcher, kind, verdict), within),
-            restrict=_META,
+        parsed = expand_scopes(parse(query_text, self._analyses()), self._db)
+        vectors = self._vectors
+        matched, scores = vectors.evaluate(parsed)
+        matched &= self._allowed(kind, verdict)
+        if within is not None:
+            matched &= vectors.evaluate(sources_query(within))[0]
+        ranked = vectors.rank(matched, scores, limit)
+        refs = [Ranked(score, searcher.stored_fields(docnum)) for docnum, score in ranked.top]
+        wanted = highlight_terms(parsed, searcher.reader())
+        first = len(refs) if read is None else read
+        hits = read_hits(self._db, refs[:first], wanted)
+        return SearchResults(
+            hits, ranked.total, _ms_since(began), query_text, tuple(refs[first:]), wanted
         )
-        searcher.search_with_collector(parsed, collector)
-        found = collector.results()
-        hits = read_hits(self._db, found, highlight_terms(parsed, searcher.reader()))
-        return SearchResults(hits, len(found), _ms_since(began), query_text)
+
+    def more(self, results: SearchResults, count: int) -> tuple[list[Hit], SearchResults]:
+        """Read the next `count` ranked hits of a search (for a list being scrolled)."""
+        return results.more(self._db, count)
 
     @_rebuilt_if_damaged
-    def similar(self, annotation_id: str, *, limit: int = 10) -> SearchResults:
-        """Passages and annotations in other articles that resemble this annotation."""
+    def similar_to_text(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        exclude_article: str | None = None,
+        exclude_annotation: str | None = None,
+        min_score: float = claims.THRESHOLD,
+    ) -> SearchResults:
+        """Claims (then other passages) that state what `text` states, most similar first;
+        none below `min_score` (by default the threshold of app/search/claims.py)."""
         began = time.perf_counter()
+        limit = _checked_limit(limit)
+        label = f"similar to {' '.join(text.split())[:60]!r}"
+        if len(text) > MAX_STATEMENT_CHARS:
+            raise QueryError(f"the statement is longer than {MAX_STATEMENT_CHARS} characters")
+        said = claims.statement(text, self._analyses())
+        if said.empty:
+            return SearchResults([], 0, _ms_since(began), label)
+        searcher = self._fresh_searcher()
+        vectors = self._vectors
+        elsewhere = ~vectors.term_mask("article_id", exclude_article or "")
+        in_annotations = vectors.term_mask("doc_type", "annotation") & elsewhere
+        in_articles = vectors.term_mask("doc_type", "article") & elsewhere
+
+        def ids(docnums: list[int], name: str) -> list[str]:
+            return [searcher.stored_fields(docnum)[name] for docnum in docnums]
+
+        annotation_ids = ids(
+            claims.candidate_docnums(vectors, said, in_annotations), "annotation_id"
+        )
+        article_ids = ids(
+            claims.candidate_docnums(vectors, said, in_articles, claims.ARTICLE_CANDIDATES),
+            "article_id",
+        )
+        rows = {row["id"]: row for row in documents.annotations_by_id(self._db, annotation_ids)}
+        rows.pop(exclude_annotation or "", None)
+        texts = {row["id"]: row for row in documents.articles_by_id(self._db, article_ids)}
+        found = [
+            claims.Candidate(
+                row["id"],
+                Kind(row["kind"]),
+                Verdict(row["verdict"]) if row["verdict"] else None,
+                claims.similarity(said, row["quote"], row["language"], searcher),
+            )
+            for row in rows.values()
+        ]
+        annotated = {(row["article_id"], row["start"], row["end"]) for row in rows.values()}
+        for row in texts.values():
+            score, start, end = claims.best_sentence(said, row["text"], row["language"], searcher)
+            # A sentence holding a passage already found as an annotation is that annotation.
+            if not any(a == row["id"] and s < end and start < e for a, s, e in annotated):
+                found.append(claims.Candidate(row["id"], None, None, score, start, end))
+        shown = claims.rank(found, min_score)
+        wanted = {analysis: Wanted(frozenset(stems)) for analysis, stems in said.terms.items()}
+        hits = [
+            annotation_hit(rows[match.record_id], match.similarity, wanted)
+            if match.kind is not None
+            else passage_hit(
+                texts[match.record_id], match.similarity, match.start, match.end, wanted
+            )
+            for match in shown[:limit]
+        ]
+        return SearchResults(with_pages(self._db, hits), len(shown), _ms_since(began), label)
+
+    def similar(
+        self, annotation_id: str, *, limit: int = 10, min_score: float = claims.THRESHOLD
+    ) -> SearchResults:
+        """Claims and passages in other articles that state what this annotation states."""
         rows = list(documents.annotations_by_id(self._db, [annotation_id]))
         if not rows:
             raise NotFound(f"no annotation with id {annotation_id!r}")
         source = rows[0]
-        searcher = self._fresh_searcher()
-        key_terms = _distinctive_terms(searcher, source["quote"])
-        label = f"similar to {source['quote'][:60]!r}"
-        if not key_terms:
-            return SearchResults([], 0, _ms_since(began), label)
-        resembles = query.Or(
-            [query.Term("body", term, boost=weight) for term, weight in key_terms],
-            minmatch=min(2, len(key_terms)),
-        )
-        found = searcher.search(
-            resembles,
-            limit=_checked_limit(limit),
-            mask=query.Or([_META, query.Term("article_id", source["article_id"])]),
-            optimize=False,
-        )
-        wanted = Wanted(frozenset(term for term, _ in key_terms))
-        return SearchResults(
-            read_hits(self._db, found, wanted), len(found), _ms_since(began), label
+        return self.similar_to_text(
+            source["quote"],
+            limit=limit,
+            exclude_article=source["article_id"],
+            exclude_annotation=source["id"],
+            min_score=min_score,
         )
 
     def _fresh_searcher(self) -> Searcher:
@@ -352,24 +455,27 @@ class SearchIndex:
         if not self._searcher.up_to_date():
             self._searcher.close()
             self._searcher = self._ix.searcher()
-            self._filters.clear()
+            self._vectors = Vectors(self._searcher)
+            self._analyses_present = None
         return self._searcher
 
-    def _filter(self, searcher: Searcher, kind: str | None, verdict: str | None) -> set[int] | None:
-        """Documents of the given kind and verdict, cached until the index changes."""
-        wanted = []
+    def _analyses(self) -> frozenset[str]:
+        """The language analyses of the library's sources (cached with the searcher)."""
+        if self._analyses_present is None:
+            self._analyses_present = frozenset(
+                family(language) for language in documents.languages(self._db)
+            ) | {ENGLISH}
+        return self._analyses_present
+
+    def _allowed(self, kind: Kind | str | None, verdict: Verdict | str | None) -> Mask:
+        """Every document but the meta one, of the given kind and verdict (cached masks)."""
+        vectors = self._vectors
+        allowed = ~vectors.term_mask("key", META_KEY)
         if kind:
-            wanted.append(("kind", KindField().normalise(kind)))
+            allowed &= vectors.term_mask("kind", KindField().normalise(kind))
         if verdict:
-            wanted.append(("verdict", VerdictField().normalise(verdict)))
-        if not wanted:
-            return None
-        sets = []
-        for term in wanted:
-            if term not in self._filters:
-                self._filters[term] = set(searcher.docs_for_query(query.Term(*term)))
-            sets.append(self._filters[term])
-        return set.intersection(*sets)
+            allowed &= vectors.term_mask("verdict", VerdictField().normalise(verdict))
+        return allowed
 
     # --- health -----------------------------------------------------------------------------
 
@@ -438,32 +544,46 @@ def _apply(
         writer.delete_by_term("key", documents.annotation_key(annotation_id))
 
 
-def _distinctive_terms(searcher: Searcher, text: str) -> list[tuple[str, float]]:
-    """The weightiest words of `text`, leaving out those in over a fifth of all documents
-    (they say little about resemblance and make the query score most of the index) unless
-    too few words would remain."""
-    common = max(_SIMILAR_MIN_COMMON, searcher.doc_count() // 5)
-    weighted = searcher.key_terms_from_text("body", text, numterms=_SIMILAR_TERMS * 2)
-    distinctive = [(t, w) for t, w in weighted if searcher.doc_frequency("body", t) <= common]
-    return (distinctive if len(distinctive) >= 3 else weighted)[:_SIMILAR_TERMS]
-
-
-def _merge_segments_under(max_docs: int) -> Callable[[SegmentWriter, list[Any]], list[Any]]:
-    """A merge policy: fold every segment under `max_docs` documents into the one being
-    written. Whoosh's MERGE_SMALL merged only ~5 of 46 tiny segments per call."""
+def _merge_full_tiers(
+    budget: int | None, width: int
+) -> Callable[[SegmentWriter, list[Any]], list[Any]]:
+    """A merge policy: fold the segments of every size tier holding `width` or more into the
+    segment being written, smallest tiers first, while the bytes merged stay within `budget`."""
 
     def merge(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
-        kept = []
-        for segment in segments:
-            if segment.doc_count_all() >= max_docs:
-                kept.append(segment)
-                continue
-            reader = SegmentReader(writer.storage, writer.schema, segment)
+        sizes = [
+            sum(writer.storage.file_length(name) for name in segment.list_files(writer.storage))
+            for segment in segments
+        ]
+        chosen = tiers_to_merge(sizes, budget, width)
+        for at in chosen:
+            reader = SegmentReader(writer.storage, writer.schema, segments[at])
             writer.add_reader(reader)
             reader.close()
-        return kept
+        return [segment for at, segment in enumerate(segments) if at not in chosen]
 
     return merge
+
+
+def tiers_to_merge(sizes: list[int], budget: int | None, width: int = _TIER_FACTOR) -> set[int]:
+    """Which segments (by position) to merge: all of each tier that holds `width` or more,
+    smallest tier first, while the bytes merged stay within `budget` (None: no limit)."""
+    tiers: dict[int, list[int]] = {}
+    for at, size in enumerate(sizes):
+        tier = int(math.log(max(size, _TIER_BASE_BYTES) / _TIER_BASE_BYTES, _TIER_FACTOR))
+        tiers.setdefault(tier, []).append(at)
+    chosen: set[int] = set()
+    spent = 0
+    for tier in sorted(tiers):
+        members = tiers[tier]
+        if len(members) < width:
+            continue
+        cost = sum(sizes[at] for at in members)
+        if budget is not None and spent + cost > budget:
+            break
+        chosen.update(members)
+        spent += cost
+    return chosen
 
 
 def _abandon(writer: SegmentWriter) -> None:

@@ -6,17 +6,18 @@ Words are stemmed and AND-ed; "phrases", AND / OR / NOT, parentheses, `field:val
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from whoosh import query
 from whoosh.qparser import MultifieldParser, plugins, syntax
 
 from sourcemark.app.errors import QueryError
-from sourcemark.app.search.schema import DEFAULT_FIELDS, QUERY_FIELDS, SCHEMA
+from sourcemark.app.search.schema import ENGLISH, QUERY_FIELDS, SCHEMA, default_fields
 
 MAX_QUERY_CHARS = 1000
 # Fields whose value is one item, never words (a story's name is one item too).
-_WHOLE = ("kind", "verdict", "published", "story", "tag")
+_WHOLE = ("kind", "verdict", "published", "lang", "story", "tag")
 _FIELD_HELP = ", ".join(f"{name}:" for name in QUERY_FIELDS)
 
 
@@ -96,8 +97,10 @@ def _check_value(name: str, value: object) -> None:
         )
 
 
-def _build_parser() -> MultifieldParser:
-    parser = MultifieldParser(list(DEFAULT_FIELDS), SCHEMA)
+@functools.lru_cache(maxsize=32)
+def _parser(analyses: frozenset[str]) -> MultifieldParser:
+    """A parser whose free-text words search the source fields of these languages' analyses."""
+    parser = MultifieldParser(default_fields(analyses), SCHEMA)
     # Field names are letters only, so "10:30" stays text rather than naming a field "10".
     # Unknown names are refused above; `story:` and `tag:` are kept for app/search/scopes.py.
     parser.replace_plugin(plugins.FieldsPlugin(expr=r"(?P<text>[A-Za-z_]+):", remove_unknown=False))
@@ -105,18 +108,16 @@ def _build_parser() -> MultifieldParser:
     return parser
 
 
-_PARSER = _build_parser()
-
-
-def parse(text: str) -> query.Query:
-    """Parse a user's query, or raise `QueryError` saying what is wrong with it."""
+def parse(text: str, analyses: frozenset[str] = frozenset({ENGLISH})) -> query.Query:
+    """Parse a user's query, or raise `QueryError` saying what is wrong with it. Free-text
+    words search the sources of every language analysis given (see schema.family)."""
     text = text.strip()
     if not text:
         raise QueryError("the search query is empty")
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"the search query is longer than {MAX_QUERY_CHARS} characters")
     _check_balanced(text)
-    parsed = _PARSER.parse(text, normalize=False)
+    parsed = _parser(analyses).parse(text, normalize=False)
     for part in _walk(parsed):
         error = getattr(part, "error", None)
         if isinstance(error, QueryError):

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from datetime import date
 
 from whoosh import fields, query
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
-from whoosh.lang import porter2
+from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.lang import porter2, stemmer_for_language
 from whoosh.support.charset import accent_map
 
 from sourcemark.app.errors import QueryError
+from sourcemark.app.languages import DEFAULT_LANGUAGE, STEMMED_LANGUAGES, normalise_language
 from sourcemark.app.models import Kind, Verdict
 
 # Bump when the schema or the analysis changes: an index of another format is rebuilt.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -40,6 +42,67 @@ STEMMED = (
     | StemFilter(stem, cachesize=None)
 )
 NAMES = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+
+# A source's own words (its text, its headline, the sentence around a passage) are analysed in
+# its language: each language has its fields, "body_de", "headline_de"... English keeps the
+# plain names, and languages without a stemmer share the "plain" ones (words as written).
+# What the journalist writes (notes, speakers) and the article's metadata stay English.
+SOURCE_FIELDS = ("body", "headline", "context")
+PLAIN = "plain"
+ENGLISH = ""
+FAMILIES: tuple[str, ...] = (ENGLISH, *sorted(STEMMED_LANGUAGES - {DEFAULT_LANGUAGE}), PLAIN)
+
+
+def family(language: str) -> str:
+    """The analysis a source in `language` gets: "" (English), a stemmed language, or "plain"."""
+    if language == DEFAULT_LANGUAGE:
+        return ENGLISH
+    return language if language in STEMMED_LANGUAGES else PLAIN
+
+
+def field_in(name: str, analysis: str) -> str:
+    """The field holding a source field in one analysis: "body", "body_de", "body_plain"."""
+    return f"{name}_{analysis}" if analysis else name
+
+
+def analysis_of(fieldname: str) -> str:
+    """The analysis family of an indexed field ("body_de" -> "de", "note" -> "")."""
+    base, _, suffix = fieldname.partition("_")
+    return suffix if base in SOURCE_FIELDS else ENGLISH
+
+
+class LanguageStemmer:
+    """A language's stemmer, cached per word. The index pickles its schema (analysers
+    included), so this pickles as the language code alone."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def __call__(self, word: str) -> str:
+        return _cached_stemmer(self.language)(word)
+
+
+@functools.cache
+def _cached_stemmer(language: str) -> Callable[[str], str]:
+    stemmer: Callable[[str], str] = stemmer_for_language(language)
+    return functools.lru_cache(maxsize=50_000)(stemmer)
+
+
+def _folded_stems(language: str) -> Analyzer:
+    # Snowball stemmers expect the language's own letters: fold accents after stemming.
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | StemFilter(LanguageStemmer(language), cachesize=None)
+        | CharsetFilter(accent_map)
+    )
+
+
+ANALYZERS: dict[str, Analyzer] = {
+    ENGLISH: STEMMED,
+    PLAIN: NAMES,
+    **{language: _folded_stems(language) for language in FAMILIES if language not in ("", PLAIN)},
+}
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -143,14 +206,25 @@ class VerdictField(_ChoiceField):
             raise QueryError(f"verdict: {error}") from None
 
 
+class LanguageField(_ChoiceField):
+    """`lang:de`: documents of sources in one language."""
+
+    noun = "language"
+
+    def normalise(self, text: str) -> str:
+        try:
+            return normalise_language(text)
+        except ValueError as error:
+            raise QueryError(f"lang: {error}") from None
+
+
 def build_schema() -> fields.Schema:
-    return fields.Schema(
+    schema = fields.Schema(
         key=fields.ID(unique=True, stored=True),  # "article:<id>", "annotation:<id>" or "meta"
         doc_type=fields.ID(stored=True),
         article_id=fields.ID(stored=True),
         annotation_id=fields.ID(stored=True),
-        body=fields.TEXT(analyzer=STEMMED),  # an article's text or an annotation's quote
-        headline=fields.TEXT(analyzer=STEMMED, field_boost=2.0),  # article documents only
+        lang=LanguageField(),
         title=fields.TEXT(analyzer=STEMMED),
         note=fields.TEXT(analyzer=STEMMED),
         speaker=fields.TEXT(analyzer=NAMES),
@@ -161,11 +235,20 @@ def build_schema() -> fields.Schema:
         published=PublishedField(),
         state=fields.STORED(),  # only on the "meta" document: identity, applied seq, format
     )
+    for analysis in FAMILIES:
+        analyzer = ANALYZERS[analysis]
+        # body: an article's text or an annotation's quote; headline: article documents only;
+        # context: the sentence around an annotation's passage (claim matching's weak field).
+        schema.add(field_in("body", analysis), fields.TEXT(analyzer=analyzer))
+        schema.add(field_in("headline", analysis), fields.TEXT(analyzer=analyzer, field_boost=2.0))
+        schema.add(field_in("context", analysis), fields.TEXT(analyzer=analyzer))
+    return schema
 
 
 SCHEMA = build_schema()
 
-# Fields a free-text word searches, and the fields users may name in a query.
+# Fields a free-text word searches (with the source fields of every language in the library),
+# and the fields users may name in a query.
 DEFAULT_FIELDS = ("body", "headline", "note", "speaker")
 # `story:` and `tag:` are not indexed: app/search/scopes.py turns them into sets of sources.
 QUERY_FIELDS = (
@@ -177,6 +260,18 @@ QUERY_FIELDS = (
     "title",
     "note",
     "published",
+    "lang",
     "story",
     "tag",
 )
+
+
+def default_fields(analyses: frozenset[str]) -> list[str]:
+    """What a free-text word searches when the library holds sources of these analyses."""
+    extra = [
+        field_in(name, analysis)
+        for analysis in FAMILIES
+        if analysis and analysis in analyses
+        for name in ("body", "headline")
+    ]
+    return [*DEFAULT_FIELDS, *extra]

@@ -12,11 +12,11 @@ from whoosh import query
 from whoosh.reading import IndexReader
 from whoosh.support.charset import accent_map
 
-from sourcemark.app.search.schema import STEMMED, stem
+from sourcemark.app.search.schema import ANALYZERS, ENGLISH, STEMMED, analysis_of, stem
 
 SNIPPET_CHARS = 240
 _LEAD_CHARS = 60  # context shown before the first match
-_HIGHLIGHTED_FIELDS = frozenset({"body", "headline", "title", "note"})
+_HIGHLIGHTED_FIELDS = frozenset({"body", "headline", "title", "note"})  # in any analysis
 _SPACES = re.compile(r"\s+")
 _WORD = STEMMED.items[0].expression  # how STEMMED's tokenizer finds words
 
@@ -40,28 +40,41 @@ class Wanted:
         return len(self.words) + len(self.phrases)
 
 
-def highlight_terms(parsed: query.Query, reader: IndexReader) -> Wanted:
-    """The words and phrases a query looks for in text, wildcards expanded, negations left out."""
-    words: set[str] = set()
-    phrases: set[tuple[str, ...]] = set()
+NOTHING = Wanted(frozenset())
+Highlights = dict[str, Wanted]
+"""What to highlight in text of each analysis (schema.family): stems differ by language."""
+
+
+def highlight_terms(parsed: query.Query, reader: IndexReader) -> Highlights:
+    """The words and phrases a query looks for in text, per analysis, wildcards expanded,
+    negations left out."""
+    words: dict[str, set[str]] = {}
+    phrases: dict[str, set[tuple[str, ...]]] = {}
+
+    def highlighted(fieldname: str) -> bool:
+        return fieldname.partition("_")[0] in _HIGHLIGHTED_FIELDS
 
     def visit(node: query.Query) -> None:
         if isinstance(node, query.Not):
             return
         if isinstance(node, query.Phrase):
-            if node.fieldname in _HIGHLIGHTED_FIELDS:
-                phrases.add(tuple(node.words))
+            if highlighted(node.fieldname):
+                phrases.setdefault(analysis_of(node.fieldname), set()).add(tuple(node.words))
             return
         if node.is_leaf():
             for fieldname, text in node.expanded_terms(reader):
-                if fieldname in _HIGHLIGHTED_FIELDS:
-                    words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+                if highlighted(fieldname):
+                    word = text.decode("utf-8") if isinstance(text, bytes) else text
+                    words.setdefault(analysis_of(fieldname), set()).add(word)
             return
         for child in node.children():
             visit(child)
 
     visit(parsed)
-    return Wanted(frozenset(words), frozenset(phrases))
+    return {
+        analysis: Wanted(frozenset(words.get(analysis, ())), frozenset(phrases.get(analysis, ())))
+        for analysis in words.keys() | phrases.keys()
+    }
 
 
 def matches(text: str, wanted: Wanted) -> Iterator[tuple[int, int, str]]:
@@ -113,9 +126,26 @@ def best_passage(found: Iterable[tuple[int, int, str]], wanted: int) -> list[tup
     return sorted((start, end) for start, end, _ in best)
 
 
-def snippet(text: str, wanted: Wanted) -> Snippet:
+def analysed_matches(text: str, wanted: Wanted, analysis: str) -> Iterator[tuple[int, int, str]]:
+    """`matches` for text of any analysis, through its full analyser (slower than `matches`,
+    which knows the English analyser's shortcuts)."""
+    recent: deque[tuple[int, str]] = deque(maxlen=max((len(p) for p in wanted.phrases), default=1))
+    for token in ANALYZERS[analysis](text, chars=True, mode="query"):
+        recent.append((token.startchar, token.text))
+        if token.text in wanted.words:
+            yield token.startchar, token.endchar, token.text
+        for phrase in wanted.phrases:
+            tail = list(recent)[-len(phrase) :]
+            if tuple(key for _, key in tail) == phrase:
+                yield tail[0][0], token.endchar, " ".join(phrase)
+
+
+def snippet(text: str, wanted: Wanted, analysis: str = ENGLISH) -> Snippet:
     """The passage of `text` that best matches what is wanted, or its opening if none does."""
-    spans = best_passage(matches(text, wanted), len(wanted)) if len(wanted) else []
+    found = (
+        matches(text, wanted) if analysis == ENGLISH else analysed_matches(text, wanted, analysis)
+    )
+    spans = best_passage(found, len(wanted)) if len(wanted) else []
     if not spans:
         head = text[:SNIPPET_CHARS]
         plain = _flat(head) + ("…" if len(text) > SNIPPET_CHARS else "")

@@ -15,8 +15,8 @@ from whoosh.filedb.filestore import RamStorage
 
 from sourcemark.app.search.documents import article_document
 from sourcemark.app.search.query import parse
-from sourcemark.app.search.schema import build_schema
-from sourcemark.app.search.snippets import highlight_terms, snippet
+from sourcemark.app.search.schema import ENGLISH, build_schema, family
+from sourcemark.app.search.snippets import NOTHING, highlight_terms, snippet
 from sourcemark.db import queries
 
 
@@ -37,10 +37,10 @@ def search_earlier_versions(
     db: sqlite_utils.Database, query_text: str, *, limit: int = 20
 ) -> list[VersionHit]:
     """Ranked matches of a query in the sources' earlier versions (not their latest)."""
-    parsed = parse(query_text)
     rows = queries.superseded_versions(db)
     if not rows:
         return []
+    parsed = parse(query_text, frozenset(family(row["language"]) for row in rows) | {ENGLISH})
     index = RamStorage().create_index(build_schema())
     writer = index.writer()
     for row in rows:  # one document per version, keyed "<article id>:<number>"
@@ -52,7 +52,8 @@ def search_earlier_versions(
         hits = []
         for hit in searcher.search(parsed, limit=limit):
             row = texts[hit["article_id"]]
-            shown = snippet(row["text"], wanted)
+            analysis = family(row["language"])
+            shown = snippet(row["text"], wanted.get(analysis, NOTHING), analysis)
             hits.append(
                 VersionHit(
                     row["article_id"],

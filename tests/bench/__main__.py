@@ -31,6 +31,13 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         metavar="JSON",
         help="measure nothing: write the Markdown report of earlier runs' JSON files",
     )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the steps an earlier (killed) run of the same sizes finished in --workdir",
+    )
+    parser.add_argument("--cli-files", type=int, default=10_000, help="files for figure 8")
+    parser.add_argument("--cli-batch", type=int, default=2_500, help="files per import command")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--import-repeats", type=int, default=3)
     parser.add_argument("--cold-repeats", type=int, default=5)
@@ -48,6 +55,9 @@ def main(argv: list[str]) -> int:
     options = Options(
         workdir=args.workdir.resolve(),
         seed=args.seed,
+        resume=args.resume,
+        cli_files=args.cli_files,
+        cli_batch=args.cli_batch,
         import_repeats=args.import_repeats,
         cold_repeats=args.cold_repeats,
     )

@@ -208,7 +208,8 @@ def fts5_new_document(db_path: str, repeats: int) -> dict[str, Any]:
                     "kind": "claim",
                     "text": f"A new claim {word}",
                     "note": word,
-                }
+                },
+                replace=True,  # a resumed run adds the same rows again
             )
         total, _ = _fts5_query(db, word)
         samples.append(clock.ms())

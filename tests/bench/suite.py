@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.bench import documents
+from sourcemark.app.search.claims import THRESHOLD
+from tests.bench import claims, documents
+from tests.bench.cli_import import import_through_cli, write_files
 from tests.bench.generator import CorpusGenerator, write_corpus
 from tests.bench.measure import ChildResult, Stat, run_child, summarize
 from tests.bench.report import (
@@ -20,6 +22,7 @@ from tests.bench.report import (
     WHOOSH,
     WHOOSH_DEFAULTS,
     Figure,
+    figure_from_dict,
     figure_to_dict,
 )
 from tests.bench.workload import NEW_ANNOTATION_REPEATS, QUERY_MIX, SEARCH_ROUNDS
@@ -31,6 +34,7 @@ Say = Callable[[str], None]
 class Options:
     workdir: Path
     seed: int
+    resume: bool = False  # keep each size's finished steps (and libraries) from a killed run
     import_repeats: int = 3
     cold_repeats: int = 5
     reader_repeats: int = 7
@@ -39,6 +43,9 @@ class Options:
     large_source_chars: int = 1_000_000
     large_source_annotations: int = 1_000
     new_annotation_repeats: int = NEW_ANNOTATION_REPEATS
+    cli_files: int = 10_000
+    cli_batch: int = 2_500
+    claims_noise_articles: int = 1_000
     saved_pages: int = 120
     pdf_files: int = 10
     pdf_pages: int = 30
@@ -71,26 +78,35 @@ class SizeRun:
         self.options = options
         self.say = say
         self.dir = options.workdir / str(size)
-        _remove(self.dir)
-        self.dir.mkdir(parents=True)
+        if not options.resume:
+            _remove(self.dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
         self.library = self.dir / "library"
         self.whoosh = self.dir / "whoosh"
         self.fts5 = self.dir / "fts5.db"
 
     def figures(self) -> list[Figure]:
-        figures = [self.bulk_import()]
-        setup = self.build_fixtures()
-        search, memory_headless = self.search(setup)
-        search_desk, memory = self.desk_searches(search, memory_headless.baselines)
-        figures += [
+        imported = self.step("import", lambda: [self.bulk_import()])
+        setup = self.step("fixtures", lambda: [self.build_fixtures()])[0]
+        search, memory_headless, first = self.step("search", lambda: list(self.search(setup)))
+        search_desk, memory = self.step(
+            "desk", lambda: list(self.desk_searches(search, memory_headless.baselines))
+        )
+        return [
+            *imported,
             search,
+            first,
             search_desk,
-            self.new_annotation(),
-            *self.cold_start(),
+            *self.step("new_annotation", lambda: [self.new_annotation()]),
+            *self.step("cold_start", self.cold_start),
             memory,
             memory_headless,
+            *self.step("rebuild", lambda: [self.rebuild()]),
+            *self.step("similar_text", lambda: [self.similar_text()]),
         ]
-        return figures
+
+    def step(self, name: str, measure: Callable[[], list[Figure]]) -> list[Figure]:
+        return step(self.dir / "steps" / f"{name}.json", self.options, self.say, measure)
 
     # --- 1. bulk import ---------------------------------------------------------------------
 
@@ -124,6 +140,7 @@ class SizeRun:
                 )
                 rates[name].append(rate)
                 peaks[name] = max(peaks[name], run.peak_mb)
+        _remove(self.library)  # a killed run's, when resuming
         (self.dir / "import-sourcemark").rename(self.library)
         for name in engines:
             _remove(self.dir / f"import-{name}")
@@ -138,7 +155,9 @@ class SizeRun:
 
     # --- fixtures: the same annotated corpus in each engine ---------------------------------
 
-    def build_fixtures(self) -> dict[str, Any]:
+    def build_fixtures(self) -> Figure:
+        for stale in (self.whoosh, self.fts5):  # a killed run's, when resuming
+            _remove(stale)
         annotated = child(
             "sourcemark.annotate",
             library_dir=str(self.library),
@@ -167,11 +186,11 @@ class SizeRun:
             "fts5_build_with_annotations_s": fts5.result["seconds"],
         }
         self.say(f"  fixtures: {json.dumps(setup)}")
-        return setup
+        return Figure("fixtures", "fixtures", "s", None, details=setup)
 
     # --- 2. search latency and 6. memory after the searches ---------------------------------
 
-    def search(self, setup: dict[str, Any]) -> tuple[Figure, Figure]:
+    def search(self, setup: Figure) -> tuple[Figure, Figure, Figure]:
         rounds = self.options.search_rounds
         runs = {
             "sourcemark": child("sourcemark.search", library_dir=str(self.library), rounds=rounds),
@@ -180,7 +199,9 @@ class SizeRun:
         }
         per_query: dict[str, dict[str, Any]] = {}
         pooled: dict[str, Stat] = {}
+        first: dict[str, Stat] = {}
         for name, run in runs.items():
+            first[name] = summarize(list(run.result["first_ms"].values()))
             samples = run.result["samples_ms"]
             pooled[name] = summarize(
                 [ms for query in samples.values() for ms in query], run.peak_mb
@@ -200,7 +221,14 @@ class SizeRun:
             "ms",
             pooled.pop("sourcemark"),
             pooled,
-            {"per_query": per_query, "setup": setup},
+            {"per_query": per_query, "setup": setup.details},
+        )
+        first_search = Figure(
+            "search_first",
+            "2. search, each query's first run (cold caches), snippets for the top 10",
+            "ms",
+            first.pop("sourcemark"),
+            first,
         )
         memory = Figure(
             "memory_headless",
@@ -209,7 +237,7 @@ class SizeRun:
             _single(runs["sourcemark"].peak_mb),
             {name: _single(runs[name].peak_mb) for name in (WHOOSH, FTS5)},
         )
-        return search, memory
+        return search, memory, first_search
 
     # --- 3. a new annotation becoming searchable --------------------------------------------
 
@@ -281,6 +309,32 @@ class SizeRun:
             ),
         ]
 
+    # --- 7. rebuilding the index ------------------------------------------------------------
+
+    def rebuild(self) -> Figure:
+        """`rebuild-index`: the whole index again from SQLite (articles and annotations)."""
+        run = child("sourcemark.rebuild", library_dir=str(self.library))
+        stat = summarize([run.result["seconds"]], run.peak_mb)
+        self.say(f"  rebuild-index: {stat}")
+        return Figure(
+            "rebuild",
+            "7. rebuild-index, every article and annotation",
+            "s",
+            stat,
+            details={"documents": run.result["documents"]},
+        )
+
+    # --- 9. claim matching's speed ----------------------------------------------------------
+
+    def similar_text(self) -> Figure:
+        """`similar --text` for the evaluation set's written statements, on this library."""
+        run = child(
+            "claims.similar_text", library_dir=str(self.library), statements=claims.statements()
+        )
+        stat = summarize(run.result["samples_ms"], run.peak_mb)
+        self.say(f"  similar --text: {stat}")
+        return Figure("similar_text", "9. `similar --text`, a statement checked", "ms", stat)
+
     # --- 6. the desk's memory after searching -----------------------------------------------
 
     def desk_searches(
@@ -313,6 +367,19 @@ class SizeRun:
                 memory_baselines,
             ),
         )
+
+
+def step(
+    done: Path, options: Options, say: Say, measure: Callable[[], list[Figure]]
+) -> list[Figure]:
+    """Measure a step, or (resuming) read what an earlier run of it measured."""
+    if options.resume and done.exists():
+        say(f"  {done.stem}: measured by an earlier run")
+        return [figure_from_dict(f) for f in json.loads(done.read_text(encoding="utf-8"))]
+    figures = measure()
+    done.parent.mkdir(parents=True, exist_ok=True)
+    done.write_text(json.dumps([figure_to_dict(f) for f in figures]), encoding="utf-8")
+    return figures
 
 
 def _single(value: float) -> Stat:
@@ -351,6 +418,64 @@ def reader_figure(options: Options, say: Say) -> Figure:
         details={
             "text_and_highlights_set_ms": summarize(run.result["set_ms"]).to_dict(),
             "highlight_selections": run.result["extra_selections"],
+        },
+    )
+
+
+def cli_import_figure(options: Options, say: Say) -> Figure:
+    """8. Short files on disk through `python main.py import`, one command per batch."""
+    files = write_files(options.workdir / "cli-files", options.cli_files, options.seed)
+    library = options.workdir / "cli-library"
+    _remove(library)
+    rates = import_through_cli(library, files, options.cli_batch)
+    _remove(library)
+    whoosh = child(
+        "whoosh.import_files",
+        index_dir=str(options.workdir / "cli-whoosh"),
+        files=str(options.workdir / "cli-files"),
+        batch_size=options.cli_batch,
+    )
+    _remove(options.workdir / "cli-whoosh")
+    baseline = whoosh.result["rates"]
+    say(f"  command-line import, files/s per batch: {rates}; raw Whoosh {baseline}")
+    overall = len(files) / sum(options.cli_batch / rate for rate in rates)
+    return Figure(
+        "cli_import",
+        f"8. `import` of {len(files):,} short files, {options.cli_batch:,} a command",
+        "files/s",
+        summarize([overall]),
+        {WHOOSH_DEFAULTS: summarize([len(files) / sum(options.cli_batch / r for r in baseline)])},
+        {"batch_rates": rates, "whoosh_batch_rates": baseline},
+    )
+
+
+def claims_figure(options: Options, say: Say) -> Figure:
+    """10. Claim matching's quality on the evaluation set (tests/fixtures/claims/)."""
+    library = options.workdir / "claims" / "library"
+    _remove(library.parent)
+    built = child(
+        "claims.build",
+        library_dir=str(library),
+        noise_articles=options.claims_noise_articles,
+    )
+    run = child("claims.evaluate", library_dir=str(library), queries=built.result["queries"])
+    result = run.result
+    metrics = result["metrics"]
+    learnt = claims.learnt_threshold(result["right_similarity"])
+    say(f"  claims: {json.dumps(metrics)}; threshold keeping 90% of right matches: {learnt}")
+    return Figure(
+        "claims",
+        "10. claim matching on the evaluation set",
+        "MAP@5",
+        summarize([metrics["sourcemark_unthresholded"]["map5"]]),
+        {name: summarize([metrics[name]["map5"]]) for name in ("bm25", "whoosh_or")},
+        {
+            "metrics": metrics,
+            "pairs": result["pairs"],
+            "near_misses": result["near_misses"],
+            "latency_ms": summarize(result["samples_ms"], run.peak_mb).to_dict(),
+            "threshold": claims.operating_point(result, THRESHOLD),
+            "learnt_threshold": claims.operating_point(result, learnt),
         },
     )
 
@@ -403,17 +528,28 @@ def run_suite(sizes: list[int], options: Options, say: Say) -> dict[str, Any]:
     corpus = options.workdir / f"corpus-{options.seed}-{max(sizes)}.jsonl"
     if not corpus.exists():
         say(f"generating {max(sizes):,} articles -> {corpus}")
-        write_corpus(corpus, max(sizes), options.seed)
+        partial = corpus.with_suffix(".partial")
+        write_corpus(partial, max(sizes), options.seed)
+        partial.rename(corpus)  # a killed run leaves no half corpus behind
+    steps = options.workdir / "steps"
     say("reader")
+    reader = step(steps / "reader.json", options, say, lambda: [reader_figure(options, say)])
+    say("command-line import")
+    cli = step(steps / "cli_import.json", options, say, lambda: [cli_import_figure(options, say)])
+    say("claim matching")
+    matching = step(steps / "claims.json", options, say, lambda: [claims_figure(options, say)])
     results: dict[str, Any] = {
         "seed": options.seed,
-        "any_size": [figure_to_dict(reader_figure(options, say))],
+        "any_size": [figure_to_dict(f) for f in [*reader, *cli, *matching]],
         "sizes": {},
     }
     say("documents")
-    results["documents"] = [figure_to_dict(f) for f in document_figures(options, say)]
+    documents_done = step(
+        steps / "documents.json", options, say, lambda: document_figures(options, say)
+    )
+    results["documents"] = [figure_to_dict(f) for f in documents_done]
     for size in sizes:
         say(f"{size:,} articles")
         figures = SizeRun(size, corpus, options, say).figures()
-        results["sizes"][str(size)] = [figure_to_dict(f) for f in figures]
+        results["sizes"][str(size)] = [figure_to_dict(f, size) for f in figures]
     return results

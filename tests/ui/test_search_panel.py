@@ -210,6 +210,41 @@ def test_hits_fit_the_list_width_when_there_are_enough_to_scroll(
     assert results.horizontalScrollBar().maximum() == 0  # no snippet runs past the right edge
 
 
+def test_hits_beyond_the_first_screen_are_read_as_the_list_scrolls(
+    qtbot: QtBot, library: Library
+) -> None:
+    library.import_many(
+        (from_pasted_text(f"Story {n}\n\nThe council debated the budget.") for n in range(40)),
+        total=40,
+    )
+    panel = SearchPanel(library)
+    qtbot.addWidget(panel)
+    panel.resize(320, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    search_now(qtbot, panel, "budget")
+    assert panel.summary.text().startswith("40 hits")
+    first = panel.model.rowCount()
+    assert 0 < first < 40  # only what fills the list was read
+    for _ in range(10):
+        panel.results.scrollToBottom()
+        qtbot.wait(20)
+    assert panel.model.rowCount() == 40
+    assert len({hit.article_id for hit in hits(panel)}) == 40  # each hit once, in rank order
+
+
+def test_a_model_reading_more_passes_the_model_tester(
+    qtmodeltester: ModelTester, library: Library, annotated: dict[str, Annotation]
+) -> None:
+    assert library.index is not None
+    model = SearchResultsModel()
+    model.set_results(library.index.search("homes OR fares", read=1), library.index.more)
+    assert model.rowCount() == 1 and model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() > 1 and not model.canFetchMore()
+    qtmodeltester.check(model, force_py=True)
+
+
 def test_enter_again_opens_the_first_hit_of_the_same_query(
     qtbot: QtBot, panel: SearchPanel
 ) -> None:
