@@ -12,6 +12,7 @@ import html
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.newsroom.protocol import Connection
 from sourcemark.app.search.results import Hit
 
@@ -37,6 +38,8 @@ class TeamHit:
     """The title of the source a hit is in (its own, for a source)."""
     outlet: str
     published: str
+    language: str
+    """The source's language (ISO 639), which the desk's list shows."""
     start: int
     """Code-point offsets of an annotation's passage in its source (0, 0 otherwise)."""
     end: int
@@ -131,6 +134,7 @@ def search(
             source_title=str((source or {}).get("title", "")),
             outlet=str((source or {}).get("outlet", "")),
             published=str((source or {}).get("published", "")),
+            language=str((source or {}).get("language") or "en"),
             start=int(body.get("start", 0)) if record_kind == "annotation" else 0,
             end=int(body.get("end", 0)) if record_kind == "annotation" else 0,
         )
@@ -149,10 +153,11 @@ def as_hit(hit: TeamHit) -> Hit:
         title=hit.source_title,
         outlet=hit.outlet,
         published=hit.published,
-        kind=hit.annotation_kind,
+        kind=Kind(hit.annotation_kind) if hit.annotation_kind else None,
         speaker=hit.speaker or "",
-        verdict=hit.verdict,
+        verdict=Verdict(hit.verdict) if hit.verdict else None,
         score=hit.rank,
+        language=hit.language,
         start=hit.start,
         end=hit.end,
         snippet=hit.snippet,
