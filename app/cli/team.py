@@ -150,3 +150,22 @@ def run_team_search(args: argparse.Namespace) -> int:
     if not hits:
         print("no matches on the newsroom's server")
     return 0
+
+
+def run_team_similar(args: argparse.Namespace) -> int:
+    """`similar --text STATEMENT --team`: the newsroom's claims stating the same thing."""
+    if args.text is None:
+        raise SourcemarkError("--team checks a statement: give it with --text")
+    with library_for(args, read_only=True) as library:
+        found = team.checked_before(library, args.text, limit=args.limit, min_score=args.min_score)
+    if args.json:
+        print_json([{"score": round(score, 4), **hit.to_dict()} for score, hit in found])
+        return 0
+    for score, hit in found:
+        verdict = (hit.verdict or hit.annotation_kind or "").replace("_", " ")
+        by = f" by {hit.creator}" if hit.creator else ""
+        print(f"{score:.2f}  {verdict:12}  {hit.id[:8]}  {hit.title[:70]}")
+        print(f"      {hit.speaker or 'no speaker'} · {hit.source_title} · {hit.desk}{by}")
+    if not found:
+        print("nothing similar in the newsroom")
+    return 0

@@ -9,6 +9,7 @@ Local search stays on the library's Whoosh index.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -16,6 +17,8 @@ from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.newsroom.protocol import Connection
 from sourcemark.app.search.results import Hit
 
+_WORD = re.compile(r"\w{3,}")
+MAX_STATEMENT_WORDS = 60
 _HEADLINE = "StartSel=«, StopSel=», MaxWords=30, MinWords=10, MaxFragments=2"
 
 
@@ -163,3 +166,13 @@ def as_hit(hit: TeamHit) -> Hit:
         snippet=hit.snippet,
         snippet_html=escaped,
     )
+
+
+def claim_candidates(conn: Connection, statement: str, limit: int = 200) -> list[TeamHit]:
+    """The newsroom's annotations sharing a word with a statement, best first: what claim
+    matching then scores ("have we checked this before?")."""
+    words = _WORD.findall(statement)[:MAX_STATEMENT_WORDS]
+    if not words:
+        return []
+    found = search(conn, " or ".join(words), limit=limit)
+    return [hit for hit in found if hit.kind == "annotation"]

@@ -14,6 +14,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from sourcemark.app.changes import Outcome
 from sourcemark.app.errors import NotFound, SourcemarkError
 from sourcemark.app.library import Library, now
+from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.newsroom import credentials, protocol
 from sourcemark.app.newsroom.connection import (
     NewsroomError,
@@ -22,7 +23,7 @@ from sourcemark.app.newsroom.connection import (
     connected,
 )
 from sourcemark.app.newsroom.replica import queue_closure
-from sourcemark.app.newsroom.search import TeamHit, as_hit, search
+from sourcemark.app.newsroom.search import TeamHit, as_hit, claim_candidates, search
 from sourcemark.app.search.results import Hit
 from sourcemark.app.stories import find_story
 from sourcemark.db import queries, sync
@@ -195,3 +196,30 @@ def _holds(library: Library, hit: Hit) -> bool:
     except NotFound:
         return False
     return True
+
+
+def checked_before(
+    library: Library, statement: str, *, limit: int = 10, min_score: float | None = None
+) -> list[tuple[float, TeamHit]]:
+    """Have we checked this before, anywhere in the newsroom? The desk's claims (and other
+    annotations) that state what `statement` states, scored by the library's claim matching,
+    most similar first."""
+    if library.index is None:
+        raise SourcemarkError("claim matching needs the library's search index")
+    current = team_of(library)
+    with connected(current.dsn, password=current.password(), autocommit=True) as conn:
+        found = claim_candidates(conn, statement)
+    by_id = {hit.id: hit for hit in found}
+    passages = [
+        (
+            hit.id,
+            Kind(hit.annotation_kind) if hit.annotation_kind else None,
+            Verdict(hit.verdict) if hit.verdict else None,
+            hit.title,
+            hit.language,
+        )
+        for hit in found
+    ]
+    threshold = {} if min_score is None else {"min_score": min_score}
+    ranked = library.index.rank_passages(statement, passages, **threshold)
+    return [(match.similarity, by_id[match.record_id]) for match in ranked[:limit]]

@@ -174,3 +174,23 @@ def test_a_new_version_of_a_shared_source_reaches_the_desk_with_its_passages(
     assert (quote.version, quote.quote) == (2, "Police data show")
     assert bob.annotation(ids["claim"]).status.value == "edited"
     assert converged(newsroom, "Metro", alice, bob)
+
+
+def test_have_we_checked_this_before_across_the_newsroom(
+    tmp_path: Path, newsroom: Newsroom, shared: tuple[Library, Library, dict[str, str]]
+) -> None:
+    alice, _, ids = shared
+    alice.edit_annotation(ids["claim"], verdict="false")
+    sync_once(alice)
+    carol = laptop(tmp_path, "carol", newsroom.reporter("carol", "Metro"))
+    found = team.checked_before(carol, "Is it really the safest big city in America?")
+    assert [hit.id for _, hit in found] == [ids["claim"]]  # carol's library holds none of it
+    assert found[0][1].verdict == "false" and found[0][0] > 0.5
+    assert team.checked_before(carol, "The port reopened on Tuesday morning") == []
+    path = carol.path
+    carol.close()
+    shown = sourcemark(
+        "similar", "--text", "the safest big city in America", "--team", library=path
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert f"false         {ids['claim'][:8]}  the safest big city in America" in shown.stdout
