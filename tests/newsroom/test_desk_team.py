@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from sourcemark.app.library import Library
-from sourcemark.app.newsroom import team
+from sourcemark.app.newsroom import sync, team
 from sourcemark.app.newsroom.sync import sync_once
 from sourcemark.app.opening import open_library
 from sourcemark.app.stories import add_to_story, create_story
@@ -66,9 +66,16 @@ def test_two_desks_share_a_story_and_see_each_others_annotations(
         lambda library: library.annotate_quote(source, "claim", "the safest big city in America")
     )
     assert claim is not None
-    qtbot.waitUntil(lambda: alice.operations.is_running(team_ui.SYNCING), timeout=5000)
-    synced(qtbot, alice)
-    assert team.team_of(alice.library) and alice.team.state is SyncState.SYNCED
+    assert sync.status(alice.library).waiting > 0  # queued with the change, not pushed yet
+    # Nobody asks: the round that starts a moment after the change pushes it.
+    qtbot.waitUntil(
+        lambda: (
+            sync.status(alice.library).waiting == 0
+            and not alice.operations.is_running(team_ui.SYNCING)
+        ),
+        timeout=20000,
+    )
+    assert alice.team.state is SyncState.SYNCED
     bob.team.sync_now()
     synced(qtbot, bob)
     assert bob.library.annotation(claim.value.id).quote == "the safest big city in America"
