@@ -89,6 +89,18 @@ def test_offline_edits_on_two_laptops_merge_by_the_rules(
     assert {c.record_id for c in bob_round.conflicts} == {ids["claim"], ids["quote"]}
     kept = {entry["record"]["note"]: entry["record"] for entry in bob.history(ids["claim"])}
     assert kept["alice's note"]["creator"] == "alice"  # who made the version that lost
+    path = bob.path
+    bob.close()
+    listed = [
+        line[26:]  # after the number and the time
+        for line in sourcemark("history", ids["claim"], library=path).stdout.splitlines()
+        if not line.startswith("    ")  # what changed, under each version
+    ]
+    assert listed[-2:] == [
+        "merge_conflict  claim · unverified  by alice",
+        "current         claim · unverified  by bob",
+    ]
+    bob = open_library(path)
     assert "alice's note" in [entry["record"]["note"] for entry in alice.history(ids["claim"])]
     assert converged(newsroom, "Metro", alice, bob)
 
