@@ -14,9 +14,8 @@ from psycopg import sql
 
 from sourcemark.app.library import Library
 from sourcemark.app.newsroom import server, team
-from sourcemark.app.newsroom.sync import sync_once
 from sourcemark.app.stories import add_to_story, create_story
-from tests.newsroom.laptops import article, laptop
+from tests.newsroom.laptops import article, laptop, sync_once
 from tests.postgres import PostgresServer, running_server
 
 

@@ -3,13 +3,18 @@ whether every replica converged to the server."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sourcemark.app.changes import Outcome
 from sourcemark.app.importers import ExtractedSource
 from sourcemark.app.library import Library
-from sourcemark.app.newsroom import replica, team
+from sourcemark.app.newsroom import protocol, replica, team
+from sourcemark.app.newsroom.connection import connected
 from sourcemark.app.newsroom.records import content
+from sourcemark.app.newsroom.sync import SyncReport
+from sourcemark.app.newsroom.sync import sync_once as one_round
 from sourcemark.app.opening import open_library
 
 if TYPE_CHECKING:  # the fixtures of conftest use these helpers
@@ -51,3 +56,24 @@ def converged(room: Newsroom, desk: str, *libraries: Library) -> bool:
     """Whether every library's shared records equal the server's."""
     expected = server_dump(room, desk)
     return all(replica.dump(library.db) == expected for library in libraries)
+
+
+def settle(library: Library, timeout: float = 30.0) -> None:
+    """Wait until every change on the server is behind the horizon, so that the next pull
+    anywhere reads it: a maintenance transaction (autovacuum's ANALYZE) may hold the horizon
+    back a moment, and a test that expects a change to arrive at once must not race it."""
+    current = team.team_of(library)
+    with connected(current.dsn, password=current.password(), autocommit=True) as conn:
+        row = conn.execute("SELECT coalesce(max(txid)::text, '0') FROM sourcemark.changes")
+        found = row.fetchone()
+        newest = int(found[0]) if found else 0
+        deadline = time.monotonic() + timeout
+        while protocol.horizon(conn) <= newest and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+def sync_once(library: Library, **options: Any) -> Outcome[SyncReport]:
+    """One sync round, then `settle`: what a test means by "this laptop has synced"."""
+    outcome = one_round(library, **options)
+    settle(library)
+    return outcome

@@ -10,14 +10,13 @@ from pytestqt.qtbot import QtBot
 
 from sourcemark.app.library import Library
 from sourcemark.app.newsroom import sync, team
-from sourcemark.app.newsroom.sync import sync_once
 from sourcemark.app.opening import open_library
 from sourcemark.app.stories import add_to_story, create_story
 from sourcemark.ui import team as team_ui
 from sourcemark.ui.main_window import MainWindow
 from sourcemark.ui.team import SyncState
 from tests.newsroom.conftest import Newsroom, Reporter
-from tests.newsroom.laptops import article
+from tests.newsroom.laptops import article, settle, sync_once
 from tests.ui.conftest import _private_settings  # noqa: F401 (every test's own QSettings)
 
 
@@ -58,6 +57,7 @@ def test_two_desks_share_a_story_and_see_each_others_annotations(
     monkeypatch.setattr(team_ui, "ask_share", lambda parent, stories: ("Crime figures", "Metro"))
     alice.team.share_action.trigger()
     synced(qtbot, alice)
+    settle(alice.library)
     bob.team.sync_action.trigger()
     synced(qtbot, bob)
     assert source in bob.library.article_ids()
@@ -76,6 +76,7 @@ def test_two_desks_share_a_story_and_see_each_others_annotations(
         timeout=20000,
     )
     assert alice.team.state is SyncState.SYNCED
+    settle(alice.library)
     bob.team.sync_now()
     synced(qtbot, bob)
     assert bob.library.annotation(claim.value.id).quote == "the safest big city in America"

@@ -16,11 +16,10 @@ from psycopg import sql
 from sourcemark.app.library import Library
 from sourcemark.app.newsroom import protocol
 from sourcemark.app.newsroom.connection import NewsroomUnreachable
-from sourcemark.app.newsroom.sync import sync_once
 from sourcemark.app.opening import open_library
 from tests.conftest import REPO
 from tests.newsroom.conftest import Newsroom
-from tests.newsroom.laptops import converged
+from tests.newsroom.laptops import converged, sync_once
 
 
 def change_count(room: Newsroom) -> int:

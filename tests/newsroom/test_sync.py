@@ -14,13 +14,12 @@ from sourcemark.app.capture.refetch import store_fetched
 from sourcemark.app.importers import ExtractedSource
 from sourcemark.app.library import Library
 from sourcemark.app.newsroom import replica, team
-from sourcemark.app.newsroom.sync import sync_once
 from sourcemark.app.opening import open_library
 from sourcemark.app.stories import add_to_story, create_story
 from sourcemark.app.trash import delete_source
 from tests.cli import sourcemark
 from tests.newsroom.conftest import Newsroom, Reporter
-from tests.newsroom.laptops import TEXT, article, converged, laptop, server_dump
+from tests.newsroom.laptops import TEXT, article, converged, laptop, server_dump, sync_once
 
 
 def test_a_shared_story_and_its_annotations_reach_the_other_laptop(
