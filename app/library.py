@@ -26,7 +26,7 @@ from sourcemark.app.capture.record import PageCapture
 from sourcemark.app.changes import ChangeLog, Outcome
 from sourcemark.app.errors import AmbiguousId, InvalidAnnotation, NotFound, SourcemarkError
 from sourcemark.app.importers import ExtractedSource
-from sourcemark.app.languages import detect_language, normalise_language
+from sourcemark.app.languages import detect_language
 from sourcemark.app.lock import WriterLock
 from sourcemark.app.models import (
     Annotation,
@@ -219,13 +219,9 @@ class Library:
             text=source.text,
             extraction_warning=source.extraction_warning,
             updated_at=stamp,
+            language=source.language or detect_language(source.text),
         )
-        language = source.language or detect_language(source.text)
-        writes.insert_article(
-            self.db,
-            {**article.to_dict(), "language": language},
-            (source.filename, source.original),
-        )
+        writes.insert_article(self.db, article.to_dict(), (source.filename, source.original))
         writes.insert_page_map(self.db, article.id, [span.to_dict() for span in source.pages])
         if source.page_text:
             writes.set_page_text(self.db, article.id, article.version, source.page_text)
@@ -318,19 +314,6 @@ class Library:
     def language(self, article_id: str) -> str:
         """The language a source is written in (an ISO 639 code, e.g. `de`)."""
         return queries.article_language(self.db, self.resolve_article_id(article_id))
-
-    def set_language(self, article_id: str, language: str) -> Outcome[str]:
-        """Correct a source's language; its text and annotations are indexed again with that
-        language's stemmer. The value is the code stored."""
-        article_id = self.resolve_article_id(article_id)
-        try:
-            code = normalise_language(language)
-        except ValueError as error:
-            raise SourcemarkError(str(error)) from None
-        with self.operation() as log:
-            writes.set_article_language(self.db, article_id, code)
-            log.article(article_id, listed=True)  # lists show the language
-        return Outcome(code, log.changes())
 
     def is_live(self, article_id: str) -> bool:
         """Whether a source (a full id) is in the library: not in the trash, not destroyed."""

@@ -94,6 +94,8 @@ class Article:
     """Why the extracted text may be incomplete, until the reporter dismisses it."""
     updated_at: str = ""
     """When its metadata last changed (its import, or an edit); the text never changes."""
+    language: str = ""
+    """The ISO 639 code of the language it is written in ('' until known)."""
 
     def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
         data = asdict(self)

@@ -17,6 +17,7 @@ import sqlite_utils
 from sourcemark.app.changes import ChangeLog, Outcome
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import SourcemarkError
+from sourcemark.app.languages import normalise_language
 from sourcemark.app.library import UNCHANGED, Library, now
 from sourcemark.app.models import Annotation, Article, Story, Version
 from sourcemark.app.naming import clean_name, clean_tag, folded
@@ -31,6 +32,8 @@ from sourcemark.app.stories import (
 from sourcemark.db import queries, writes
 
 EDITABLE = ("title", "outlet", "author", "url", "published")
+DETAILS = (*EDITABLE, "language")
+"""What a source's history keeps and merges compare: its details and its language."""
 MAX_FIELD = 100_000
 
 
@@ -67,9 +70,25 @@ def _write_details(
     log.article(current.id)
 
 
+def set_language(library: Library, article_id: str, language: str) -> Outcome[str]:
+    """Correct a source's language (kept in its history, like its other details); its text and
+    annotations are indexed again with that language's stemmer. The value is the code stored."""
+    current = library.article(article_id)
+    try:
+        code = normalise_language(language)
+    except ValueError as error:
+        raise SourcemarkError(str(error)) from None
+    if code == current.language:
+        return Outcome(code)
+    with library.operation() as log:
+        _write_details(library, current, {"language": code}, log)
+        log.article(current.id, listed=True)  # lists show the language
+    return Outcome(code, log.changes())
+
+
 def keep_metadata(library: Library, article: Article, reason: str) -> None:
     """Keep a version of a source's details (inside the caller's write transaction)."""
-    record = {name: getattr(article, name) for name in (*EDITABLE, "updated_at")}
+    record = {name: getattr(article, name) for name in (*DETAILS, "updated_at")}
     writes.record_article_history(
         library.db, article.id, json.dumps(record, ensure_ascii=False), reason, now()
     )

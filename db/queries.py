@@ -14,7 +14,7 @@ _ANNOTATION_COLUMNS = (
 )
 _ARTICLE_COLUMNS = (
     "id, title, outlet, author, url, published, imported_at, source_format, original_sha256, "
-    "text_sha256, text, version, extraction_warning, updated_at, tombstone_id"
+    "text_sha256, text, version, extraction_warning, updated_at, language, tombstone_id"
 )
 # A row in the trash points at its tombstone; every read of what the library holds asks this.
 LIVE = "tombstone_id IS NULL"

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from sourcemark.app.bundles import export_bundle, import_bundle
 from sourcemark.app.errors import QueryError, SourcemarkError
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.importers.html import extract_fields
 from sourcemark.app.languages import detect_language, normalise_language
 from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
+from sourcemark.app.sources import metadata_history, set_language
 from tests.cli import sourcemark
 from tests.search_helpers import add_article, hit_ids
 
@@ -80,11 +82,25 @@ def test_a_corrected_language_is_indexed_again(library: Library) -> None:
     article = add_article(library, "Wohnungen.")
     assert library.language(article.id) == "en"
     assert not library.search("Wohnung").hits
-    assert library.set_language(article.id[:8], " DE ").value == "de"
+    assert set_language(library, article.id[:8], " DE ").value == "de"
     assert hit_ids(library.search("Wohnung")) == {article.id}
     assert {s.language for s in library.articles()} == {"de"}
+    assert [e["record"]["language"] for e in metadata_history(library, article.id)] == ["en"]
     with pytest.raises(SourcemarkError, match="not a language code"):
-        library.set_language(article.id, "Deutsch")
+        set_language(library, article.id, "Deutsch")
+
+
+def test_a_corrected_language_travels_in_a_bundle(library: Library, tmp_path: Path) -> None:
+    article = add_article(library, "Wohnungen.")
+    set_language(library, article.id, "de")
+    export_bundle(library, tmp_path / "b.zip")
+    with open_library(tmp_path / "other") as other:
+        import_bundle(other, tmp_path / "b.zip")
+        assert other.article(article.id).language == "de"
+        set_language(library, article.id, "nl")  # corrected again, later: the newer one wins
+        export_bundle(library, tmp_path / "b2.zip")
+        import_bundle(other, tmp_path / "b2.zip")
+        assert other.article(article.id).language == "nl"
 
 
 def test_a_page_declares_its_language() -> None:

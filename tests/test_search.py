@@ -10,6 +10,8 @@ import pytest
 from sourcemark.app.errors import NotFound, QueryError, SourcemarkError
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
+from sourcemark.app.models import Kind, Verdict
+from sourcemark.app.search.results import Hit, SearchResults
 from tests.search_helpers import add_article, hit_ids
 
 
@@ -316,3 +318,31 @@ def test_a_phrase_is_highlighted_as_a_whole(library: Library) -> None:
     assert article.text[hit.start : hit.end] == "not a request — it is a demand"
     assert "«not a request» — it is a «demand»" in hit.snippet
     assert "«a»" not in hit.snippet
+
+
+def test_results_keep_the_hits_of_one_kind_and_verdict() -> None:
+    def hit(kind: Kind | None, verdict: Verdict | None) -> Hit:
+        return Hit(
+            doc_type="annotation" if kind else "article",
+            article_id="a",
+            annotation_id="n" if kind else None,
+            title="T",
+            outlet="",
+            published="",
+            kind=kind,
+            speaker="",
+            verdict=verdict,
+            score=1.0,
+            language="en",
+            start=0,
+            end=1,
+            snippet="",
+            snippet_html="",
+        )
+
+    claim, quote, article = hit(Kind.CLAIM, Verdict.FALSE), hit(Kind.QUOTE, None), hit(None, None)
+    results = SearchResults([claim, quote, article], 3)
+    assert results.of() == [claim, quote, article]
+    assert results.of(Kind.QUOTE) == [quote]
+    assert results.of(verdict=Verdict.FALSE) == [claim]
+    assert results.of(Kind.CLAIM, Verdict.TRUE) == []

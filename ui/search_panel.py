@@ -80,7 +80,7 @@ class SearchPanel(QWidget):
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._library = library
-        self._similar_hits: list[Hit] | None = None
+        self._similar: SearchResults | None = None
         self._answered: tuple[str, object, object] | None = None
         """The query and filters the hits shown answer."""
 
@@ -198,7 +198,7 @@ class SearchPanel(QWidget):
     def search(self) -> None:
         """Run the query in the box now, with the chosen filters."""
         self._debounce.stop()
-        self._similar_hits = None
+        self._similar = None
         self._answered = None
         self._not_here = set()
         self.heading.hide()
@@ -261,23 +261,19 @@ class SearchPanel(QWidget):
         quote = _shorten(annotation.quote)
         self.heading.setText(f"Similar to the {annotation.kind.value} “{quote}”")
         self.heading.show()
-        self._similar_hits = results.hits
+        self._similar = results
         self._show_similar_hits(results.elapsed_ms)
 
     def _filters_changed(self) -> None:
-        if self._similar_hits is None:
+        if self._similar is None:
             self.search()
         else:
             self._show_similar_hits(None)
 
     def _show_similar_hits(self, elapsed_ms: float | None) -> None:
-        assert self._similar_hits is not None
+        assert self._similar is not None
         kind, verdict = self.kind.currentData(), self.verdict.currentData()
-        hits = [
-            hit
-            for hit in self._similar_hits
-            if (kind is None or hit.kind == kind) and (verdict is None or hit.verdict == verdict)
-        ]
+        hits = self._similar.of(Kind(kind) if kind else None, Verdict(verdict) if verdict else None)
         found = count(len(hits), "similar passage")
         self._show_hits(hits, found if elapsed_ms is None else f"{found} in {elapsed_ms:.0f} ms")
 

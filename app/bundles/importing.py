@@ -51,7 +51,7 @@ from sourcemark.app.models import (
     article_from_row,
 )
 from sourcemark.app.naming import folded
-from sourcemark.app.sources import EDITABLE, keep_metadata
+from sourcemark.app.sources import DETAILS, keep_metadata
 from sourcemark.app.wording import count
 from sourcemark.db import queries, writes
 
@@ -280,7 +280,6 @@ class _Merge:
     def add_article(self, article: Article) -> None:
         original = self.content.originals.get(article.id)
         first, *later = self.content.version_texts[article.id]
-        # Bundles do not carry a language yet: a new source's is detected, as on import.
         writes.insert_article(
             self.db,
             {
@@ -288,7 +287,8 @@ class _Merge:
                 "text": first.text,
                 "text_sha256": first.text_sha256,
                 "version": 1,
-                "language": detect_language(first.text),
+                # Bundles made before they carried a language: detected, as on import.
+                "language": article.language or detect_language(first.text),
             },
             None if original is None else (original.filename, original.content),
         )
@@ -311,8 +311,8 @@ class _Merge:
 
     def merge_details(self, local: Article, incoming: Article) -> None:
         """Rule 1 for a source's details; the text never changes."""
-        mine = {name: getattr(local, name) for name in (*EDITABLE, "updated_at")}
-        theirs = {name: getattr(incoming, name) for name in (*EDITABLE, "updated_at")}
+        mine = {name: getattr(local, name) for name in (*DETAILS, "updated_at")}
+        theirs = {name: getattr(incoming, name) for name in (*DETAILS, "updated_at")}
         if mine == theirs:
             return
         kept = {entry["record"]["updated_at"] for entry in _article_history(self.db, local.id)}

@@ -70,6 +70,7 @@ _SHORT, _LONG = 100_000, 10_000_000
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _PUBLISHED = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _FORMAT_NAME = re.compile(r"^[a-z0-9_-]{1,32}$")
 
 
@@ -275,7 +276,10 @@ def _articles(
     hashes: set[str] = set()
     for number, item in enumerate(items, 1):
         where = f"{RECORD}: article {number}"
-        fields = schema.fields(item, where, _ARTICLE_FIELDS, may_omit=frozenset({"pages"}))
+        fields = schema.fields(
+            item, where, _ARTICLE_FIELDS, may_omit=frozenset({"pages", "language"})
+        )
+        fields["language"] = fields["language"] or ""  # bundles made before they carried it
         article_id = fields["id"]
         if article_id in articles:
             raise BundleError(f"{where}: id {article_id} appears twice")
@@ -531,6 +535,7 @@ _ARTICLE_FIELDS: dict[str, schema.Check] = {
     "author": schema.text(_SHORT),
     "url": schema.text(_SHORT),
     "published": schema.text(10, _PUBLISHED),
+    "language": schema.optional(schema.text(3, _LANGUAGE)),
     "imported_at": schema.timestamp,
     "source_format": schema.text(32, _FORMAT_NAME),
     "original_sha256": _sha256,

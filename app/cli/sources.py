@@ -27,7 +27,7 @@ from sourcemark.app.importing import (
 from sourcemark.app.models import PageSpan
 from sourcemark.app.naming import clean_tag
 from sourcemark.app.page_images import PageImages
-from sourcemark.app.sources import EDITABLE, SourceRecord, edit_source, source_record
+from sourcemark.app.sources import EDITABLE, SourceRecord, edit_source, set_language, source_record
 from sourcemark.app.stories import find_story
 from sourcemark.app.wording import file_size
 
@@ -333,6 +333,6 @@ def run_pages(args: argparse.Namespace) -> int:
 def run_set_language(args: argparse.Namespace) -> int:
     with library_for(args) as library:
         article_id = library.resolve_article_id(args.article)
-        code = library.set_language(article_id, args.language).value
+        code = set_language(library, article_id, args.language).value
     print(f"{short_id(article_id)} is in {code}")
     return 0

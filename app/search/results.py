@@ -62,6 +62,14 @@ class SearchResults:
     pending: tuple[Ranked, ...] = ()
     wanted: Highlights = field(default_factory=dict)
 
+    def of(self, kind: Kind | None = None, verdict: Verdict | None = None) -> list[Hit]:
+        """The hits read so far that are of this kind and carry this verdict (None: any)."""
+        return [
+            hit
+            for hit in self.hits
+            if (kind is None or hit.kind is kind) and (verdict is None or hit.verdict is verdict)
+        ]
+
     def more(self, db: sqlite_utils.Database, count: int) -> tuple[list[Hit], SearchResults]:
         """The next `count` pending hits, and these results with them read."""
         new = read_hits(db, self.pending[:count], self.wanted)

@@ -157,6 +157,9 @@ def test_find_similar_lists_passages_of_other_sources(
     found = hits(panel)
     assert found and annotated["claim"].id not in {hit.annotation_id for hit in found}
     assert re.fullmatch(r"\d+ similar passages? in \d+ ms", panel.summary.text())
+    panel.kind.setCurrentIndex(panel.kind.findData(Kind.QUOTE))  # filters what was found
+    assert [hit.kind for hit in hits(panel)] == [h.kind for h in found if h.kind is Kind.QUOTE]
+    assert panel.heading.isVisible()
 
     search_now(qtbot, panel, "fares")
     assert not panel.heading.isVisible()
