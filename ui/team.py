@@ -214,6 +214,8 @@ class TeamSync(QObject):
             self._show(SyncState.CONFLICTS, f"{result.unseen_conflicts}")
         else:
             self._show(SyncState.SYNCED)
+        if result.offline is None and sync.status(self.library).waiting:
+            self.soon.start()  # changed while this round ran: its push had already passed
 
     @Slot(str, object, object)
     def search_team(self, query: str, kind: str | None, verdict: str | None) -> None:

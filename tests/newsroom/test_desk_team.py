@@ -8,12 +8,14 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from sourcemark.app.changes import Outcome
 from sourcemark.app.library import Library
 from sourcemark.app.newsroom import sync, team
 from sourcemark.app.opening import open_library
 from sourcemark.app.stories import add_to_story, create_story
 from sourcemark.ui import team as team_ui
 from sourcemark.ui.main_window import MainWindow
+from sourcemark.ui.tasks import Cancelled, Progress
 from sourcemark.ui.team import SyncState
 from tests.newsroom.conftest import Newsroom, Reporter
 from tests.newsroom.laptops import article, settle, sync_once
@@ -138,3 +140,36 @@ def test_the_team_scope_finds_a_story_not_here_and_enter_pulls_it(
     qtbot.waitUntil(lambda: bob.article_id == source, timeout=20000)
     assert bob.library.annotation(claim.id).quote == "the safest big city in America"
     bob.close()
+
+
+def test_a_change_made_while_a_round_runs_is_pushed_by_the_next_round(
+    qtbot: QtBot,
+    tmp_path: Path,
+    newsroom: Newsroom,
+    desk: tuple[Reporter, Reporter],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    library = open_library(tmp_path / "alice")
+    team.join(library, desk[0].dsn, desk[0].name, desk[0].password)
+    source = article(library, "Mayor")
+    create_story(library, "Crime figures")
+    add_to_story(library, "Crime figures", [source])
+    team.share(library, "Crime figures", "Metro")
+    rounds: list[int] = []
+    one_round = team_ui.sync_round
+
+    def round_then_a_change(
+        worker_library: Library, progress: Progress, cancelled: Cancelled
+    ) -> Outcome[team_ui.Round]:
+        outcome = one_round(worker_library, progress, cancelled)
+        if not rounds:  # the reporter tags a passage just after this round's push
+            worker_library.annotate_quote(source, "claim", "the safest big city in America")
+        rounds.append(outcome.value.report.pushed if outcome.value.report else -1)
+        return outcome
+
+    monkeypatch.setattr(team_ui, "sync_round", round_then_a_change)
+    window = window_on(qtbot, library)
+    window.team.every.setInterval(3_600_000)  # only the round after a change can push it
+    qtbot.waitUntil(lambda: len(rounds) >= 2 and sync.status(library).waiting == 0, timeout=20000)
+    assert rounds[1] > 0
+    window.close()
