@@ -78,6 +78,7 @@ from sourcemark.ui.stories_panel import StoriesPanel
 from sourcemark.ui.story_dialogs import HistoryDialog, NewStoryDialog, confirm_deleting_source
 from sourcemark.ui.story_overview import StoryOverviewPanel
 from sourcemark.ui.tasks import Cancelled, Progress
+from sourcemark.ui.team import TeamSync
 from sourcemark.ui.upkeep import Upkeep
 
 IMPORTABLE = "Sources (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.pdf);;All files (*)"
@@ -154,6 +155,8 @@ class MainWindow(QMainWindow):
         self.reader.text.tag_actions = list(self.desk_actions.tag.values())
         self._connect_actions()
         self._connect()
+        self.team = TeamSync(self, self.operations, self.status, self.search, self.open_passage)
+        self.annotations.creators_of = library.creators
         self.status.show_counts(library.counts())
         self._update_title()
         self._restore_settings()
@@ -913,6 +916,7 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.annotations.form.commit()
         self.upkeep.stop()
+        self.team.stop()
         # An import finishes the file in progress; an export or bundle import finishes.
         self.operations.stop_all(BACKGROUND_WAIT_MS)
         self.pages.stop(BACKGROUND_WAIT_MS)
