@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         self._connect_actions()
         self._connect()
         self.team = TeamSync(self, self.operations, self.status, self.search, self.open_passage)
+        self.menuBar().insertMenu(self.desk_actions.help_menu.menuAction(), self.team.menu)
         self.annotations.creators_of = library.creators
         self.status.show_counts(library.counts())
         self._update_title()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QWidget,
 )
@@ -133,15 +134,16 @@ class TeamSync(QObject):
         status.addPermanentWidget(self.indicator)
         self.state: SyncState | None = None
         self.stopped = False
-        menu = window.menuBar().addMenu("&Team")
+        self.menu = QMenu("&Team", window)
+        """The Team menu; the window places it among its own."""
         self.join_action = QAction("&Join newsroom…", window)
         self.share_action = QAction("&Share story…", window)
         self.sync_action = QAction("Sync &now", window)
         self.sync_action.setShortcut("Ctrl+Shift+Y")
         self.status_action = QAction("Sync s&tatus…", window)
         self.leave_action = QAction("&Leave newsroom", window)
-        menu.addActions([self.join_action, self.share_action, self.sync_action])
-        menu.addActions([self.status_action, self.leave_action])
+        self.menu.addActions([self.join_action, self.share_action, self.sync_action])
+        self.menu.addActions([self.status_action, self.leave_action])
         self.join_action.triggered.connect(self.ask_join)
         self.share_action.triggered.connect(self.ask_share)
         self.sync_action.triggered.connect(self.sync_now)
