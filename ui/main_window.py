@@ -29,7 +29,7 @@ from sourcemark.app.capture.importing import import_urls
 from sourcemark.app.capture.refetch import RefetchReport, RefetchStatus, refetch, web_sources
 from sourcemark.app.changes import Changes, Outcome
 from sourcemark.app.citations import CitationStyle, cite_annotation, cite_span
-from sourcemark.app.errors import SourcemarkError
+from sourcemark.app.errors import NotFound, SourcemarkError
 from sourcemark.app.history import versions
 from sourcemark.app.importing import ImportReport, import_extractions
 from sourcemark.app.library import AnnotationEdit, Library
@@ -75,7 +75,12 @@ from sourcemark.ui.snap_dialog import SnapChoice, SnapQuestion
 from sourcemark.ui.sources_panel import SourcesPanel
 from sourcemark.ui.status import DeskStatusBar
 from sourcemark.ui.stories_panel import StoriesPanel
-from sourcemark.ui.story_dialogs import HistoryDialog, NewStoryDialog, confirm_deleting_source
+from sourcemark.ui.story_dialogs import (
+    HistoryDialog,
+    NewStoryDialog,
+    ask_story_to_file_in,
+    confirm_deleting_source,
+)
 from sourcemark.ui.story_overview import StoryOverviewPanel
 from sourcemark.ui.tasks import Cancelled, Progress
 from sourcemark.ui.team import TeamSync
@@ -241,6 +246,7 @@ class MainWindow(QMainWindow):
         form.enable_find_similar(self.library.index is not None)
         self.search.openRequested.connect(self.open_passage)
         self.search.previewRequested.connect(self.preview_passage)
+        self.search.fileRequested.connect(self.file_hit_in_story)
         self.importer.imported.connect(self._imported)
         self.upkeep.backedUp.connect(
             lambda path: self.status.showMessage(f"Backed up the library to {path}", 8000)
@@ -488,6 +494,30 @@ class MainWindow(QMainWindow):
     def file_in_story(self, story_id: str, article_ids: list[str]) -> None:
         """Sources dropped onto a story."""
         self._push(lambda: FileInStory.perform(self.context, story_id, article_ids))
+
+    @Slot(str, bool)
+    def file_hit_in_story(self, article_id: str, not_here: bool) -> None:
+        """A search hit's source filed in a story; a newsroom hit's is pulled first."""
+        if not_here:
+            self.team.pull_then(lambda: self.ask_file_in_story(article_id))
+        else:
+            self.ask_file_in_story(article_id)
+
+    def ask_file_in_story(self, article_id: str) -> None:
+        stories = {
+            summary.story.name: summary.story.id for summary in story_summaries(self.library)
+        }
+        if not stories:
+            self.show_status("Start a story first (Ctrl+Shift+N), then file sources in it.")
+            return
+        try:
+            title = self.library.article(article_id).title or "Untitled source"
+        except NotFound:
+            self.show_status("That source is not in this library (was it deleted?).")
+            return
+        name = ask_story_to_file_in(self, title, list(stories))
+        if name is not None:
+            self._push(lambda: FileInStory.perform(self.context, stories[name], [article_id]))
 
     def delete_selected_source(self) -> None:
         """Move the selected source to the trash, after asking once; Undo brings it back."""

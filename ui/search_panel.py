@@ -21,8 +21,16 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     Signal,
+    Slot,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QAction,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -76,6 +84,8 @@ class SearchPanel(QWidget):
     """(query, kind or None, verdict or None): search the newsroom (the Team scope)."""
     pullRequested = Signal(str, int, int)
     """(article id, start, end): a newsroom hit not on this laptop yet: pull it, then open."""
+    fileRequested = Signal(str, bool)
+    """(article id, not here yet): file the hit's source in a story (pulled first if not here)."""
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,6 +138,10 @@ class SearchPanel(QWidget):
         # Hits are laid out to the list's width: a scroll bar appearing later would make them
         # wider than the list and cut every snippet at the right.
         self.results.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.file_hit = QAction("File its source in a story…", self.results)
+        self.file_hit.triggered.connect(self._file_current)
+        self.results.addAction(self.file_hit)
+        self.results.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.setAlternatingRowColors(True)
         self.summary = QLabel()
@@ -305,6 +319,13 @@ class SearchPanel(QWidget):
             self.pullRequested.emit(hit.article_id, hit.start, hit.end)
         else:
             self.openRequested.emit(hit.article_id, hit.start, hit.end)
+
+    @Slot()
+    def _file_current(self) -> None:
+        index = self.results.currentIndex()
+        if index.isValid():
+            article_id = self.model.hit(index.row()).article_id
+            self.fileRequested.emit(article_id, article_id in self._not_here)
 
     def _preview(self, index: QModelIndex) -> None:
         hit = self.model.hit(index.row())

@@ -127,8 +127,8 @@ class TeamSync(QObject):
         self.operations = operations
         self.search = search
         self.open_passage = open_passage
-        self.waiting_to_open: tuple[str, int, int] | None = None
-        """A newsroom hit asked for, opened once the sync brought its source."""
+        self.after_pull: Callable[[], None] | None = None
+        """What to do with a newsroom hit once the sync brought its source (open or file it)."""
         self.indicator = QLabel()
         self.indicator.setObjectName("syncIndicator")
         status.addPermanentWidget(self.indicator)
@@ -205,11 +205,9 @@ class TeamSync(QObject):
         self.operations.start(SYNCING, sync_round, self._round_done, quiet=True)
 
     def _round_done(self, result: Round) -> None:
-        if self.waiting_to_open is not None:
-            article_id, start, end = self.waiting_to_open
-            self.waiting_to_open = None
-            if result.offline is None:
-                self.open_passage(article_id, start, end)
+        then, self.after_pull = self.after_pull, None
+        if then is not None and result.offline is None:
+            then()
         if result.offline is not None:
             self._show(SyncState.OFFLINE, result.offline)
         elif result.unseen_conflicts:
@@ -241,7 +239,11 @@ class TeamSync(QObject):
     @Slot(str, int, int)
     def pull_and_open(self, article_id: str, start: int, end: int) -> None:
         """A newsroom hit whose source is not on this laptop: sync, then open it."""
-        self.waiting_to_open = (article_id, start, end)
+        self.pull_then(lambda: self.open_passage(article_id, start, end))
+
+    def pull_then(self, then: Callable[[], None]) -> None:
+        """Sync now (the source of a newsroom hit is not here yet), then do `then`."""
+        self.after_pull = then
         self._show(SyncState.SYNCING, "pulling the story")
         if not self.operations.is_running(SYNCING):
             self.operations.start(SYNCING, sync_round, self._round_done, quiet=True)

@@ -13,6 +13,7 @@ from sourcemark.app.library import Library
 from sourcemark.app.newsroom import sync, team
 from sourcemark.app.opening import open_library
 from sourcemark.app.stories import add_to_story, create_story
+from sourcemark.ui import main_window
 from sourcemark.ui import team as team_ui
 from sourcemark.ui.main_window import MainWindow
 from sourcemark.ui.tasks import Cancelled, Progress
@@ -139,6 +140,44 @@ def test_the_team_scope_finds_a_story_not_here_and_enter_pulls_it(
     panel.results.activated.emit(panel.model.index(row))  # Enter on the hit: pull, then open
     qtbot.waitUntil(lambda: bob.article_id == source, timeout=20000)
     assert bob.library.annotation(claim.id).quote == "the safest big city in America"
+    bob.close()
+
+
+def test_a_newsroom_hit_not_here_is_pulled_then_filed_in_a_local_story(
+    qtbot: QtBot,
+    tmp_path: Path,
+    newsroom: Newsroom,
+    desk: tuple[Reporter, Reporter],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    alice = open_library(tmp_path / "alice")
+    team.join(alice, desk[0].dsn, desk[0].name, desk[0].password)
+    source = article(alice, "Mayor")
+    add_to_story(alice, create_story(alice, "Crime figures").value.name, [source])
+    alice.annotate_quote(source, "claim", "the safest big city in America")
+    team.share(alice, "Crime figures", "Metro")
+    sync_once(alice)
+    alice.close()
+    bob_library = open_library(tmp_path / "bob")
+    team.join(bob_library, desk[1].dsn, desk[1].name, desk[1].password)
+    mine = create_story(bob_library, "My safety notes").value  # private: never shared
+    bob = window_on(qtbot, bob_library)
+    bob.team.every.stop()
+    bob.team.stopped = True
+    monkeypatch.setattr(
+        main_window, "ask_story_to_file_in", lambda parent, title, stories: "My safety notes"
+    )
+    panel = bob.search
+    panel.scope.setCurrentIndex(1)
+    panel.query.setText("safest cities")
+    panel.search()
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=20000)
+    assert source not in bob.library.article_ids()
+    bob.team.stopped = False
+    panel.results.setCurrentIndex(panel.model.index(0))
+    panel.file_hit.trigger()  # the context menu's "File its source in a story…"
+    qtbot.waitUntil(lambda: source in bob.library.article_ids(story_id=mine.id), timeout=20000)
+    assert sync.status(bob.library).shares == [{"story": "Crime figures", "desk": "Metro"}]
     bob.close()
 
 

@@ -136,6 +136,31 @@ def test_sources_dropped_onto_a_story_are_filed_and_undo_takes_them_out(
     assert ids["police"] not in library.article_ids(story_id=ids["housing"])
 
 
+def test_a_search_hit_is_filed_in_a_story_from_its_context_menu_and_undo_takes_it_out(
+    library: Library, make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _two_stories(library)
+    window = make_window(library)
+    offered: list[list[str]] = []
+
+    def pick(parent: QWidget, title: str, stories: list[str]) -> str:
+        offered.append(stories)
+        return "Housing budget"
+
+    monkeypatch.setattr(main_window, "ask_story_to_file_in", pick)
+    panel = window.search
+    panel.query.setText("crime fell")
+    panel.search()
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
+    panel.results.setCurrentIndex(panel.model.index(0))
+    assert panel.file_hit in panel.results.actions()
+    panel.file_hit.trigger()
+    assert offered == [["Crime figures", "Housing budget"]]
+    assert ids["police"] in library.article_ids(story_id=ids["housing"])
+    window.desk_actions.undo.trigger()
+    assert ids["police"] not in library.article_ids(story_id=ids["housing"])
+
+
 def test_delete_on_a_source_asks_once_and_undo_restores_every_annotation_and_link(
     library: Library, make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
