@@ -338,7 +338,8 @@ class SearchPanel(QWidget):
             self._preview(current)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Down in the query box moves to the results, so the keyboard alone reaches a hit."""
+        """Down in the query box moves to the results and previews the hit there, so the keyboard
+        alone reaches a hit."""
         if (
             watched is self.query
             and event.type() == QEvent.Type.KeyPress
@@ -347,6 +348,11 @@ class SearchPanel(QWidget):
             and self.model.rowCount() > 0
         ):
             self.results.setFocus(Qt.FocusReason.TabFocusReason)
+            current = self.results.currentIndex()
+            if current.isValid():
+                self._preview(current)
+            else:
+                self.results.setCurrentIndex(self.model.index(0))  # previewed as it moves
             return True
         return super().eventFilter(watched, event)
 
