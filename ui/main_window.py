@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
@@ -37,6 +38,7 @@ from sourcemark.app.models import Annotation, Article, Kind, Verdict
 from sourcemark.app.overview import story_overview
 from sourcemark.app.sources import SourceDetails, same_url, source_details
 from sourcemark.app.stories import find_story, story_summaries
+from sourcemark.app.trash import empty_trash, trash
 from sourcemark.app.wording import count
 from sourcemark.ui import help_windows, library_dialogs
 from sourcemark.ui.actions import DeskActions
@@ -60,6 +62,7 @@ from sourcemark.ui.commands import (
     FileInStory,
     Focus,
     LibraryCommand,
+    RestoreFromTrash,
     SetRebuttedClaim,
 )
 from sourcemark.ui.import_dialog import ImportController, ImportSummaryDialog
@@ -84,6 +87,7 @@ from sourcemark.ui.story_dialogs import (
 from sourcemark.ui.story_overview import StoryOverviewPanel
 from sourcemark.ui.tasks import Cancelled, Progress
 from sourcemark.ui.team import TeamSync
+from sourcemark.ui.trash_dialog import TrashDialog, confirm_emptying_trash
 from sourcemark.ui.upkeep import Upkeep
 
 IMPORTABLE = "Sources (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.pdf);;All files (*)"
@@ -210,6 +214,7 @@ class MainWindow(QMainWindow):
         wire(actions.open_library_folder, self.open_library_folder)
         wire(actions.new_story, self.new_story)
         wire(actions.delete_source, self.delete_selected_source)
+        wire(actions.show_trash, self.show_trash)
         wire(actions.edit_source, self.edit_source_details)
         wire(actions.copy_citation, self.copy_with_citation)
         chosen = QSettings().value(CITATION_STYLE_KEY, CitationStyle.AP.value)
@@ -518,6 +523,26 @@ class MainWindow(QMainWindow):
         name = ask_story_to_file_in(self, title, list(stories))
         if name is not None:
             self._push(lambda: FileInStory.perform(self.context, stories[name], [article_id]))
+
+    def show_trash(self) -> None:
+        """What the trash holds: restore the chosen entries (one undo step), or empty it."""
+        items = trash(self.library)
+        answer = TrashDialog.ask(self, items)
+        if answer is None:
+            return
+        if answer.empty:
+            if confirm_emptying_trash(self, len(items)):
+                done = self.operations.run(lambda library: empty_trash(library))
+                if done is not None:
+                    self.show_status(done.value.headline)
+            return
+        several = len(answer.restore) > 1
+        if several:
+            self.undo_stack.beginMacro(f"Restore {count(len(answer.restore), 'item')}")
+        for item in answer.restore:
+            self._push(partial(RestoreFromTrash.perform, self.context, item))
+        if several:
+            self.undo_stack.endMacro()
 
     def delete_selected_source(self) -> None:
         """Move the selected source to the trash, after asking once; Undo brings it back."""
