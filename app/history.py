@@ -74,7 +74,8 @@ def versions(library: Library, annotation_id: str) -> list[Version]:
         kept.setdefault(record["updated_at"], (record, entry["reason"]))
     kept.pop(current.updated_at, None)
     ordered = sorted(kept.values(), key=lambda item: instant(item[0]["updated_at"]))
-    ordered.append((current.to_dict(), ""))
+    made_by = library.creators([current.id]).get(current.id)
+    ordered.append(({**current.to_dict(), **({"creator": made_by} if made_by else {})}, ""))
     found: list[Version] = []
     for number, (record, reason) in enumerate(ordered, 1):
         before = found[-1].record if found else None

@@ -466,7 +466,7 @@ class Library:
             version=article.version,
         )
         with self.operation() as log:
-            writes.insert_annotation(self.db, record.to_dict())
+            writes.insert_annotation(self.db, {**record.to_dict(), "creator": self.user})
             log.annotation(record)
         return Outcome(record, log.changes())
 
@@ -523,6 +523,7 @@ class Library:
         if blocking and not drop_links:
             raise InvalidAnnotation(_kind_change_refusal(current, new_kind, blocking))
         changes["updated_at"] = now()
+        changes["creator"] = self.user
         with self.operation() as log:
             self.keep_history(current, "edited", links=blocking)
             for link in blocking:
@@ -627,16 +628,32 @@ class Library:
         return warnings
 
     def keep_history(
-        self, annotation: Annotation, reason: str, *, links: Iterable[Link] = ()
+        self,
+        annotation: Annotation,
+        reason: str,
+        *,
+        links: Iterable[Link] = (),
+        creator: str | None = None,
     ) -> None:
         """Record a version of an annotation (inside the caller's write transaction), with
-        the links removed along with it, if any."""
+        the links removed along with it, if any, and who made it (`creator`; by default the
+        maker of the stored version)."""
         record = annotation.to_dict()
+        if creator is None:
+            stored = queries.annotation(self.db, annotation.id)
+            creator = stored["creator"] if stored is not None else ""
+        if creator:
+            record["creator"] = creator
         if links:
             record["links"] = [link.to_dict() for link in links]
         writes.record_history(
             self.db, annotation.id, json.dumps(record, ensure_ascii=False), reason, now()
         )
+
+    def creators(self, annotation_ids: list[str]) -> dict[str, str]:
+        """Who made each annotation's current version (the reporter's name once synced
+        through the newsroom, else the local user's), for those that say."""
+        return queries.creators(self.db, annotation_ids)
 
     def history(self, annotation_id: str) -> list[dict[str, Any]]:
         """Earlier versions of an annotation, oldest first."""

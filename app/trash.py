@@ -14,6 +14,7 @@ from sourcemark.app.changes import ChangeLog, Outcome
 from sourcemark.app.errors import SourcemarkError
 from sourcemark.app.library import Library, now
 from sourcemark.app.models import Article, TargetType, Tombstone, article_from_row
+from sourcemark.app.stories import delete_story, restore_story
 from sourcemark.app.wording import count
 from sourcemark.db import queries, writes
 
@@ -105,6 +106,26 @@ def _log_source(
     log.annotations.update(annotation_ids)
     for story_id in stories:
         log.story(story_id)
+
+
+def restore_item(library: Library, item: TrashItem) -> Outcome[TrashItem]:
+    """Bring back what one entry of the trash holds: a source, an annotation or a story."""
+    kind = TargetType(item.target_type)
+    if kind is TargetType.ARTICLE:
+        return restore_source(library, item.target_id).with_value(item)
+    if kind is TargetType.ANNOTATION:
+        return library.restore_annotation(item.target_id).with_value(item)
+    return restore_story(library, item.target_id).with_value(item)
+
+
+def trash_item_again(library: Library, item: TrashItem) -> Outcome[TrashItem]:
+    """Put a restored entry back in the trash (the undo of `restore_item`)."""
+    kind = TargetType(item.target_type)
+    if kind is TargetType.ARTICLE:
+        return delete_source(library, item.target_id).with_value(item)
+    if kind is TargetType.ANNOTATION:
+        return library.delete_annotation(item.target_id).with_value(item)
+    return delete_story(library, item.target_id).with_value(item)
 
 
 def trash(library: Library) -> list[TrashItem]:

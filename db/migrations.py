@@ -414,12 +414,92 @@ ALTER TABLE articles ADD COLUMN language TEXT NOT NULL DEFAULT 'en'
 CREATE INDEX articles_by_language ON articles (language);
 """
 
-# Version 9: partial indexes of the live rows, so what a library reads each time it opens
+# Version 9: the newsroom's sync (docs/newsroom.md). While the library has joined a team,
+# triggers write a `sync_outbox` row in the same transaction as each change to a record that
+# may be shared; the sync pushes those of shared stories (the others are dropped: private
+# stories never leave the laptop). Changes the sync applies from the server are not queued
+# again (`sync_control.applying`). Annotations record who made them (`creator`).
+_SYNC_TRIGGERS = """
+CREATE TRIGGER {table}_sync_{event} AFTER {event} ON {table}
+WHEN (SELECT joined AND NOT applying FROM sync_control WHERE id = 1)
+BEGIN
+    INSERT INTO sync_outbox (change_id, kind, record_id, made_at)
+    VALUES (lower(hex(randomblob(16))), '{kind}', {key},
+            strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+"""
+_SYNCED = (
+    ("stories", "story", "{row}.id"),
+    ("story_articles", "story_article", "{row}.story_id || '/' || {row}.article_id"),
+    ("article_tags", "article_tag", "{row}.article_id || '/' || {row}.tag"),
+    ("articles", "article", "{row}.id"),
+    ("article_versions", "version", "{row}.article_id || '/' || {row}.number"),
+    ("annotations", "annotation", "{row}.id"),
+    ("links", "link", "{row}.from_id || '/' || {row}.to_id || '/' || {row}.relation"),
+    ("tombstones", "tombstone", "{row}.id"),
+)
+V9 = """
+CREATE TABLE sync_control (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    joined INTEGER NOT NULL DEFAULT 0 CHECK (joined IN (0, 1)),
+    applying INTEGER NOT NULL DEFAULT 0 CHECK (applying IN (0, 1))
+);
+INSERT INTO sync_control (id) VALUES (1);
+
+CREATE TABLE sync_outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    change_id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    made_at TEXT NOT NULL
+);
+
+CREATE TABLE sync_shares (
+    story_id TEXT PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+    desk TEXT NOT NULL,
+    shared_at TEXT NOT NULL
+);
+
+-- Records pulled before what they need (a link before its annotations, say): applied later.
+CREATE TABLE sync_pending (
+    kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    desk TEXT NOT NULL,
+    body TEXT NOT NULL,
+    author TEXT NOT NULL,
+    PRIMARY KEY (kind, record_id)
+);
+
+-- Concurrent edits the merge met: the version that lost, kept and reported.
+CREATE TABLE sync_conflicts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    label TEXT NOT NULL,
+    kept TEXT NOT NULL,
+    winner TEXT NOT NULL,
+    found_at TEXT NOT NULL,
+    seen INTEGER NOT NULL DEFAULT 0 CHECK (seen IN (0, 1))
+);
+
+ALTER TABLE annotations ADD COLUMN creator TEXT NOT NULL DEFAULT '';
+""" + "".join(
+    _SYNC_TRIGGERS.format(
+        table=table,
+        event=event,
+        kind=kind,
+        key=key.format(row="OLD" if event == "DELETE" else "NEW"),
+    )
+    for table, kind, key in _SYNCED
+    for event in ("INSERT", "UPDATE", "DELETE")
+)
+
+# Version 10: partial indexes of the live rows, so what a library reads each time it opens
 # (how many documents its search index must hold, the sources list in its order) and each
 # time a source opens (the speakers) comes from indexes, not from every row: an article's
 # columns lie beside its text on disk, and its trash mark past it. 10,000 articles: the count
 # 143 -> 3 ms, the speakers 94 -> 8 ms; 100,000 articles: the sources list 600 -> 45-130 ms.
-V9 = """
+V10 = """
 CREATE INDEX articles_live_by_date ON articles (published DESC, imported_at DESC, id)
     WHERE tombstone_id IS NULL;
 CREATE INDEX articles_live_by_title ON articles (title COLLATE NOCASE, published DESC, id)
@@ -432,7 +512,7 @@ CREATE INDEX annotations_live_speakers ON annotations (speaker)
     WHERE tombstone_id IS NULL AND speaker <> '';
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

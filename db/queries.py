@@ -10,7 +10,7 @@ Row = dict[str, Any]
 
 _ANNOTATION_COLUMNS = (
     'id, article_id, kind, start, "end", quote, prefix, suffix, note, speaker, verdict, '
-    "created_at, updated_at, version, status, annotated_quote, tombstone_id"
+    "created_at, updated_at, version, status, annotated_quote, tombstone_id, creator"
 )
 _ARTICLE_COLUMNS = (
     "id, title, outlet, author, url, published, imported_at, source_format, original_sha256, "
@@ -96,7 +96,7 @@ def article_ids(
     story, with one tag, if given), sorted by `order`."""
     escaped = contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     where = ["tombstone_id IS NULL"]
-    if contains:  # without a filter the list is read from an index in its order (schema 9)
+    if contains:  # without a filter the list is read from an index in its order (migrations)
         where.append(
             "(title LIKE :p ESCAPE '\\' OR outlet LIKE :p ESCAPE '\\' "
             "OR author LIKE :p ESCAPE '\\')"
@@ -549,3 +549,17 @@ def article_history(db: sqlite_utils.Database, article_id: str) -> list[Row]:
         "SELECT record, reason, saved_at FROM article_history WHERE article_id = ? ORDER BY seq",
         (article_id,),
     )
+
+
+def creators(db: sqlite_utils.Database, annotation_ids: list[str]) -> dict[str, str]:
+    """Who made each annotation's current version (those that say), by id."""
+    found: dict[str, str] = {}
+    for start in range(0, len(annotation_ids), 500):
+        chunk = annotation_ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        cursor = db.execute(
+            f"SELECT id, creator FROM annotations WHERE id IN ({marks}) AND creator <> ''",
+            tuple(chunk),
+        )
+        found.update({row[0]: row[1] for row in cursor.fetchall()})
+    return found

@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 import socket
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -50,10 +52,17 @@ def _fake_crash(library_path: Path) -> None:
 
 
 def _damage(database: Path) -> None:
-    """Overwrite the middle pages of the file with garbage, keeping the header intact."""
+    """Overwrite the pages holding the sources' table with garbage, keeping the header intact
+    (the middle of the file held whatever table the schema's size put there)."""
+    with closing(sqlite3.connect(database)) as conn:
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = [
+            row[0] for row in conn.execute("SELECT pageno FROM dbstat WHERE name = 'articles'")
+        ]
     data = bytearray(database.read_bytes())
-    middle = len(data) // 2
-    data[middle : middle + 8192] = b"\xa5" * 8192
+    for page in pages:
+        if page > 1:
+            data[(page - 1) * size : page * size] = b"\xa5" * size
     database.write_bytes(bytes(data))
 
 

@@ -54,6 +54,7 @@ class DeskActions(QObject):
         )
         self.new_story = self._make("&New story…", "Ctrl+Shift+N")
         self.edit_source = self._make("Edit source &details…", "F2")
+        self.show_trash = self._make("&Trash…")
         self.copy_citation = self._make(
             "Copy with &citation", "Ctrl+Shift+C", on=(reader, annotation_list)
         )
@@ -135,7 +136,9 @@ class DeskActions(QObject):
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.import_files, self.import_url, self.paste])
         file_menu.addSeparator()
-        file_menu.addActions([self.new_story, self.edit_source, self.delete_source])
+        file_menu.addActions(
+            [self.new_story, self.edit_source, self.delete_source, self.show_trash]
+        )
         file_menu.addSeparator()
         file_menu.addActions([self.export, self.import_bundle])
         file_menu.addSeparator()
@@ -163,10 +166,10 @@ class DeskActions(QObject):
         )
         source_menu.addSeparator()
         source_menu.addAction(self.check_extraction)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addActions([self.shortcuts, self.query_language])
-        help_menu.addSeparator()
-        help_menu.addActions([self.open_library_folder, self.about])
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.addActions([self.shortcuts, self.query_language])
+        self.help_menu.addSeparator()
+        self.help_menu.addActions([self.open_library_folder, self.about])
 
         toolbar = QToolBar("Tagging")
         toolbar.setObjectName("taggingToolbar")

@@ -7,7 +7,7 @@ on choosing it); the window turns each into an undoable command.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
     QItemSelection,
@@ -304,6 +304,8 @@ class AnnotationPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.creators_of: Callable[[list[str]], dict[str, str]] = lambda ids: {}
+        """Who made each annotation (by id): the window gives the library's."""
         self.model = AnnotationsModel(self)
         self.list = AnnotationList()
         self.list.setObjectName("annotationList")
@@ -336,7 +338,7 @@ class AnnotationPanel(QWidget):
         """Show a new list, keeping `selected` selected (quietly) if it is in it."""
         self._quiet = True
         try:
-            self.model.set_annotations(annotations)
+            self.model.set_annotations(annotations, self.creators_of([a.id for a in annotations]))
             self.heading.setText(f"Annotations ({len(annotations)})")
             self.select(selected)
         finally:

@@ -21,7 +21,7 @@ from PySide6.QtGui import QUndoCommand
 
 from sourcemark.app.changes import Outcome
 from sourcemark.app.library import AnnotationEdit, DeletedAnnotation, Library
-from sourcemark.app.models import Annotation, Kind, Link, Story
+from sourcemark.app.models import Annotation, Kind, Link, Story, TargetType
 from sourcemark.app.sources import SourceDetails, set_source_details
 from sourcemark.app.stories import (
     add_to_story,
@@ -31,7 +31,13 @@ from sourcemark.app.stories import (
     remove_from_story,
     restore_story,
 )
-from sourcemark.app.trash import delete_source, restore_source
+from sourcemark.app.trash import (
+    TrashItem,
+    delete_source,
+    restore_item,
+    restore_source,
+    trash_item_again,
+)
 from sourcemark.ui.operations import Operations
 
 
@@ -272,6 +278,30 @@ class DeleteSource(LibraryCommand):
 
     def focus_after_apply(self) -> Focus:
         return Focus("")
+
+
+class RestoreFromTrash(LibraryCommand):
+    """Bring a source, an annotation or a story back from the trash; undo puts it back there."""
+
+    def __init__(self, context: CommandContext, item: TrashItem) -> None:
+        super().__init__(context, f"Restore “{item.label[:40]}”")
+        self.item = item
+
+    @classmethod
+    def perform(cls, context: CommandContext, item: TrashItem) -> RestoreFromTrash | None:
+        done = context.operations.run(lambda library: restore_item(library, item))
+        return cls(context, item) if done else None
+
+    def apply(self, library: Library) -> Outcome[Focus]:
+        return restore_item(library, self.item).with_value(self.focus_after_apply())
+
+    def revert(self, library: Library) -> Outcome[Focus]:
+        return trash_item_again(library, self.item).with_value(Focus(""))
+
+    def focus_after_apply(self) -> Focus:
+        item = self.item  # a story comes back into the story list; the desk stays where it is
+        annotation = item.target_id if item.target_type == TargetType.ANNOTATION else None
+        return Focus(item.article_id or "", annotation)
 
 
 class EditSourceDetails(LibraryCommand):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
@@ -29,7 +30,7 @@ from sourcemark.app.capture.importing import import_urls
 from sourcemark.app.capture.refetch import RefetchReport, RefetchStatus, refetch, web_sources
 from sourcemark.app.changes import Changes, Outcome
 from sourcemark.app.citations import CitationStyle, cite_annotation, cite_span
-from sourcemark.app.errors import SourcemarkError
+from sourcemark.app.errors import NotFound, SourcemarkError
 from sourcemark.app.history import versions
 from sourcemark.app.importing import ImportReport, import_extractions
 from sourcemark.app.library import AnnotationEdit, Library
@@ -37,6 +38,7 @@ from sourcemark.app.models import Annotation, Article, Kind, Verdict
 from sourcemark.app.overview import story_overview
 from sourcemark.app.sources import SourceDetails, same_url, source_details
 from sourcemark.app.stories import find_story, story_summaries
+from sourcemark.app.trash import empty_trash, trash
 from sourcemark.app.wording import count
 from sourcemark.ui import help_windows, library_dialogs
 from sourcemark.ui.actions import DeskActions
@@ -60,6 +62,7 @@ from sourcemark.ui.commands import (
     FileInStory,
     Focus,
     LibraryCommand,
+    RestoreFromTrash,
     SetRebuttedClaim,
 )
 from sourcemark.ui.import_dialog import ImportController, ImportSummaryDialog
@@ -75,9 +78,16 @@ from sourcemark.ui.snap_dialog import SnapChoice, SnapQuestion
 from sourcemark.ui.sources_panel import SourcesPanel
 from sourcemark.ui.status import DeskStatusBar
 from sourcemark.ui.stories_panel import StoriesPanel
-from sourcemark.ui.story_dialogs import HistoryDialog, NewStoryDialog, confirm_deleting_source
+from sourcemark.ui.story_dialogs import (
+    HistoryDialog,
+    NewStoryDialog,
+    ask_story_to_file_in,
+    confirm_deleting_source,
+)
 from sourcemark.ui.story_overview import StoryOverviewPanel
 from sourcemark.ui.tasks import Cancelled, Progress
+from sourcemark.ui.team import TeamSync
+from sourcemark.ui.trash_dialog import TrashDialog, confirm_emptying_trash
 from sourcemark.ui.upkeep import Upkeep
 
 IMPORTABLE = "Sources (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.pdf);;All files (*)"
@@ -154,6 +164,9 @@ class MainWindow(QMainWindow):
         self.reader.text.tag_actions = list(self.desk_actions.tag.values())
         self._connect_actions()
         self._connect()
+        self.team = TeamSync(self, self.operations, self.status, self.search, self.open_passage)
+        self.menuBar().insertMenu(self.desk_actions.help_menu.menuAction(), self.team.menu)
+        self.annotations.creators_of = library.creators
         self.status.show_counts(library.counts())
         self._update_title()
         self._restore_settings()
@@ -201,6 +214,7 @@ class MainWindow(QMainWindow):
         wire(actions.open_library_folder, self.open_library_folder)
         wire(actions.new_story, self.new_story)
         wire(actions.delete_source, self.delete_selected_source)
+        wire(actions.show_trash, self.show_trash)
         wire(actions.edit_source, self.edit_source_details)
         wire(actions.copy_citation, self.copy_with_citation)
         chosen = QSettings().value(CITATION_STYLE_KEY, CitationStyle.AP.value)
@@ -237,6 +251,7 @@ class MainWindow(QMainWindow):
         form.enable_find_similar(self.library.index is not None)
         self.search.openRequested.connect(self.open_passage)
         self.search.previewRequested.connect(self.preview_passage)
+        self.search.fileRequested.connect(self.file_hit_in_story)
         self.importer.imported.connect(self._imported)
         self.upkeep.backedUp.connect(
             lambda path: self.status.showMessage(f"Backed up the library to {path}", 8000)
@@ -484,6 +499,50 @@ class MainWindow(QMainWindow):
     def file_in_story(self, story_id: str, article_ids: list[str]) -> None:
         """Sources dropped onto a story."""
         self._push(lambda: FileInStory.perform(self.context, story_id, article_ids))
+
+    @Slot(str, bool)
+    def file_hit_in_story(self, article_id: str, not_here: bool) -> None:
+        """A search hit's source filed in a story; a newsroom hit's is pulled first."""
+        if not_here:
+            self.team.pull_then(lambda: self.ask_file_in_story(article_id))
+        else:
+            self.ask_file_in_story(article_id)
+
+    def ask_file_in_story(self, article_id: str) -> None:
+        stories = {
+            summary.story.name: summary.story.id for summary in story_summaries(self.library)
+        }
+        if not stories:
+            self.show_status("Start a story first (Ctrl+Shift+N), then file sources in it.")
+            return
+        try:
+            title = self.library.article(article_id).title or "Untitled source"
+        except NotFound:
+            self.show_status("That source is not in this library (was it deleted?).")
+            return
+        name = ask_story_to_file_in(self, title, list(stories))
+        if name is not None:
+            self._push(lambda: FileInStory.perform(self.context, stories[name], [article_id]))
+
+    def show_trash(self) -> None:
+        """What the trash holds: restore the chosen entries (one undo step), or empty it."""
+        items = trash(self.library)
+        answer = TrashDialog.ask(self, items)
+        if answer is None:
+            return
+        if answer.empty:
+            if confirm_emptying_trash(self, len(items)):
+                done = self.operations.run(lambda library: empty_trash(library))
+                if done is not None:
+                    self.show_status(done.value.headline)
+            return
+        several = len(answer.restore) > 1
+        if several:
+            self.undo_stack.beginMacro(f"Restore {count(len(answer.restore), 'item')}")
+        for item in answer.restore:
+            self._push(partial(RestoreFromTrash.perform, self.context, item))
+        if several:
+            self.undo_stack.endMacro()
 
     def delete_selected_source(self) -> None:
         """Move the selected source to the trash, after asking once; Undo brings it back."""
@@ -913,6 +972,7 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.annotations.form.commit()
         self.upkeep.stop()
+        self.team.stop()
         # An import finishes the file in progress; an export or bundle import finishes.
         self.operations.stop_all(BACKGROUND_WAIT_MS)
         self.pages.stop(BACKGROUND_WAIT_MS)

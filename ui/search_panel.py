@@ -21,8 +21,16 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     Signal,
+    Slot,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QAction,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -72,6 +80,12 @@ class SearchPanel(QWidget):
     """(article id, start, end): show this passage and go to it."""
     previewRequested = Signal(str, int, int)
     """(article id, start, end): show this passage, the focus staying on the hits."""
+    teamSearchRequested = Signal(str, object, object)
+    """(query, kind or None, verdict or None): search the newsroom (the Team scope)."""
+    pullRequested = Signal(str, int, int)
+    """(article id, start, end): a newsroom hit not on this laptop yet: pull it, then open."""
+    fileRequested = Signal(str, bool)
+    """(article id, not here yet): file the hit's source in a story (pulled first if not here)."""
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +113,14 @@ class SearchPanel(QWidget):
         self.verdict.addItem("Any verdict", None)
         for verdict in Verdict:
             self.verdict.addItem(verdict.label, verdict)
+        self.scope = ComboBox()
+        self.scope.setAccessibleName("Search scope")
+        self.scope.addItem("This library", False)
+        self.scope.addItem("Team", True)
+        self.scope.setToolTip("Team: every story shared with your desks, on the newsroom's server")
+        self.scope.hide()
+        self._not_here: set[str] = set()
+        """Articles of the newsroom hits shown that this library does not hold yet."""
         self.story_id = ""
         self.in_story = QCheckBox()
         self.in_story.setChecked(True)
@@ -116,12 +138,17 @@ class SearchPanel(QWidget):
         # Hits are laid out to the list's width: a scroll bar appearing later would make them
         # wider than the list and cut every snippet at the right.
         self.results.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.file_hit = QAction("File its source in a story…", self.results)
+        self.file_hit.triggered.connect(self._file_current)
+        self.results.addAction(self.file_hit)
+        self.results.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.setAlternatingRowColors(True)
         self.summary = QLabel()
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         filters = QHBoxLayout()
+        filters.addWidget(self.scope)
         filters.addWidget(self.kind)
         filters.addWidget(self.verdict)
         filters.addStretch()
@@ -143,6 +170,7 @@ class SearchPanel(QWidget):
         self.query.returnPressed.connect(self._enter)
         self.kind.currentIndexChanged.connect(self._filters_changed)
         self.verdict.currentIndexChanged.connect(self._filters_changed)
+        self.scope.currentIndexChanged.connect(self._filters_changed)
         self.in_story.toggled.connect(self._filters_changed)
         self.results.activated.connect(self._open)
         self.results.clicked.connect(self._preview)
@@ -160,16 +188,45 @@ class SearchPanel(QWidget):
         if self.query.text().strip():
             self._filters_changed()
 
+    def set_team_available(self, available: bool) -> None:
+        """Offer the Team scope (the library has joined a newsroom) or not."""
+        self.scope.setVisible(available)
+        if not available:
+            self.scope.setCurrentIndex(0)
+
+    @property
+    def team_scope(self) -> bool:
+        return bool(self.scope.currentData())
+
+    def show_team_hits(self, hits: list[Hit], not_here: set[str], summary: str) -> None:
+        """The newsroom's answer to the query asked (`not_here`: articles not on this laptop)."""
+        self._not_here = not_here
+        self._show_problem("")
+        self._show_hits(hits, summary)
+        self._answered = self._asked()
+
+    def show_team_problem(self, message: str) -> None:
+        self._show_problem(message)
+        self._show_hits([], "")
+
     def search(self) -> None:
         """Run the query in the box now, with the chosen filters."""
         self._debounce.stop()
         self._similar = None
         self._answered = None
+        self._not_here = set()
         self.heading.hide()
         text = self.query.text().strip()
         if not text:
             self._show_problem("")
             self._show_hits([], "")
+            return
+        if self.team_scope:
+            kind, verdict = self.kind.currentData(), self.verdict.currentData()
+            self.summary.setText("Searching the newsroom…")
+            self.teamSearchRequested.emit(
+                text, kind.value if kind else None, verdict.value if verdict else None
+            )
             return
         within_story = self.story_id if self.in_story.isChecked() else ""
         try:
@@ -258,11 +315,22 @@ class SearchPanel(QWidget):
 
     def _open(self, index: QModelIndex) -> None:
         hit = self.model.hit(index.row())
-        self.openRequested.emit(hit.article_id, hit.start, hit.end)
+        if hit.article_id in self._not_here:
+            self.pullRequested.emit(hit.article_id, hit.start, hit.end)
+        else:
+            self.openRequested.emit(hit.article_id, hit.start, hit.end)
+
+    @Slot()
+    def _file_current(self) -> None:
+        index = self.results.currentIndex()
+        if index.isValid():
+            article_id = self.model.hit(index.row()).article_id
+            self.fileRequested.emit(article_id, article_id in self._not_here)
 
     def _preview(self, index: QModelIndex) -> None:
         hit = self.model.hit(index.row())
-        self.previewRequested.emit(hit.article_id, hit.start, hit.end)
+        if hit.article_id not in self._not_here:
+            self.previewRequested.emit(hit.article_id, hit.start, hit.end)
 
     def _moved(self, current: QModelIndex, _previous: QModelIndex) -> None:
         """Moving through the hits with the keyboard previews each (a new search does not)."""
@@ -270,7 +338,8 @@ class SearchPanel(QWidget):
             self._preview(current)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Down in the query box moves to the results, so the keyboard alone reaches a hit."""
+        """Down in the query box moves to the results and previews the hit there, so the keyboard
+        alone reaches a hit."""
         if (
             watched is self.query
             and event.type() == QEvent.Type.KeyPress
@@ -279,6 +348,11 @@ class SearchPanel(QWidget):
             and self.model.rowCount() > 0
         ):
             self.results.setFocus(Qt.FocusReason.TabFocusReason)
+            current = self.results.currentIndex()
+            if current.isValid():
+                self._preview(current)
+            else:
+                self.results.setCurrentIndex(self.model.index(0))  # previewed as it moves
             return True
         return super().eventFilter(watched, event)
 

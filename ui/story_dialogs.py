@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -54,6 +55,14 @@ class NewStoryDialog(QDialog):
             return dialog.name.text(), dialog.description.toPlainText()
         finally:
             dialog.deleteLater()
+
+
+def ask_story_to_file_in(parent: QWidget, title: str, stories: list[str]) -> str | None:
+    """The story to file a source in, or None if the user cancelled (a seam: tests replace it)."""
+    story, ok = QInputDialog.getItem(
+        parent, "File in a story", f"File “{title[:60]}” in the story:", stories, 0, False
+    )
+    return story if ok and story else None
 
 
 def confirm_deleting_source(parent: QWidget, title: str, annotations: int) -> bool:

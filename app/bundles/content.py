@@ -93,6 +93,8 @@ class BundleContent:
     deletes what the exporting library deleted (the merge rules: app/merging.py)."""
     story_id: str | None = None
     """The story the bundle was exported for (`export --story`), if any."""
+    creators: dict[str, str] = field(default_factory=dict)
+    """annotation id -> who made its current version (a reporter's name, once synced)."""
 
     @cached_property
     def story(self) -> StoryRecord | None:

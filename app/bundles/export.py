@@ -178,6 +178,7 @@ def collect(
         _stories(library, chosen, featured.id if featured else None, everything),
         tuple(tombstone_from_row(row) for row in tombstones),
         featured.id if featured else None,
+        library.creators([a.id for a in annotations]),
     )
 
 

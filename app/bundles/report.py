@@ -122,7 +122,7 @@ class _Page:
             rows.append(
                 f"<tr><td class='num'>{self.ref(claim)}</td>"
                 f"<td class='claim-text' data-label='Claim'>{escape(claim.quote)}"
-                f"{_note(claim.note)}</td>"
+                f"{_note(claim.note)}{self.made_by(claim)}</td>"
                 f"<td data-label='Speaker'>{escape(claim.speaker) or '—'}</td>"
                 f"<td data-label='Verdict'>{_verdict(claim.verdict)}</td>"
                 f"<td data-label='Rebuttals'>{f'<ul>{rebuttals}</ul>' if rebuttals else '—'}</td>"
@@ -138,6 +138,11 @@ class _Page:
             f"<tbody>{''.join(rows)}</tbody></table></section>"
         )
 
+    def made_by(self, annotation: Annotation) -> str:
+        """Who made an annotation (its current version), where the library knows."""
+        creator = self.content.creators.get(annotation.id)
+        return f"<p class='by'>by {escape(creator)}</p>" if creator else ""
+
     def quotes(self) -> str:
         groups = []
         for speaker, quotes in quotes_by_speaker(self.content):
@@ -145,7 +150,7 @@ class _Page:
                 f"<li><blockquote>{escape(q.quote)}</blockquote><cite>{self.ref(q)} "
                 f"{escape(_citation(self.content.article_by_id[q.article_id]))}"
                 f"{self.page_label(q, ', ')}</cite>"
-                f"{_note(q.note)}</li>"
+                f"{_note(q.note)}{self.made_by(q)}</li>"
                 for q in quotes
             )
             groups.append(f"<h3>{escape(speaker)}</h3><ul>{items}</ul>")
@@ -215,7 +220,7 @@ class _Page:
             f"{self.page_label(annotation)} "
             f"<span class='badge {annotation.kind.value}'>{annotation.kind.value}</span> "
             f"{_verdict(annotation.verdict)} {escape(annotation.speaker)}"
-            f"{_note(annotation.note)}{links}</div>"
+            f"{_note(annotation.note)}{links}{self.made_by(annotation)}</div>"
         )
 
 

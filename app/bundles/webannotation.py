@@ -2,6 +2,8 @@
 
 The mapping (see docs/bundles.md):
 - each annotation is an `Annotation` with id `urn:uuid:<annotation id>`, `created`, `modified`;
+- `creator`: the `Person` who made its current version (the reporter's name once synced
+  through the newsroom, else the local user's name);
 - its target is a `SpecificResource` whose source `urn:uuid:<article id>` is the normalised
   text in `data/sources/<article id>/text.txt`, selected by a `TextQuoteSelector` (exact,
   prefix, suffix) and a `TextPositionSelector` (start, end in Unicode code points);
@@ -36,7 +38,10 @@ def urn(record_id: str) -> str:
 
 
 def annotation_collection(content: BundleContent, label: str) -> dict[str, Any]:
-    items = [web_annotation(a, content.links_from(a.id)) for a in content.annotations]
+    items = [
+        web_annotation(a, content.links_from(a.id), content.creators.get(a.id))
+        for a in content.annotations
+    ]
     collection_id = urn(str(uuid.uuid4()))
     return {
         "@context": CONTEXT,
@@ -54,7 +59,9 @@ def annotation_collection(content: BundleContent, label: str) -> dict[str, Any]:
     }
 
 
-def web_annotation(annotation: Annotation, links: list[Link]) -> dict[str, Any]:
+def web_annotation(
+    annotation: Annotation, links: list[Link], creator: str | None = None
+) -> dict[str, Any]:
     bodies = [_textual(annotation.kind.value, "tagging")]
     if annotation.note:
         bodies.append(_textual(annotation.note, "commenting"))
@@ -75,6 +82,7 @@ def web_annotation(annotation: Annotation, links: list[Link]) -> dict[str, Any]:
         "id": urn(annotation.id),
         "type": "Annotation",
         "motivation": "tagging",
+        **({"creator": {"type": "Person", "name": creator}} if creator else {}),
         "created": annotation.created_at,
         "modified": annotation.updated_at,
         "body": bodies,

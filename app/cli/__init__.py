@@ -30,6 +30,8 @@ COMMAND_MODULES = (
     "sourcemark.app.cli.bundles",
     "sourcemark.app.cli.maintenance",
     "sourcemark.app.cli.settings",
+    "sourcemark.app.cli.server",
+    "sourcemark.app.cli.team",
 )
 BUNDLE_SUFFIX = ".zip"
 

@@ -248,7 +248,8 @@ def _version_line(version: Version) -> str:
     summary = " · ".join(
         str(x) for x in (record["kind"], record["speaker"], record["verdict"] or "") if x
     )
-    return f"{version.number:>3}  {version.made_at[:19]}  {state:14}  {summary}"
+    by = f"  by {record['creator']}" if record.get("creator") else ""
+    return f"{version.number:>3}  {version.made_at[:19]}  {state:14}  {summary}{by}"
 
 
 def _value(value: object) -> str:

@@ -8,6 +8,7 @@ from dataclasses import asdict
 
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
 from sourcemark.app.cli.parser import positive_number
+from sourcemark.app.cli.team import run_team_search, run_team_similar
 from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.search.claims import THRESHOLD as SIMILARITY_THRESHOLD
 from sourcemark.app.search.index import MAX_LIMIT, Hit, SearchResults
@@ -31,6 +32,12 @@ def register(
     )
     search.add_argument("--verdict", help=f"only claims with this verdict: {', '.join(Verdict)}")
     search.add_argument("--story", metavar="NAME", help="only in this story's sources")
+    search.add_argument(
+        "--team",
+        action="store_true",
+        help="search the newsroom's server (every shared story you may see) instead",
+    )
+    search.add_argument("--speaker", help="with --team: only annotations by this speaker")
     _limit_and_json(search, default_limit=20)
     search.add_argument(
         "--all-versions",
@@ -59,6 +66,11 @@ def register(
         metavar="S",
         help=f"show matches this similar or more (0-1, default {SIMILARITY_THRESHOLD})",
     )
+    similar.add_argument(
+        "--team",
+        action="store_true",
+        help="with --text: have we checked this before anywhere in the newsroom?",
+    )
     _limit_and_json(similar, default_limit=10)
     similar.set_defaults(run=run_similar)
 
@@ -80,6 +92,8 @@ def _limit_and_json(parser: argparse.ArgumentParser, default_limit: int) -> None
 
 
 def run_search(args: argparse.Namespace) -> int:
+    if args.team:
+        return run_team_search(args)
     with library_for(args, read_only=True) as library:
         story_id = find_story(library, args.story).id if args.story is not None else None
         results = library.search(
@@ -104,6 +118,8 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def run_similar(args: argparse.Namespace) -> int:
+    if args.team:
+        return run_team_similar(args)
     with library_for(args, read_only=True) as library:
         if args.text is not None:
             results = library.similar_to_text(args.text, limit=args.limit, min_score=args.min_score)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
+from sourcemark.app.cli.team import add_share_verb
 from sourcemark.app.models import Story, StoryStatus
 from sourcemark.app.overview import Chart, StoryOverview, story_overview
 from sourcemark.app.stories import (
@@ -68,6 +69,7 @@ def register(
         members.add_argument("name", metavar="NAME")
         members.add_argument("articles", nargs="+", metavar="ARTICLE")
         members.set_defaults(run=run)
+    add_share_verb(verbs, common)
     show = verbs.add_parser(
         "show", parents=[common], help="a story at a glance: its sources and the numbers"
     )

@@ -146,7 +146,7 @@ def document_count(db: sqlite_utils.Database) -> int:
     """How many documents the index should hold: one per live article and per live
     annotation of a live article (the rows of `_ANNOTATION_ROWS`).
 
-    Counted from the partial indexes of live rows (schema version 9), and the annotations of
+    Counted from the partial indexes of live rows (db/migrations.py), and the annotations of
     articles in the trash subtracted, rather than by joining every annotation to its article,
     whose trash mark lies past its text on disk: 143 ms at 10,000 articles, now 3 ms."""
     row = db.execute(

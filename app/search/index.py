@@ -16,7 +16,7 @@ import gc
 import math
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -435,6 +435,27 @@ class SearchIndex:
             for match in shown[:limit]
         ]
         return SearchResults(with_pages(self._db, hits), len(shown), _ms_since(began), label)
+
+    def rank_passages(
+        self,
+        text: str,
+        passages: Iterable[tuple[str, Kind | None, Verdict | None, str, str]],
+        min_score: float = claims.THRESHOLD,
+    ) -> list[claims.Candidate]:
+        """Passages from elsewhere (id, kind, verdict, text, language), such as the
+        newsroom's claims, ranked by how likely each states what `text` states, with this
+        library's word statistics; none below `min_score`."""
+        said = claims.statement(text, self._analyses())
+        if said.empty:
+            return []
+        searcher = self._fresh_searcher()
+        found = [
+            claims.Candidate(
+                passage_id, kind, verdict, claims.similarity(said, quote, language, searcher)
+            )
+            for passage_id, kind, verdict, quote, language in passages
+        ]
+        return claims.rank(found, min_score)
 
     def similar(
         self, annotation_id: str, *, limit: int = 10, min_score: float = claims.THRESHOLD

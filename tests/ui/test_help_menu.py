@@ -37,6 +37,12 @@ def test_the_help_menu_holds_the_four_entries(
     ]
 
 
+def test_help_is_the_last_menu_of_the_bar(bare_library: Library, make_window: MakeWindow) -> None:
+    window = make_window(bare_library)
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert titles == ["File", "Edit", "Go", "Source", "Team", "Help"]
+
+
 def test_the_cheat_sheet_lists_every_shortcut_and_the_kinds(
     bare_library: Library, make_window: MakeWindow, qtbot: QtBot
 ) -> None:

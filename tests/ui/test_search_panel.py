@@ -285,3 +285,15 @@ def test_a_single_click_previews_a_hit_and_arrows_preview_the_next(
     qtbot.keyClick(panel.results, Qt.Key.Key_Down)
     third = hits(panel)[2]
     assert previewed[-1] == (third.article_id, third.start, third.end) and opened == []
+
+
+def test_down_from_the_query_box_previews_the_first_hit(qtbot: QtBot, panel: SearchPanel) -> None:
+    previewed: list[tuple[str, int, int]] = []
+    panel.previewRequested.connect(lambda *args: previewed.append(args))
+    search_now(qtbot, panel, "homes OR fares")
+    panel.query.setFocus()
+    qtbot.waitUntil(panel.query.hasFocus)
+    qtbot.keyClick(panel.query, Qt.Key.Key_Down)
+    first = hits(panel)[0]
+    assert panel.results.hasFocus()
+    assert previewed == [(first.article_id, first.start, first.end)]

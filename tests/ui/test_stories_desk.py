@@ -17,8 +17,15 @@ from sourcemark.app.history import Version
 from sourcemark.app.library import Library
 from sourcemark.app.models import StorySummary
 from sourcemark.app.sources import SourceDetails
-from sourcemark.app.stories import add_to_story, create_story, find_story, story_summaries, tags_of
-from sourcemark.app.trash import trash
+from sourcemark.app.stories import (
+    add_to_story,
+    create_story,
+    delete_story,
+    find_story,
+    story_summaries,
+    tags_of,
+)
+from sourcemark.app.trash import delete_source, trash
 from sourcemark.ui import main_window
 from sourcemark.ui.bundle_dialogs import ExportDialog
 from sourcemark.ui.charts import ChartView
@@ -26,6 +33,7 @@ from sourcemark.ui.main_window import MainWindow
 from sourcemark.ui.models.stories import StoriesModel
 from sourcemark.ui.source_editor import SourceEditor
 from sourcemark.ui.story_dialogs import HistoryDialog, NewStoryDialog
+from sourcemark.ui.trash_dialog import TrashAnswer, TrashDialog
 from tests.ui.conftest import MakeWindow, add_article
 
 BUDGET = (
@@ -136,6 +144,31 @@ def test_sources_dropped_onto_a_story_are_filed_and_undo_takes_them_out(
     assert ids["police"] not in library.article_ids(story_id=ids["housing"])
 
 
+def test_a_search_hit_is_filed_in_a_story_from_its_context_menu_and_undo_takes_it_out(
+    library: Library, make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _two_stories(library)
+    window = make_window(library)
+    offered: list[list[str]] = []
+
+    def pick(parent: QWidget, title: str, stories: list[str]) -> str:
+        offered.append(stories)
+        return "Housing budget"
+
+    monkeypatch.setattr(main_window, "ask_story_to_file_in", pick)
+    panel = window.search
+    panel.query.setText("crime fell")
+    panel.search()
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
+    panel.results.setCurrentIndex(panel.model.index(0))
+    assert panel.file_hit in panel.results.actions()
+    panel.file_hit.trigger()
+    assert offered == [["Crime figures", "Housing budget"]]
+    assert ids["police"] in library.article_ids(story_id=ids["housing"])
+    window.desk_actions.undo.trigger()
+    assert ids["police"] not in library.article_ids(story_id=ids["housing"])
+
+
 def test_delete_on_a_source_asks_once_and_undo_restores_every_annotation_and_link(
     library: Library, make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -168,6 +201,59 @@ def test_delete_on_a_source_asks_once_and_undo_restores_every_annotation_and_lin
     monkeypatch.setattr(main_window, "confirm_deleting_source", lambda *args: False)
     window.delete_selected_source()
     assert ids["budget"] in library.article_ids()  # declined: nothing changed
+
+
+def test_the_trash_window_restores_what_was_chosen_in_one_undo_step(
+    library: Library, make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _two_stories(library)
+    delete_source(library, ids["budget"])
+    police_claim = library.annotations(ids["police"])[0]
+    library.delete_annotation(police_claim.id)
+    delete_story(library, ids["crime"])
+    window = make_window(library)
+    dialog = TrashDialog(trash(library))
+    qtbot.addWidget(dialog)
+    kinds = [dialog.tree.topLevelItem(n) for n in range(3)]
+    assert [item.text(0) if item else "" for item in kinds] == ["Story", "Annotation", "Source"]
+    assert not dialog.restore.isEnabled()
+    for row in (0, 2):
+        item = dialog.tree.topLevelItem(row)
+        assert item is not None
+        item.setSelected(True)
+    assert dialog.restore.isEnabled()
+    chosen = dialog.chosen()
+    assert [i.target_id for i in chosen] == [ids["crime"], ids["budget"]]
+    monkeypatch.setattr(
+        TrashDialog, "ask", classmethod(lambda cls, parent, items: TrashAnswer(restore=chosen))
+    )
+    window.desk_actions.show_trash.trigger()
+    assert ids["budget"] in library.article_ids()
+    assert {a.id for a in library.annotations(ids["budget"])} == {ids["claim"], ids["rebuttal"]}
+    assert "Crime figures" in [s.story.name for s in story_summaries(library)]
+    assert [i.target_id for i in trash(library)] == [police_claim.id]
+    assert window.sources.model.row_of(ids["budget"]) is not None
+    window.desk_actions.undo.trigger()  # both back in the trash at once
+    assert ids["budget"] not in library.article_ids()
+    assert {i.target_id for i in trash(library)} == {ids["crime"], ids["budget"], police_claim.id}
+
+
+def test_emptying_the_trash_from_the_desk_asks_first(
+    library: Library, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _two_stories(library)
+    delete_source(library, ids["police"])
+    window = make_window(library)
+    monkeypatch.setattr(
+        TrashDialog, "ask", classmethod(lambda cls, parent, items: TrashAnswer(empty=True))
+    )
+    monkeypatch.setattr(main_window, "confirm_emptying_trash", lambda parent, deletions: False)
+    window.desk_actions.show_trash.trigger()
+    assert [i.target_id for i in trash(library)] == [ids["police"]]  # declined: nothing destroyed
+    monkeypatch.setattr(main_window, "confirm_emptying_trash", lambda parent, deletions: True)
+    window.desk_actions.show_trash.trigger()
+    assert trash(library) == []
+    assert "Removed for good: 1 source" in window.status.currentMessage()
 
 
 def test_ctrl_shift_n_starts_a_story_and_undo_removes_it(

@@ -48,11 +48,16 @@ class AnnotationsModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._annotations: list[Annotation] = []
+        self._creators: dict[str, str] = {}
         self._sort = (PASSAGE, Qt.SortOrder.AscendingOrder)
 
-    def set_annotations(self, annotations: list[Annotation]) -> None:
+    def set_annotations(
+        self, annotations: list[Annotation], creators: dict[str, str] | None = None
+    ) -> None:
+        """Show these annotations; `creators` names who made each (by id), where known."""
         self.beginResetModel()
         self._annotations = self._sorted(annotations)
+        self._creators = creators or {}
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -112,7 +117,7 @@ class AnnotationsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(annotation, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:  # the narrow columns cut the passage short
-            return tooltip(annotation)
+            return tooltip(annotation, self._creators.get(annotation.id))
         return None
 
 
@@ -135,8 +140,8 @@ def first_line(note: str) -> str:
     return lines[0] + (" …" if len(lines) > 1 else "")
 
 
-def tooltip(annotation: Annotation) -> str:
-    """The passage in full (up to a long paragraph), then the note."""
+def tooltip(annotation: Annotation, creator: str | None = None) -> str:
+    """The passage in full (up to a long paragraph), then the note and who made it."""
     lines = [f"{annotation.kind.value.capitalize()}: “{preview(annotation.quote, 600)}”"]
     if annotation.status is PassageStatus.EDITED and annotation.annotated_quote is not None:
         lines.append(
@@ -146,6 +151,8 @@ def tooltip(annotation: Annotation) -> str:
         lines.append(f"Removed by the publisher: it stays on version {annotation.version}")
     if annotation.note:
         lines.append(f"Note: {annotation.note}")
+    if creator:
+        lines.append(f"By {creator}")
     return plain_tooltip("\n".join(lines))
 
 
