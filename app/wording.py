@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 
-def count(number: int, noun: str) -> str:
-    """'1 source', '2 sources', '12,000 annotations' (nouns whose plural adds an s)."""
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+def count(number: int, noun: str, plural: str = "") -> str:
+    """'1 source', '2 sources', '12,000 annotations'; `plural` where it does not add an s."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def listing(items: list[str]) -> str:

@@ -15,6 +15,7 @@ def test_count_says_one_thing_or_many_things() -> None:
         "2 sources",
         "12,000 sources",
     ]
+    assert [count(n, "story", "stories") for n in (1, 3)] == ["1 story", "3 stories"]
 
 
 def test_ago_uses_plurals_and_the_largest_fitting_unit() -> None:

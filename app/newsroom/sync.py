@@ -36,6 +36,7 @@ from sourcemark.app.newsroom.team import (
     WITNESS_KEY,
     team_of,
 )
+from sourcemark.app.wording import count
 from sourcemark.db import queries, sync
 
 PUSH_BATCH = 200
@@ -57,9 +58,9 @@ class SyncReport:
     """The server had lost changes (restored from a backup): everything was sent again."""
 
     def headline(self) -> str:
-        line = f"Synced: {self.pushed:,} changes pushed, {self.pulled:,} pulled"
+        line = f"Synced: {count(self.pushed, 'change')} pushed, {self.pulled:,} pulled"
         if self.conflicts:
-            line += f", {len(self.conflicts):,} conflicts (the newer version is current)"
+            line += f", {count(len(self.conflicts), 'conflict')} (the newer version is current)"
         if self.server_restored:
             line += "; the server had lost changes (restored from a backup): sent them again"
         return line + "."
