@@ -10,6 +10,17 @@ def count(number: int, noun: str, plural: str = "") -> str:
     return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
+def one_line(text: str, width: int = 60) -> str:
+    """Text on one line, cut to `width` characters with an ellipsis, at a word's end if one
+    is near."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    cut = flat[: width - 1]
+    end = cut.rfind(" ")
+    return (cut[:end] if end > width * 2 // 3 else cut).rstrip(" ,;:") + "…"
+
+
 def listing(items: list[str]) -> str:
     """'title', 'title and url', 'title, outlet and url'."""
     if len(items) <= 1:

@@ -272,19 +272,9 @@ class TeamSync(QObject):
 
     @Slot()
     def show_status(self) -> None:
-        state = sync.status(self.library)
-        lines = [
-            f"Reporter {state.reporter} on {state.server}",
-            f"{state.waiting:,} local changes waiting to be pushed",
-            f"Last sync: {state.last_sync or 'never'}",
-            *(f"Shared: {s['story']} with {s['desk']}" for s in state.shares),
-            *(
-                f"Conflict: {c['kind']} {c['label'][:60]!r}"
-                for c in state.conflicts
-                if not c["seen"]
-            ),
-        ]
-        QMessageBox.information(self.window, "Sync status", "\n".join(lines))
+        lines = sync.status(self.library).lines()
+        text = "\n".join(f"{heading.capitalize()}: {said}" for heading, said in lines)
+        QMessageBox.information(self.window, "Sync status", text)
         self.operations.run(sync.mark_conflicts_seen)
         if self.state is SyncState.CONFLICTS:
             self._show(SyncState.SYNCED)

@@ -26,6 +26,7 @@ from sourcemark.app.models import annotation_from_row, article_from_row
 from sourcemark.app.naming import folded
 from sourcemark.app.newsroom.records import content, incoming_wins, same_content
 from sourcemark.app.sources import keep_metadata
+from sourcemark.app.wording import one_line
 from sourcemark.db import queries, sync, writes
 
 Body = dict[str, Any]
@@ -140,7 +141,9 @@ class Conflict:
     winner: Body
 
     def describe(self) -> str:
-        return f"{self.kind} {self.record_id[:8]} ({self.label[:50]!r}): edited on two laptops"
+        return (
+            f"{self.kind} {self.record_id[:8]} “{one_line(self.label, 60)}”: edited on two laptops"
+        )
 
 
 class NotYet(Exception):
