@@ -181,6 +181,31 @@ def test_a_newsroom_hit_not_here_is_pulled_then_filed_in_a_local_story(
     bob.close()
 
 
+def test_a_colleagues_annotation_arrives_without_waiting_for_the_timed_round(
+    qtbot: QtBot, tmp_path: Path, newsroom: Newsroom, desk: tuple[Reporter, Reporter]
+) -> None:
+    alice_lib = open_library(tmp_path / "alice")
+    team.join(alice_lib, desk[0].dsn, desk[0].name, desk[0].password)
+    source = article(alice_lib, "Mayor")
+    add_to_story(alice_lib, create_story(alice_lib, "Crime figures").value.name, [source])
+    team.share(alice_lib, "Crime figures", "Metro")
+    bob_lib = open_library(tmp_path / "bob")
+    team.join(bob_lib, desk[1].dsn, desk[1].name, desk[1].password)
+    alice = window_on(qtbot, alice_lib)
+    bob = window_on(qtbot, bob_lib)
+    bob.team.every.setInterval(3_600_000)  # only the server's word can start bob's round
+    qtbot.waitUntil(lambda: source in bob.library.article_ids(), timeout=20000)
+    claim = alice.operations.run(
+        lambda library: library.annotate_quote(source, "claim", "the safest big city in America")
+    )
+    assert claim is not None
+    qtbot.waitUntil(
+        lambda: claim.value.id in {a.id for a in bob.library.annotations(source)}, timeout=20000
+    )
+    alice.close()
+    bob.close()
+
+
 def test_a_change_made_while_a_round_runs_is_pushed_by_the_next_round(
     qtbot: QtBot,
     tmp_path: Path,
