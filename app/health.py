@@ -19,7 +19,7 @@ from sourcemark.app.errors import LibraryDamaged, SourcemarkError
 from sourcemark.app.layout import DATABASE_FILE, INDEX_DIR
 from sourcemark.app.search.index import IndexStatus, index_status
 from sourcemark.app.sources import duplicate_urls
-from sourcemark.app.wording import ago
+from sourcemark.app.wording import ago, count
 from sourcemark.db import queries
 from sourcemark.db.connection import connect
 from sourcemark.db.migrations import SCHEMA_VERSION, schema_version
@@ -171,7 +171,7 @@ def _describe_index(status: IndexStatus | None) -> str:
     if not status.identity_matches:
         return "belongs to another library (rebuilt at next open)"
     counts = f"{status.documents} of {status.expected_documents} documents, "
-    counts += f"{status.pending_outbox} changes waiting"
+    counts += f"{count(status.pending_outbox, 'change')} waiting"
     return f"{'agrees' if status.agrees else 'DISAGREES'}: {counts}"
 
 

@@ -47,7 +47,7 @@ class EmptiedTrash:
     def headline(self) -> str:
         if not (self.sources or self.annotations or self.stories):
             return "Nothing to remove from the trash."
-        stories = f"{self.stories:,} {'story' if self.stories == 1 else 'stories'}"
+        stories = count(self.stories, "story", "stories")
         return (
             f"Removed for good: {count(self.sources, 'source')} (with their annotations), "
             f"{count(self.annotations, 'annotation')} and {stories}."

@@ -5,9 +5,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 
-def count(number: int, noun: str) -> str:
-    """'1 source', '2 sources', '12,000 annotations' (nouns whose plural adds an s)."""
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+def count(number: int, noun: str, plural: str = "") -> str:
+    """'1 source', '2 sources', '12,000 annotations'; `plural` where it does not add an s."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
+def one_line(text: str, width: int = 60) -> str:
+    """Text on one line, cut to `width` characters with an ellipsis, at a word's end if one
+    is near."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    cut = flat[: width - 1]
+    end = cut.rfind(" ")
+    return (cut[:end] if end > width * 2 // 3 else cut).rstrip(" ,;:") + "…"
 
 
 def listing(items: list[str]) -> str:

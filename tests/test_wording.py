@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sourcemark.app.backup_catalog import Backup
 from sourcemark.app.health import backup_age
-from sourcemark.app.wording import ago, count, file_size, sizes
+from sourcemark.app.wording import ago, count, file_size, one_line, sizes
 
 
 def test_count_says_one_thing_or_many_things() -> None:
@@ -15,6 +15,7 @@ def test_count_says_one_thing_or_many_things() -> None:
         "2 sources",
         "12,000 sources",
     ]
+    assert [count(n, "story", "stories") for n in (1, 3)] == ["1 story", "3 stories"]
 
 
 def test_ago_uses_plurals_and_the_largest_fitting_unit() -> None:
@@ -40,3 +41,9 @@ def test_the_backup_age_in_check_reads_well() -> None:
     taken = datetime(2024, 5, 2, 14, 0, tzinfo=UTC)
     backup = Backup(Path("library-20240502T140000Z.db"), taken)
     assert backup_age(backup, taken + timedelta(seconds=70)).endswith(", 1 minute ago")
+
+
+def test_one_line_flattens_and_cuts_at_a_word_end_when_one_is_near() -> None:
+    assert one_line("Police data\n  show a drop", 60) == "Police data show a drop"
+    assert one_line("the safest big city in America, she said", 30) == "the safest big city in…"
+    assert one_line("x" * 40, 10) == "xxxxxxxxx…"

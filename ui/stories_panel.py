@@ -45,6 +45,13 @@ class StoriesPanel(QWidget):
         self.new_story = QPushButton("New story…")
         self.new_story.setToolTip("Start a story (Ctrl+Shift+N); drag sources onto it")
         self.new_story.clicked.connect(self.newStoryRequested)
+        self.empty_hint = QLabel(
+            "A story gathers the sources of one piece. Start one with New story… "
+            "(Ctrl+Shift+N), then drag sources onto it."
+        )
+        self.empty_hint.setObjectName("emptyHint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignTop)
         top = QHBoxLayout()
         top.addWidget(heading, 1)
         top.addWidget(self.new_story)
@@ -52,6 +59,7 @@ class StoriesPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.list)
+        layout.addWidget(self.empty_hint)
         self._quiet = False
         self.reload()
 
@@ -60,8 +68,10 @@ class StoriesPanel(QWidget):
         chosen = self.chosen()
         self._quiet = True
         try:
-            self.model.set_stories(story_summaries(self._library))
+            stories = story_summaries(self._library)
+            self.model.set_stories(stories)
             self.select(chosen if self.model.row_of(chosen) is not None else "")
+            self.empty_hint.setVisible(not stories)
         finally:
             self._quiet = False
 

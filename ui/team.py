@@ -7,12 +7,13 @@ connection): the desk never waits on the network, and offline it simply says so.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from sourcemark.app.changes import Changes, Outcome
 from sourcemark.app.library import Library
-from sourcemark.app.newsroom import sync, team
+from sourcemark.app.newsroom import news, sync, team
 from sourcemark.app.newsroom.connection import NewsroomUnreachable
 from sourcemark.app.newsroom.sync import SyncReport, sync_once
 from sourcemark.app.stories import story_summaries
@@ -111,6 +112,25 @@ def ask_share(parent: QWidget | None, stories: list[str]) -> tuple[str, str] | N
     return (story, desk.strip()) if ok and desk.strip() else None
 
 
+class NewsWatcher(QObject):
+    """Listens for the server's word of a colleague's push on a thread of its own
+    (app/newsroom/news.py); `arrived` is emitted there and delivered queued to the desk."""
+
+    arrived = Signal()
+
+    def __init__(self, current: team.Team) -> None:
+        super().__init__()  # no parent: its thread keeps it alive until the thread ends
+        self._stop = threading.Event()
+        threading.Thread(
+            target=lambda: news.watch(current, self._stop.is_set, self.arrived.emit),
+            name="newsroom news",
+            daemon=True,  # a wait for the server never holds the desk open
+        ).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
 class TeamSync(QObject):
     """The Team menu, the indicator and the background rounds of one desk window."""
 
@@ -134,6 +154,8 @@ class TeamSync(QObject):
         status.addPermanentWidget(self.indicator)
         self.state: SyncState | None = None
         self.stopped = False
+        self.watcher: NewsWatcher | None = None
+        self.news_during_round = False
         self.menu = QMenu("&Team", window)
         """The Team menu; the window places it among its own."""
         self.join_action = QAction("&Join newsroom…", window)
@@ -161,7 +183,7 @@ class TeamSync(QObject):
         search.pullRequested.connect(self.pull_and_open)
         self._refresh_menu()
         if team.joined(operations.library):
-            self.every.start()
+            self._start_rounds()
             QTimer.singleShot(0, self.sync_now)  # a first round as soon as the desk is up
 
     def stop(self) -> None:
@@ -169,9 +191,21 @@ class TeamSync(QObject):
         if self.stopped:
             return
         self.stopped = True
+        self._stop_rounds()
+        self.operations.changed.disconnect(self._changed)
+
+    def _start_rounds(self) -> None:
+        """Rounds every 30 s, and whenever the server says a colleague pushed."""
+        self.every.start()
+        self.watcher = NewsWatcher(team.team_of(self.library))
+        self.watcher.arrived.connect(self._news)
+
+    def _stop_rounds(self) -> None:
         self.soon.stop()
         self.every.stop()
-        self.operations.changed.disconnect(self._changed)
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher = None
 
     @property
     def library(self) -> Library:
@@ -198,6 +232,14 @@ class TeamSync(QObject):
             self.soon.start()
 
     @Slot()
+    def _news(self) -> None:
+        """A colleague's push committed: pull it now, or after the round that is running."""
+        if self.operations.is_running(SYNCING):
+            self.news_during_round = True
+        else:
+            self.sync_now()
+
+    @Slot()
     def sync_now(self) -> None:
         if self.stopped or not team.joined(self.library) or self.operations.is_running(SYNCING):
             return
@@ -214,8 +256,9 @@ class TeamSync(QObject):
             self._show(SyncState.CONFLICTS, f"{result.unseen_conflicts}")
         else:
             self._show(SyncState.SYNCED)
-        if result.offline is None and sync.status(self.library).waiting:
-            self.soon.start()  # changed while this round ran: its push had already passed
+        news, self.news_during_round = self.news_during_round, False
+        if result.offline is None and (news or sync.status(self.library).waiting):
+            self.soon.start()  # changed here or pushed there while this round ran
 
     @Slot(str, object, object)
     def search_team(self, query: str, kind: str | None, verdict: str | None) -> None:
@@ -257,7 +300,7 @@ class TeamSync(QObject):
         done = self.operations.run(lambda library: team.join(library, dsn, reporter, password))
         if done is not None:
             self._refresh_menu()
-            self.every.start()
+            self._start_rounds()
             self.sync_now()
 
     @Slot()
@@ -272,19 +315,9 @@ class TeamSync(QObject):
 
     @Slot()
     def show_status(self) -> None:
-        state = sync.status(self.library)
-        lines = [
-            f"Reporter {state.reporter} on {state.server}",
-            f"{state.waiting:,} local changes waiting to be pushed",
-            f"Last sync: {state.last_sync or 'never'}",
-            *(f"Shared: {s['story']} with {s['desk']}" for s in state.shares),
-            *(
-                f"Conflict: {c['kind']} {c['label'][:60]!r}"
-                for c in state.conflicts
-                if not c["seen"]
-            ),
-        ]
-        QMessageBox.information(self.window, "Sync status", "\n".join(lines))
+        lines = sync.status(self.library).lines()
+        text = "\n".join(f"{heading.capitalize()}: {said}" for heading, said in lines)
+        QMessageBox.information(self.window, "Sync status", text)
         self.operations.run(sync.mark_conflicts_seen)
         if self.state is SyncState.CONFLICTS:
             self._show(SyncState.SYNCED)
@@ -292,6 +325,5 @@ class TeamSync(QObject):
     @Slot()
     def leave(self) -> None:
         if self.operations.run(team.leave) is not None:
-            self.every.stop()
-            self.soon.stop()
+            self._stop_rounds()
             self._refresh_menu()

@@ -111,7 +111,7 @@ class BundleImportReport:
         if self.versions_added:
             line += f", {count(self.versions_added, 'later version')} of sources already here"
         if self.stories_added or self.stories_merged:
-            line += f", {self.stories_added + self.stories_merged:,} stories"
+            line += f", {count(self.stories_added + self.stories_merged, 'story', 'stories')}"
         if self.deleted:
             line += f", {count(len(self.deleted), 'deletion')} applied"
         return line + "."

@@ -7,12 +7,13 @@ import argparse
 from collections import defaultdict
 
 from sourcemark.app.citations import CitationStyle, cite_annotation
-from sourcemark.app.cli.output import library_for, one_line, print_json, short_id, warn
+from sourcemark.app.cli.output import library_for, print_json, short_id, warn
 from sourcemark.app.cli.parser import positive_number, whole_number
 from sourcemark.app.errors import InvalidAnnotation, NotFound
 from sourcemark.app.history import Version, revert, trash_events, versions
 from sourcemark.app.models import Annotation, Kind, Link, PageRange, Relation, Verdict
 from sourcemark.app.stories import find_story
+from sourcemark.app.wording import one_line
 
 KINDS = [k.value for k in Kind]
 

@@ -39,8 +39,3 @@ def print_json(data: Any) -> None:
 
 def short_id(full_id: str) -> str:
     return full_id[:8]
-
-
-def one_line(text: str, width: int = 60) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"

@@ -6,13 +6,14 @@ import argparse
 import sys
 from dataclasses import asdict
 
-from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
+from sourcemark.app.cli.output import library_for, print_json, short_id
 from sourcemark.app.cli.parser import positive_number
 from sourcemark.app.cli.team import run_team_search, run_team_similar
 from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.search.claims import THRESHOLD as SIMILARITY_THRESHOLD
 from sourcemark.app.search.index import MAX_LIMIT, Hit, SearchResults
 from sourcemark.app.stories import find_story
+from sourcemark.app.wording import one_line
 
 
 def register(

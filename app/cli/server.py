@@ -10,6 +10,7 @@ import argparse
 
 from sourcemark.app.cli.output import print_json
 from sourcemark.app.newsroom import server
+from sourcemark.app.wording import count
 
 
 def register(
@@ -84,13 +85,14 @@ def run_status(args: argparse.Namespace) -> int:
     print(f"schema    version {report['schema_version']}, server {report['server_id']}")
     print(f"admin     {report['administrator']}")
     print(
-        f"size      {report['database_size']}, {report['changes']} changes "
+        f"size      {report['database_size']}, {count(report['changes'], 'change')} "
         f"(last {report['last_change'] or 'never'})"
     )
     for desk in report["desks"]:
         print(
-            f"desk      {desk['name']}: {len(desk['reporters'])} reporters "
-            f"({', '.join(desk['reporters']) or 'none'}), {desk['stories']} stories, "
-            f"{desk['records']} records, {desk['changes']} changes"
+            f"desk      {desk['name']}: {count(len(desk['reporters']), 'reporter')} "
+            f"({', '.join(desk['reporters']) or 'none'}), "
+            f"{count(desk['stories'], 'story', 'stories')}, {count(desk['records'], 'record')}, "
+            f"{count(desk['changes'], 'change')}"
         )
     return 0

@@ -12,7 +12,7 @@ from pathlib import Path
 from sourcemark.app import settings
 from sourcemark.app.capture.fetch import DEFAULT_FETCH_LIMITS, is_web_address
 from sourcemark.app.capture.importing import fetch_sources
-from sourcemark.app.cli.output import library_for, one_line, print_json, short_id, warn
+from sourcemark.app.cli.output import library_for, print_json, short_id, warn
 from sourcemark.app.cli.parser import byte_size
 from sourcemark.app.dates import parse_published
 from sourcemark.app.errors import ImportFailed, SourcemarkError
@@ -29,7 +29,7 @@ from sourcemark.app.naming import clean_tag
 from sourcemark.app.page_images import PageImages
 from sourcemark.app.sources import EDITABLE, SourceRecord, edit_source, set_language, source_record
 from sourcemark.app.stories import find_story
-from sourcemark.app.wording import file_size
+from sourcemark.app.wording import file_size, one_line
 
 
 def register(

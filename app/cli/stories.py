@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sourcemark.app.cli.output import library_for, one_line, print_json, short_id
+from sourcemark.app.cli.output import library_for, print_json, short_id
 from sourcemark.app.cli.team import add_share_verb
 from sourcemark.app.models import Story, StoryStatus
 from sourcemark.app.overview import Chart, StoryOverview, story_overview
@@ -22,7 +22,7 @@ from sourcemark.app.stories import (
     tag_source,
     untag_source,
 )
-from sourcemark.app.wording import count
+from sourcemark.app.wording import count, one_line
 
 STATUSES = [s.value for s in StoryStatus]
 

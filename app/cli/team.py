@@ -115,16 +115,8 @@ def run_sync(args: argparse.Namespace) -> int:
 
 
 def _print_status(state: sync.SyncStatus) -> None:
-    print(f"reporter  {state.reporter} on {state.server}")
-    print(f"waiting   {state.waiting:,} local changes to push")
-    print(f"last sync {state.last_sync or 'never'}")
-    if state.last_error:
-        print(f"offline   {state.last_error}")
-    for share in state.shares:
-        print(f"shared    {share['story']!r} with desk {share['desk']!r}")
-    unseen = [c for c in state.conflicts if not c["seen"]]
-    for conflict in unseen:
-        print(f"conflict  {conflict['kind']} {conflict['id'][:8]} ({conflict['label'][:50]!r})")
+    for heading, text in state.lines():
+        print(f"{heading:9} {text}")
 
 
 def run_team_search(args: argparse.Namespace) -> int:

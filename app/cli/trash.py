@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import argparse
 
-from sourcemark.app.cli.output import library_for, one_line, print_json, short_id, warn
+from sourcemark.app.cli.output import library_for, print_json, short_id, warn
 from sourcemark.app.trash import delete_source, empty_trash, restore_source, trash
+from sourcemark.app.wording import one_line
 
 
 def register(

@@ -26,6 +26,7 @@ from sourcemark.app.models import annotation_from_row, article_from_row
 from sourcemark.app.naming import folded
 from sourcemark.app.newsroom.records import content, incoming_wins, same_content
 from sourcemark.app.sources import keep_metadata
+from sourcemark.app.wording import one_line
 from sourcemark.db import queries, sync, writes
 
 Body = dict[str, Any]
@@ -140,7 +141,9 @@ class Conflict:
     winner: Body
 
     def describe(self) -> str:
-        return f"{self.kind} {self.record_id[:8]} ({self.label[:50]!r}): edited on two laptops"
+        return (
+            f"{self.kind} {self.record_id[:8]} “{one_line(self.label, 60)}”: edited on two laptops"
+        )
 
 
 class NotYet(Exception):
@@ -187,6 +190,8 @@ class Applier:
     ) -> None:
         if local is None or kept is None or not sync.queued(self.db, kind, record_id):
             return
+        if kept is incoming and self._held_before(kind, incoming):
+            return  # this library's own earlier version, pushed and now back: its past
         winner = incoming if kept is local else local
         label = str(winner.get(_VERSIONED_LABEL.get(kind, "id"), record_id))
         conflict = Conflict(kind, record_id, label, kept, winner)
@@ -207,10 +212,20 @@ class Applier:
 
     def _keep_loser(self, kind: str, body: Body, local: Body) -> None:
         """An older version than the library's: kept in the history, once."""
-        if kind == "annotation" and body["updated_at"] not in {
-            entry["record"]["updated_at"] for entry in self.library.history(body["id"])
-        }:
+        if kind == "annotation" and not self._held_before(kind, body):
             self._history(kind, body, "merge_conflict")
+
+    def _held_before(self, kind: str, body: Body) -> bool:
+        """Whether the library's history holds this version of an annotation or a source."""
+        record_id = str(body["id"])
+        if kind == "annotation":
+            history = [entry["record"] for entry in self.library.history(record_id)]
+        elif kind == "article":
+            rows = queries.article_history(self.db, record_id)
+            history = [json.loads(row["record"]) for row in rows]
+        else:
+            return False
+        return body["updated_at"] in {version["updated_at"] for version in history}
 
     def _history(self, kind: str, version: Body, reason: str) -> None:
         if kind == "annotation":

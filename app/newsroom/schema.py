@@ -178,5 +178,24 @@ REVOKE ALL ON FUNCTION sourcemark.matching(tsquery) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION sourcemark.matching(tsquery) TO {REPORTER_GROUP};
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+# Version 3: a push announces itself when it commits, on a channel per desk (NOTIFY, with the
+# pushing reporter's name and nothing of the content), so the other laptops of the desk pull
+# within seconds instead of at their next timed round. Reading the changes is still row-level
+# security's business; a reporter listening on another desk's channel learns only when it pushed.
+V3 = """
+CREATE FUNCTION sourcemark.announce_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    desk bigint;
+BEGIN
+    FOR desk IN SELECT DISTINCT desk_id FROM pushed LOOP
+        PERFORM pg_notify('sourcemark_desk_' || desk, current_user);
+    END LOOP;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER changes_announced AFTER INSERT ON sourcemark.changes
+    REFERENCING NEW TABLE AS pushed
+    FOR EACH STATEMENT EXECUTE FUNCTION sourcemark.announce_changes();
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 SCHEMA_VERSION = len(MIGRATIONS)

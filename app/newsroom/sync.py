@@ -20,10 +20,12 @@ import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sourcemark.app.changes import Changes, Outcome
 from sourcemark.app.library import Library, now
+from sourcemark.app.merging import instant
 from sourcemark.app.newsroom import protocol, replica
 from sourcemark.app.newsroom.connection import NewsroomError, connected, describe
 from sourcemark.app.newsroom.protocol import Change, Connection, Cursor
@@ -36,6 +38,7 @@ from sourcemark.app.newsroom.team import (
     WITNESS_KEY,
     team_of,
 )
+from sourcemark.app.wording import ago, count, one_line
 from sourcemark.db import queries, sync
 
 PUSH_BATCH = 200
@@ -57,9 +60,9 @@ class SyncReport:
     """The server had lost changes (restored from a backup): everything was sent again."""
 
     def headline(self) -> str:
-        line = f"Synced: {self.pushed:,} changes pushed, {self.pulled:,} pulled"
+        line = f"Synced: {count(self.pushed, 'change')} pushed, {self.pulled:,} pulled"
         if self.conflicts:
-            line += f", {len(self.conflicts):,} conflicts (the newer version is current)"
+            line += f", {count(len(self.conflicts), 'conflict')} (the newer version is current)"
         if self.server_restored:
             line += "; the server had lost changes (restored from a backup): sent them again"
         return line + "."
@@ -95,6 +98,34 @@ class SyncStatus:
             "conflicts": self.conflicts,
             "shares": self.shares,
         }
+
+    def lines(self, at: datetime | None = None) -> list[tuple[str, str]]:
+        """The state in words, (heading, text) a line: `sync --status` and the desk's window."""
+        said = [("reporter", f"{self.reporter} on {self.server}")]
+        said.append(
+            ("waiting", f"{count(self.waiting, 'local change')} to send")
+            if self.waiting
+            else ("waiting", "nothing: every local change is on the server")
+        )
+        if self.last_sync is None:
+            said.append(("last sync", "never"))
+        else:
+            last = instant(self.last_sync)
+            when = f"{last.astimezone():%Y-%m-%d %H:%M}"
+            said.append(("last sync", f"{ago((at or datetime.now(UTC)) - last)} ({when})"))
+        if self.last_error:
+            said.append(("offline", self.last_error))
+        said += [("shared", f"“{s['story']}” with desk {s['desk']}") for s in self.shares]
+        said += [
+            (
+                "conflict",
+                f"{c['kind']} {c['id'][:8]} “{one_line(c['label'], 60)}”: edited on two "
+                "laptops; the newer version is current, the other is in its history",
+            )
+            for c in self.conflicts
+            if not c["seen"]
+        ]
+        return said
 
 
 def status(library: Library) -> SyncStatus:

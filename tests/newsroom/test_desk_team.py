@@ -35,6 +35,21 @@ def synced(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: not window.operations.is_running(team_ui.SYNCING), timeout=20000)
 
 
+def shared_by_alice(
+    tmp_path: Path, desk: tuple[Reporter, Reporter]
+) -> tuple[Library, str, Library]:
+    """alice's library sharing "Crime figures" (one source, not synced yet) with Metro, and
+    bob's library, joined to the same desk."""
+    alice = open_library(tmp_path / "alice")
+    team.join(alice, desk[0].dsn, desk[0].name, desk[0].password)
+    source = article(alice, "Mayor")
+    add_to_story(alice, create_story(alice, "Crime figures").value.name, [source])
+    team.share(alice, "Crime figures", "Metro")
+    bob = open_library(tmp_path / "bob")
+    team.join(bob, desk[1].dsn, desk[1].name, desk[1].password)
+    return alice, source, bob
+
+
 def test_two_desks_share_a_story_and_see_each_others_annotations(
     qtbot: QtBot,
     tmp_path: Path,
@@ -113,16 +128,10 @@ def test_offline_the_desk_says_so_and_keeps_working(
 def test_the_team_scope_finds_a_story_not_here_and_enter_pulls_it(
     qtbot: QtBot, tmp_path: Path, newsroom: Newsroom, desk: tuple[Reporter, Reporter]
 ) -> None:
-    alice = open_library(tmp_path / "alice")
-    team.join(alice, desk[0].dsn, desk[0].name, desk[0].password)
-    source = article(alice, "Mayor")
-    add_to_story(alice, create_story(alice, "Crime figures").value.name, [source])
+    alice, source, bob_library = shared_by_alice(tmp_path, desk)
     claim = alice.annotate_quote(source, "claim", "the safest big city in America").value
-    team.share(alice, "Crime figures", "Metro")
     sync_once(alice)
     alice.close()
-    bob_library = open_library(tmp_path / "bob")
-    team.join(bob_library, desk[1].dsn, desk[1].name, desk[1].password)
     bob = window_on(qtbot, bob_library)
     bob.team.every.stop()  # no background round: the story stays on the server until asked
     bob.team.stopped = True
@@ -150,16 +159,10 @@ def test_a_newsroom_hit_not_here_is_pulled_then_filed_in_a_local_story(
     desk: tuple[Reporter, Reporter],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    alice = open_library(tmp_path / "alice")
-    team.join(alice, desk[0].dsn, desk[0].name, desk[0].password)
-    source = article(alice, "Mayor")
-    add_to_story(alice, create_story(alice, "Crime figures").value.name, [source])
+    alice, source, bob_library = shared_by_alice(tmp_path, desk)
     alice.annotate_quote(source, "claim", "the safest big city in America")
-    team.share(alice, "Crime figures", "Metro")
     sync_once(alice)
     alice.close()
-    bob_library = open_library(tmp_path / "bob")
-    team.join(bob_library, desk[1].dsn, desk[1].name, desk[1].password)
     mine = create_story(bob_library, "My safety notes").value  # private: never shared
     bob = window_on(qtbot, bob_library)
     bob.team.every.stop()
@@ -178,6 +181,25 @@ def test_a_newsroom_hit_not_here_is_pulled_then_filed_in_a_local_story(
     panel.file_hit.trigger()  # the context menu's "File its source in a story…"
     qtbot.waitUntil(lambda: source in bob.library.article_ids(story_id=mine.id), timeout=20000)
     assert sync.status(bob.library).shares == [{"story": "Crime figures", "desk": "Metro"}]
+    bob.close()
+
+
+def test_a_colleagues_annotation_arrives_without_waiting_for_the_timed_round(
+    qtbot: QtBot, tmp_path: Path, newsroom: Newsroom, desk: tuple[Reporter, Reporter]
+) -> None:
+    alice_lib, source, bob_lib = shared_by_alice(tmp_path, desk)
+    alice = window_on(qtbot, alice_lib)
+    bob = window_on(qtbot, bob_lib)
+    bob.team.every.setInterval(3_600_000)  # only the server's word can start bob's round
+    qtbot.waitUntil(lambda: source in bob.library.article_ids(), timeout=20000)
+    claim = alice.operations.run(
+        lambda library: library.annotate_quote(source, "claim", "the safest big city in America")
+    )
+    assert claim is not None
+    qtbot.waitUntil(
+        lambda: claim.value.id in {a.id for a in bob.library.annotations(source)}, timeout=20000
+    )
+    alice.close()
     bob.close()
 
 

@@ -229,4 +229,4 @@ def test_the_server_commands(newsroom: Newsroom) -> None:
     assert refused.returncode == 1
     assert refused.stderr.strip() == "sourcemark: a desk named 'Metro' already exists"
     text = sourcemark("server", "status", dsn).stdout
-    assert "desk      Metro: 1 reporters (carol)" in text
+    assert "desk      Metro: 1 reporter (carol)" in text

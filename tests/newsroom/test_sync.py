@@ -15,6 +15,7 @@ from sourcemark.app.importers import ExtractedSource
 from sourcemark.app.library import Library
 from sourcemark.app.newsroom import replica, team
 from sourcemark.app.opening import open_library
+from sourcemark.app.sources import edit_source
 from sourcemark.app.stories import add_to_story, create_story
 from sourcemark.app.trash import delete_source
 from tests.cli import sourcemark
@@ -101,6 +102,29 @@ def test_offline_edits_on_two_laptops_merge_by_the_rules(
     ]
     bob = open_library(path)
     assert "alice's note" in [entry["record"]["note"] for entry in alice.history(ids["claim"])]
+    assert converged(newsroom, "Metro", alice, bob)
+
+
+def test_what_this_laptop_pushed_coming_back_is_no_conflict(
+    newsroom: Newsroom, shared: tuple[Library, Library, dict[str, str]]
+) -> None:
+    alice, bob, ids = shared
+    # alice's own versions come back in her next round; edited again meanwhile, they are her
+    # past, not a colleague's concurrent edit.
+    alice.edit_annotation(ids["claim"], note="first thought")
+    edit_source(alice, ids["first"], title="Mayor: safest city")
+    sync_once(alice)
+    alice.edit_annotation(ids["claim"], note="second thought")
+    edit_source(alice, ids["first"], title="Mayor: the safest big city")
+    assert sync_once(alice).value.conflicts == []
+    assert alice.annotation(ids["claim"]).note == "second thought"
+    assert alice.article(ids["first"]).title == "Mayor: the safest big city"
+    # A colleague's edit made meanwhile still is one.
+    bob.edit_annotation(ids["claim"], note="bob's thought")
+    sync_once(bob)
+    alice.edit_annotation(ids["claim"], note="third thought")
+    assert [c.record_id for c in sync_once(alice).value.conflicts] == [ids["claim"]]
+    sync_once(bob)
     assert converged(newsroom, "Metro", alice, bob)
 
 

@@ -256,6 +256,19 @@ def test_emptying_the_trash_from_the_desk_asks_first(
     assert "Removed for good: 1 source" in window.status.currentMessage()
 
 
+def test_without_stories_the_list_says_how_to_start_one(
+    library: Library, make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window(library)
+    hint = window.stories.empty_hint
+    assert hint.isVisibleTo(window) and "Ctrl+Shift+N" in hint.text()
+    monkeypatch.setattr(NewStoryDialog, "ask", classmethod(lambda cls, parent: ("Schools", "")))
+    qtbot.keyClick(window, Qt.Key.Key_N, CTRL_SHIFT)
+    assert not hint.isVisibleTo(window)
+    window.desk_actions.undo.trigger()
+    assert hint.isVisibleTo(window)
+
+
 def test_ctrl_shift_n_starts_a_story_and_undo_removes_it(
     library: Library, make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
