@@ -494,7 +494,25 @@ ALTER TABLE annotations ADD COLUMN creator TEXT NOT NULL DEFAULT '';
     for event in ("INSERT", "UPDATE", "DELETE")
 )
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9)
+# Version 10: partial indexes of the live rows, so what a library reads each time it opens
+# (how many documents its search index must hold, the sources list in its order) and each
+# time a source opens (the speakers) comes from indexes, not from every row: an article's
+# columns lie beside its text on disk, and its trash mark past it. 10,000 articles: the count
+# 143 -> 3 ms, the speakers 94 -> 8 ms; 100,000 articles: the sources list 600 -> 45-130 ms.
+V10 = """
+CREATE INDEX articles_live_by_date ON articles (published DESC, imported_at DESC, id)
+    WHERE tombstone_id IS NULL;
+CREATE INDEX articles_live_by_title ON articles (title COLLATE NOCASE, published DESC, id)
+    WHERE tombstone_id IS NULL;
+CREATE INDEX articles_live_by_outlet ON articles (outlet COLLATE NOCASE, published DESC, id)
+    WHERE tombstone_id IS NULL;
+CREATE INDEX articles_trashed ON articles (id) WHERE tombstone_id IS NOT NULL;
+CREATE INDEX annotations_live ON annotations (article_id) WHERE tombstone_id IS NULL;
+CREATE INDEX annotations_live_speakers ON annotations (speaker)
+    WHERE tombstone_id IS NULL AND speaker <> '';
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

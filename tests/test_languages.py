@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from pathlib import Path
 
 import pytest
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.lang import stemmer_for_language
+from whoosh.support.charset import accent_map
 
 from sourcemark.app.bundles import export_bundle, import_bundle
 from sourcemark.app.errors import QueryError, SourcemarkError
@@ -14,6 +19,7 @@ from sourcemark.app.importers.html import extract_fields
 from sourcemark.app.languages import detect_language, normalise_language
 from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
+from sourcemark.app.search.schema import ANALYZERS, ENGLISH, PLAIN, stem
 from sourcemark.app.sources import metadata_history, set_language
 from tests.cli import sourcemark
 from tests.search_helpers import add_article, hit_ids
@@ -131,3 +137,23 @@ def test_set_language_from_the_command_line(tmp_path: Path) -> None:
     assert " de " in listed.stdout
     wrong = sourcemark("set-language", article_id[:8], "Deutsch", library=path)
     assert wrong.returncode == 1 and "not a language code" in wrong.stderr
+
+
+@pytest.mark.parametrize("analysis", sorted(ANALYZERS))
+def test_each_analysis_makes_the_terms_of_whooshs_filter_chain(analysis: str) -> None:
+    """The one-step `Words` filter gives what Whoosh's filters give, one after another."""
+    if analysis == PLAIN:
+        chain = [LowercaseFilter(), CharsetFilter(accent_map)]
+    elif analysis == ENGLISH:
+        chain = [LowercaseFilter(), CharsetFilter(accent_map), StemFilter(stem)]
+    else:  # Snowball stemmers expect the language's own letters: accents folded after them
+        stemmer = StemFilter(stemmer_for_language(analysis))
+        chain = [LowercaseFilter(), stemmer, CharsetFilter(accent_map)]
+    whooshs = functools.reduce(operator.or_, chain, RegexTokenizer())
+    text = " ".join([*ARTICLES.values(), "Ærøskøbing ÉTÉ Straße Generating GÉNÉRÉ naïve"])
+    terms = [
+        (t.text, t.pos, t.startchar) for t in ANALYZERS[analysis](text, positions=True, chars=True)
+    ]
+    expected = [(t.text, t.pos, t.startchar) for t in whooshs(text, positions=True, chars=True)]
+    assert terms == expected
+    assert len({term for term, _, _ in terms}) > 50

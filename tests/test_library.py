@@ -6,13 +6,14 @@ import sqlite3
 from typing import Any
 
 import pytest
-from sqlite_utils.db import Table
+from sqlite_utils.db import Database
 
 from sourcemark.app.errors import AmbiguousId, InvalidAnnotation, NotFound
 from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.library import Library
 from sourcemark.app.models import Kind, Relation, Verdict
 from sourcemark.app.trash import empty_trash
+from sourcemark.db import writes
 
 TEXT = "The mayor said crime fell 😀 sharply. Police disputed it. The mayor said crime fell."
 
@@ -136,8 +137,9 @@ def test_links_cross_articles_and_are_validated(bare_library: Library) -> None:
 def test_ids_resolve_by_unique_prefix(bare_library: Library) -> None:
     article_id = _article(bare_library)
     assert bare_library.resolve_article_id(article_id[:6].upper()) == article_id
-    with pytest.raises(NotFound):
-        bare_library.resolve_article_id("zzzz")
+    for missing in ("zzzz", "%", "_", article_id[:4] + "%"):  # no wildcards: ids as written
+        with pytest.raises(NotFound):
+            bare_library.resolve_article_id(missing)
     ids = [article_id] + [_article(bare_library, f"Source {n}.") for n in range(16)]
     shared = next(c for c in "0123456789abcdef" if sum(i.startswith(c) for i in ids) > 1)
     with pytest.raises(AmbiguousId, match="ambiguous") as refused:
@@ -183,16 +185,14 @@ def test_failed_write_leaves_nothing_behind(
 ) -> None:
     source = from_pasted_text("Half-written article.")
 
-    table_class = type(bare_library.db.table("originals"))
-    real_insert = table_class.insert
+    real_insert = writes._insert
 
-    # The arguments pass through to the real insert untouched, whatever they are.
-    def disk_full_on_second_table(table: Table, *args: Any, **kwargs: Any) -> Table:
-        if table.name == "originals":  # the article row is already written by now
+    def disk_full_on_second_table(db: Database, table: str, row: dict[str, Any]) -> None:
+        if table == "originals":  # the article row is already written by now
             raise sqlite3.OperationalError("database or disk is full")
-        return real_insert(table, *args, **kwargs)
+        real_insert(db, table, row)
 
-    monkeypatch.setattr(table_class, "insert", disk_full_on_second_table)
+    monkeypatch.setattr(writes, "_insert", disk_full_on_second_table)
     with pytest.raises(sqlite3.OperationalError):
         bare_library.import_source(source)
     assert bare_library.counts()["articles"] == 0

@@ -6,6 +6,7 @@ import random
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from whoosh import index as whoosh_index
@@ -16,9 +17,12 @@ from sourcemark.app.importers import from_pasted_text
 from sourcemark.app.layout import INDEX_DIR
 from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
+from sourcemark.app.search import documents
 from sourcemark.app.search import index as search_index
 from sourcemark.app.search.index import SearchIndex
+from sourcemark.app.search.writers import writer_for
 from sourcemark.app.storage import write_transaction
+from sourcemark.app.trash import delete_source
 from tests.search_helpers import add_article, hit_ids
 
 
@@ -114,7 +118,12 @@ def test_sync_is_idempotent(library: Library) -> None:
     assert index_of(library).status(library.db).documents == 4
 
 
-def test_rebuild_equals_incremental_indexing(library: Library) -> None:
+@pytest.mark.parametrize("bulk_from", [10**9, 1])
+def test_rebuild_equals_incremental_indexing(
+    library: Library, monkeypatch: pytest.MonkeyPatch, bulk_from: int
+) -> None:
+    """In one writer, or (a library of `bulk_from` documents or more) one per core."""
+    monkeypatch.setattr(search_index, "_BULK_SYNC_ROWS", bulk_from)
     fill(library)
     incremental = answers(library)
     seen: list[tuple[int, int]] = []
@@ -324,14 +333,13 @@ def test_a_bulk_sync_uses_the_parallel_writer_and_agrees_with_the_database(
     monkeypatch.setattr(search_index, "_BULK_SYNC_ARTICLE_ROWS", 50)
     monkeypatch.setattr(search_index, "_BULK_SYNC_TEXT_CHARS", 60 * 100)
     kinds: list[str] = []
-    real_writer = whoosh_index.FileIndex.writer
 
-    def spy(ix: whoosh_index.FileIndex, **settings: object) -> IndexWriter:
-        writer = real_writer(ix, **settings)
+    def spy(ix: whoosh_index.FileIndex, **settings: Any) -> IndexWriter:
+        writer = writer_for(ix, **settings)
         kinds.append(type(writer).__name__)
         return writer
 
-    monkeypatch.setattr(whoosh_index.FileIndex, "writer", spy)
+    monkeypatch.setattr(search_index, "writer_for", spy)
     with open_library(tmp_path / "lib") as lib:
         kinds.clear()  # opening the library wrote its first index
         lib.import_many(
@@ -342,7 +350,7 @@ def test_a_bulk_sync_uses_the_parallel_writer_and_agrees_with_the_database(
         assert lib.search("turnout", limit=5).total == rows
         assert lib.db.execute("SELECT count(*) FROM index_outbox").fetchone()[0] == 0
     # One core: always one writer.
-    assert ("MpWriter" in kinds) == (parallel and search_index._BULK_PROCS > 1)
+    assert ("BulkWriter" in kinds) == (parallel and search_index._BULK_PROCS > 1)
 
 
 @pytest.mark.parametrize(
@@ -376,3 +384,19 @@ def test_one_commit_per_source_keeps_the_segments_few(library: Library) -> None:
     segments = library.index._fresh_searcher().reader().leaf_readers()
     assert len(segments) <= search_index._CROWDED_SEGMENTS
     assert len(hit_ids(library.search("river", limit=500))) == 120
+
+
+def test_the_document_count_is_the_live_articles_and_their_live_annotations(
+    library: Library,
+) -> None:
+    """What the index must hold, counted from the partial indexes of live rows."""
+    articles = [add_article(library, f"Source {n} says the budget grew.") for n in range(4)]
+    made = [library.annotate(a.id, "claim", 0, 6).value for a in articles for _ in range(3)]
+    library.delete_annotation(made[0].id)  # one annotation in the trash
+    delete_source(library, articles[1].id)  # a source in the trash, its 3 annotations with it
+    expected = len(list(documents.all_articles(library.db))) + len(
+        list(documents.all_annotations(library.db))
+    )
+    assert expected == 3 + 2 + 3 + 3
+    assert documents.document_count(library.db) == expected
+    assert index_of(library).status(library.db).agrees

@@ -36,6 +36,7 @@ from sourcemark.app.layout import INDEX_DIR
 from sourcemark.app.models import Kind, Verdict
 from sourcemark.app.search import claims, documents
 from sourcemark.app.search.query import parse
+from sourcemark.app.search.readers import SharedTerms
 from sourcemark.app.search.results import (
     Hit,
     Ranked,
@@ -56,6 +57,7 @@ from sourcemark.app.search.schema import (
 from sourcemark.app.search.scopes import expand_scopes, sources_query
 from sourcemark.app.search.snippets import Wanted, highlight_terms
 from sourcemark.app.search.vectors import Mask, Vectors
+from sourcemark.app.search.writers import writer_for
 from sourcemark.app.storage import write_transaction
 from sourcemark.db import writes
 
@@ -133,11 +135,12 @@ class SearchIndex:
     def __init__(self, directory: Path, ix: FileIndex, db: sqlite_utils.Database, identity: str):
         self.directory = directory
         self._storage = FileStorage(str(directory))
+        self._terms = SharedTerms(self._storage)
         self._ix = ix
         self._db = db
         self._identity = identity
         self._applied = 0  # the last outbox seq known to be in the index (it only grows)
-        self._searcher: Searcher = ix.searcher()
+        self._searcher: Searcher = self._terms.searcher(ix)
         self._vectors = Vectors(self._searcher)
         self._analyses_present: frozenset[str] | None = None
 
@@ -256,9 +259,12 @@ class SearchIndex:
         with _write_lock(self._storage):
             if self._state().get("format") != INDEX_FORMAT:
                 self._replace_index(self._storage.create_index(SCHEMA))
-            # The lock is already ours; CLEAR swaps in the new segment when the commit lands,
+            # The lock is already ours; CLEAR swaps in the new segments when the commit lands,
             # so searches keep working on the old index until then.
-            writer = self._ix.writer(_lk=False, compound=False, limitmb=_REBUILD_MB)
+            procs = _BULK_PROCS if documents.document_count(db) >= _BULK_SYNC_ROWS else 1
+            writer = writer_for(
+                self._ix, procs=procs, _lk=False, compound=False, limitmb=_REBUILD_MB
+            )
             try:
                 count, seq = self._write_everything(writer, db, progress)
                 writer.commit(mergetype=CLEAR)
@@ -303,10 +309,10 @@ class SearchIndex:
 
     def _try_writer(self, *, bulk: bool = False) -> SegmentWriter | None:
         settings: dict[str, Any] = {"limitmb": _SYNC_MB}
-        if bulk and _BULK_PROCS > 1:
-            settings = {"procs": _BULK_PROCS, "multisegment": True, "limitmb": _REBUILD_MB}
+        if bulk:
+            settings = {"procs": _BULK_PROCS, "limitmb": _REBUILD_MB}
         try:
-            return self._ix.writer(compound=False, **settings)
+            return writer_for(self._ix, compound=False, terms=self._terms, **settings)
         except whoosh_index.LockError:
             return None
         except OSError:
@@ -319,7 +325,7 @@ class SearchIndex:
         self._searcher.close()
         self._ix.close()
         self._ix = ix
-        self._searcher = ix.searcher()
+        self._searcher = self._terms.searcher(ix)
         self._vectors = Vectors(self._searcher)
         self._analyses_present = None
 
@@ -472,10 +478,13 @@ class SearchIndex:
 
         Not `Searcher.refresh()`: in whoosh-reloaded 2.7.5 it keeps the segments a commit
         replaced, so an updated document is found twice and a merged one read from gone files.
+        The new searcher opens before the old one closes, so the segments they share keep
+        their terms open (`SharedTerms`).
         """
         if not self._searcher.up_to_date():
-            self._searcher.close()
-            self._searcher = self._ix.searcher()
+            stale = self._searcher
+            self._searcher = self._terms.searcher(self._ix)
+            stale.close()
             self._vectors = Vectors(self._searcher)
             self._analyses_present = None
         return self._searcher

@@ -36,6 +36,11 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="keep the steps an earlier (killed) run of the same sizes finished in --workdir",
     )
+    parser.add_argument(
+        "--sizes-only",
+        action="store_true",
+        help="measure only the figures of each library size, not those of any size",
+    )
     parser.add_argument("--cli-files", type=int, default=10_000, help="files for figure 8")
     parser.add_argument("--cli-batch", type=int, default=2_500, help="files per import command")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -56,6 +61,7 @@ def main(argv: list[str]) -> int:
         workdir=args.workdir.resolve(),
         seed=args.seed,
         resume=args.resume,
+        sizes_only=args.sizes_only,
         cli_files=args.cli_files,
         cli_batch=args.cli_batch,
         import_repeats=args.import_repeats,

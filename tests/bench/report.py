@@ -325,8 +325,9 @@ def document(runs: list[dict[str, Any]]) -> str:
         for size, figures in results["sizes"].items():
             heading = f"{int(size):,} articles"
             parts += [markdown(heading, [figure_from_dict(f) for f in figures], int(size)), ""]
-        any_size = [figure_from_dict(f) for f in results["any_size"]]
-        parts += [markdown("Any library size", any_size), ""]
+        if results["any_size"]:
+            any_size = [figure_from_dict(f) for f in results["any_size"]]
+            parts += [markdown("Any library size", any_size), ""]
         if results.get("documents"):
             figures = [figure_from_dict(f) for f in results["documents"]]
             parts += [documents_markdown(figures), ""]

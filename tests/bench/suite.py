@@ -35,6 +35,7 @@ class Options:
     workdir: Path
     seed: int
     resume: bool = False  # keep each size's finished steps (and libraries) from a killed run
+    sizes_only: bool = False  # leave out the figures that do not depend on the library size
     import_repeats: int = 3
     cold_repeats: int = 5
     reader_repeats: int = 7
@@ -369,6 +370,24 @@ class SizeRun:
         )
 
 
+def any_size_figures(options: Options, say: Say) -> dict[str, Any]:
+    steps = options.workdir / "steps"
+    say("reader")
+    reader = step(steps / "reader.json", options, say, lambda: [reader_figure(options, say)])
+    say("command-line import")
+    cli = step(steps / "cli_import.json", options, say, lambda: [cli_import_figure(options, say)])
+    say("claim matching")
+    matching = step(steps / "claims.json", options, say, lambda: [claims_figure(options, say)])
+    say("documents")
+    documents_done = step(
+        steps / "documents.json", options, say, lambda: document_figures(options, say)
+    )
+    return {
+        "any_size": [figure_to_dict(f) for f in [*reader, *cli, *matching]],
+        "documents": [figure_to_dict(f) for f in documents_done],
+    }
+
+
 def step(
     done: Path, options: Options, say: Say, measure: Callable[[], list[Figure]]
 ) -> list[Figure]:
@@ -531,23 +550,9 @@ def run_suite(sizes: list[int], options: Options, say: Say) -> dict[str, Any]:
         partial = corpus.with_suffix(".partial")
         write_corpus(partial, max(sizes), options.seed)
         partial.rename(corpus)  # a killed run leaves no half corpus behind
-    steps = options.workdir / "steps"
-    say("reader")
-    reader = step(steps / "reader.json", options, say, lambda: [reader_figure(options, say)])
-    say("command-line import")
-    cli = step(steps / "cli_import.json", options, say, lambda: [cli_import_figure(options, say)])
-    say("claim matching")
-    matching = step(steps / "claims.json", options, say, lambda: [claims_figure(options, say)])
-    results: dict[str, Any] = {
-        "seed": options.seed,
-        "any_size": [figure_to_dict(f) for f in [*reader, *cli, *matching]],
-        "sizes": {},
-    }
-    say("documents")
-    documents_done = step(
-        steps / "documents.json", options, say, lambda: document_figures(options, say)
-    )
-    results["documents"] = [figure_to_dict(f) for f in documents_done]
+    results: dict[str, Any] = {"seed": options.seed, "any_size": [], "sizes": {}}
+    if not options.sizes_only:
+        results.update(any_size_figures(options, say))
     for size in sizes:
         say(f"{size:,} articles")
         figures = SizeRun(size, corpus, options, say).figures()
