@@ -7,6 +7,22 @@ from sourcemark.app.library import Library
 from sourcemark.app.models import Article
 from sourcemark.app.search.index import SearchResults
 
+CITY_WORDS = (
+    "city",
+    "council",
+    "budget",
+    "police",
+    "housing",
+    "vote",
+    "mayor",
+    "tax",
+    "rent",
+    "tenants",
+    "school",
+    "board",
+)
+"""A small news vocabulary for generated documents."""
+
 
 def add_article(library: Library, text: str, **metadata: str) -> Article:
     """Import `text` as a source with the given title, outlet, author or published date."""

@@ -12,23 +12,10 @@ from sourcemark.app.library import Library
 from sourcemark.app.opening import open_library
 from sourcemark.app.search.query import parse
 from sourcemark.app.search.vectors import Vectors
-from tests.search_helpers import add_article
+from tests.search_helpers import CITY_WORDS, add_article
 
 WORDS = [
-    *[
-        "city",
-        "council",
-        "budget",
-        "police",
-        "housing",
-        "vote",
-        "mayor",
-        "tax",
-        "rent",
-        "tenants",
-        "school",
-        "board",
-    ],
+    *CITY_WORDS,
     *["prime", "minister", "election", "turnout", "record", "crisis", "wildfire", "storm"],
 ]
 

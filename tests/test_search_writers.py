@@ -13,21 +13,8 @@ from whoosh.writing import SegmentWriter
 
 from sourcemark.app.search.schema import SCHEMA
 from sourcemark.app.search.writers import BulkWriter, IndexWriter, writer_for
+from tests.search_helpers import CITY_WORDS
 
-WORDS = [
-    "city",
-    "council",
-    "budget",
-    "police",
-    "housing",
-    "vote",
-    "mayor",
-    "tax",
-    "rent",
-    "tenants",
-    "school",
-    "board",
-]
 # A pool this small spills a sorted run to disk every few documents.
 SPILLING_MB = 0.05
 
@@ -40,8 +27,8 @@ def documents(count: int) -> list[dict[str, Any]]:
             "doc_type": "article",
             "article_id": str(number),
             "lang": "en",
-            "headline": " ".join(rng.choices(WORDS, k=5)),
-            "body": " ".join(rng.choices(WORDS, k=200)),
+            "headline": " ".join(rng.choices(CITY_WORDS, k=5)),
+            "body": " ".join(rng.choices(CITY_WORDS, k=200)),
             "speaker": "Maria Lopez" if number % 3 else "",
             "published": 20200101 + number,
         }
