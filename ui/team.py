@@ -8,6 +8,7 @@ connection): the desk never waits on the network, and offline it simply says so.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -114,15 +115,30 @@ def ask_share(parent: QWidget | None, stories: list[str]) -> tuple[str, str] | N
 
 class NewsWatcher(QObject):
     """Listens for the server's word of a colleague's push on a thread of its own
-    (app/newsroom/news.py); `arrived` is emitted there and delivered queued to the desk."""
+    (app/newsroom/news.py); `arrived` is emitted there and delivered queued to the desk.
+
+    The thread holds only a weak reference, so the watcher is deleted with its parent on the
+    GUI thread, never by the listening thread dropping the last reference."""
 
     arrived = Signal()
 
-    def __init__(self, current: team.Team) -> None:
-        super().__init__()  # no parent: its thread keeps it alive until the thread ends
-        self._stop = threading.Event()
+    def __init__(self, current: team.Team, parent: QObject) -> None:
+        super().__init__(parent)
+        stop = self._stop = threading.Event()
+        watcher = weakref.ref(self)
+
+        def tell() -> None:
+            alive = watcher()
+            if alive is None or stop.is_set():
+                return
+            try:
+                alive.arrived.emit()
+            except RuntimeError:  # deleted by Qt between the check and the emit
+                stop.set()
+
         threading.Thread(
-            target=lambda: news.watch(current, self._stop.is_set, self.arrived.emit),
+            target=news.watch,
+            args=(current, stop.is_set, tell),
             name="newsroom news",
             daemon=True,  # a wait for the server never holds the desk open
         ).start()
@@ -197,7 +213,7 @@ class TeamSync(QObject):
     def _start_rounds(self) -> None:
         """Rounds every 30 s, and whenever the server says a colleague pushed."""
         self.every.start()
-        self.watcher = NewsWatcher(team.team_of(self.library))
+        self.watcher = NewsWatcher(team.team_of(self.library), self)
         self.watcher.arrived.connect(self._news)
 
     def _stop_rounds(self) -> None:
@@ -205,6 +221,7 @@ class TeamSync(QObject):
         self.every.stop()
         if self.watcher is not None:
             self.watcher.stop()
+            self.watcher.deleteLater()
             self.watcher = None
 
     @property
