@@ -274,7 +274,7 @@ class TeamSync(QObject):
         else:
             self._show(SyncState.SYNCED)
         news, self.news_during_round = self.news_during_round, False
-        if result.offline is None and (news or sync.status(self.library).waiting):
+        if result.offline is None and (news or sync.waiting(self.library)):
             self.soon.start()  # changed here or pushed there while this round ran
 
     @Slot(str, object, object)

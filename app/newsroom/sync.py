@@ -134,7 +134,7 @@ def status(library: Library) -> SyncStatus:
     return SyncStatus(
         team.reporter,
         describe(team.dsn),
-        sync.outbox_size(library.db),
+        waiting(library),
         queries.meta_value(library.db, LAST_SYNC_KEY),
         queries.meta_value(library.db, LAST_ERROR_KEY),
         [
@@ -301,6 +301,11 @@ def _retry_pending(library: Library, applier: Applier) -> None:
             sync.release(library.db)
             sync.drop_pending(library.db, row["kind"], row["record_id"])
             progress = True
+
+
+def waiting(library: Library) -> int:
+    """Local changes not pushed yet."""
+    return sync.outbox_size(library.db)
 
 
 def unseen_conflicts(library: Library) -> int:
